@@ -1,0 +1,85 @@
+/// Reads a ledger's events in order, without the writers' lock.
+///
+/// A line still being written at the end of the last segment is not yet part of the ledger, so
+/// readers stop at the last line feed: they never see half a line.
+public struct EventLog: Sendable {
+    /// The ledger's directory.
+    public let directory: LedgerDirectory
+    let system: SystemCalls
+
+    /// Where a line stands.
+    public struct Location: Sendable, Equatable, CustomStringConvertible {
+        /// The segment file's name.
+        public let segment: String
+        /// The line number in that file, from 1.
+        public let line: Int
+        /// The byte offset of the line's start.
+        public let offset: Int64
+
+        public var description: String { "\(segment) line \(line)" }
+    }
+
+    /// Opens the log of the ledger at `path` for reading.
+    /// - Throws: `LedgerError.notALedger` when `path` is not one.
+    public init(path: String, system: SystemCalls = .live) throws(LedgerError) {
+        self.directory = LedgerDirectory(path: path)
+        self.system = system
+        _ = try directory.configuration()
+    }
+
+    /// Calls `body` with every complete line (bytes without the line feed), in order, until it returns false.
+    /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
+    @discardableResult
+    public func forEachLine(_ body: (Location, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
+        let segments = try directory.segments()
+        for (k, segment) in segments.enumerated() {
+            let path = directory.path + "/" + segment.name
+            guard let file = try io({ () throws(SystemError) in try FileDescriptor.openIfExists(path, system: system) }) else {
+                continue // removed by a writer's recovery after the listing
+            }
+            var lineNumber = 0
+            var stopped = false
+            let tail = try LineReader.forEachLine(in: file) { offset, line throws(LedgerError) in
+                lineNumber += 1
+                let keepGoing = try body(Location(segment: segment.name, line: lineNumber, offset: offset), line)
+                if !keepGoing { stopped = true }
+                return keepGoing
+            }
+            if stopped { return 0 }
+            if tail.trailingBytes > 0 && k < segments.count - 1 {
+                throw .damaged(file: path, line: lineNumber + 1, reason: "\(tail.trailingBytes) bytes without a line feed before the next segment")
+            }
+            if k == segments.count - 1 { return tail.trailingBytes }
+        }
+        return 0
+    }
+
+    /// Calls `body` with every event, in order, until it returns false.
+    /// - Throws: `LedgerError.damaged` naming the file and line of a line that is not a stored event.
+    public func forEachEvent(_ body: (StoredEvent, Location) throws(LedgerError) -> Bool) throws(LedgerError) {
+        try forEachLine { location, line throws(LedgerError) in
+            let event: StoredEvent
+            do {
+                event = try StoredEvent(line: line)
+            } catch {
+                throw .damaged(file: directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
+            }
+            return try body(event, location)
+        }
+    }
+
+    /// The seq in a line's `{"seq":N,` prefix, which every stored line starts with; nil otherwise.
+    public static func seqPrefix(of line: some Collection<UInt8>) -> Int64? {
+        let prefix = Array("{\"seq\":".utf8)
+        guard line.count > prefix.count, line.starts(with: prefix) else { return nil }
+        var value: Int64 = 0
+        var digits = 0
+        for byte in line.dropFirst(prefix.count) {
+            guard byte >= 0x30, byte <= 0x39 else { break }
+            guard digits < 18 else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+            digits += 1
+        }
+        return digits > 0 ? value : nil
+    }
+}

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open file, owned: it is closed exactly once, by `close()` or when the owner goes away.
+///
+/// All I/O goes through `SystemCalls`, retries `EINTR`, and loops over short writes.
+final class FileDescriptor {
+    let path: String
+    let system: SystemCalls
+    private(set) var rawValue: Int32
+
+    private init(rawValue: Int32, path: String, system: SystemCalls) {
+        self.rawValue = rawValue
+        self.path = path
+        self.system = system
+    }
+
+    deinit {
+        if rawValue >= 0 { _ = system.close(rawValue) }
+    }
+
+    /// Opens `path`; the descriptor is always close-on-exec.
+    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o600, system: SystemCalls) throws(SystemError) -> FileDescriptor {
+        let fd = SystemCalls.retryingInterrupts { system.open(path, flags | O_CLOEXEC, mode) }
+        guard fd >= 0 else { throw SystemError(operation: "open", path: path, code: errno) }
+        return FileDescriptor(rawValue: fd, path: path, system: system)
+    }
+
+    /// Opens `path` for reading, or returns nil when it does not exist.
+    static func openIfExists(_ path: String, _ flags: Int32 = O_RDONLY, system: SystemCalls) throws(SystemError) -> FileDescriptor? {
+        let fd = SystemCalls.retryingInterrupts { system.open(path, flags | O_CLOEXEC, 0o600) }
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError(operation: "open", path: path, code: errno)
+        }
+        return FileDescriptor(rawValue: fd, path: path, system: system)
+    }
+
+    /// Closes the descriptor; an error from `close` is reported, and the descriptor is gone either way.
+    func close() throws(SystemError) {
+        guard rawValue >= 0 else { return }
+        let fd = rawValue
+        rawValue = -1
+        if system.close(fd) != 0, errno != EINTR {
+            throw SystemError(operation: "close", path: path, code: errno)
+        }
+    }
+
+    /// The file's size in bytes.
+    func size() throws(SystemError) -> Int64 {
+        var info = stat()
+        guard fstat(rawValue, &info) == 0 else { throw SystemError(operation: "fstat", path: path, code: errno) }
+        return Int64(info.st_size)
+    }
+
+    /// Writes all of `bytes` at the current position (or the end, with `O_APPEND`), looping over short writes.
+    func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = SystemCalls.retryingInterrupts {
+                system.write(rawValue, bytes.baseAddress! + offset, bytes.count - offset)
+            }
+            guard written > 0 else {
+                throw SystemError(operation: "write", path: path, code: written == 0 ? EIO : errno)
+            }
+            offset += written
+        }
+    }
+
+    /// Writes all of `bytes`, looping over short writes.
+    func writeAll(_ bytes: [UInt8]) throws(SystemError) {
+        let failure: SystemError? = bytes.withUnsafeBytes { buffer in
+            do throws(SystemError) { try writeAll(buffer) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes all of `bytes` at `offset`, looping over short writes; the position does not move.
+    func writeAll(_ bytes: [UInt8], at offset: Int64) throws(SystemError) {
+        let failure: SystemError? = bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let written = SystemCalls.retryingInterrupts {
+                    system.pwrite(rawValue, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+                }
+                guard written > 0 else {
+                    return SystemError(operation: "write", path: path, code: written == 0 ? EIO : errno)
+                }
+                done += written
+            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Reads up to `count` bytes at `offset`; fewer only at the end of the file.
+    func read(count: Int, at offset: Int64) throws(SystemError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        let got: Result<Int, SystemError> = out.withUnsafeMutableBytes { buffer in
+            do throws(SystemError) { return .success(try read(into: buffer, at: offset)) } catch { return .failure(error) }
+        }
+        out.removeSubrange(try got.get()...)
+        return out
+    }
+
+    /// Fills `buffer` from `offset` as far as the file goes; returns how many bytes were read.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(SystemError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let got = SystemCalls.retryingInterrupts {
+                system.pread(rawValue, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            }
+            guard got >= 0 else { throw SystemError(operation: "read", path: path, code: errno) }
+            if got == 0 { break }
+            done += got
+        }
+        return done
+    }
+
+    /// Flushes the file's data and metadata to stable storage. A failure is final: the caller
+    /// must not retry and trust the data (Linux may have dropped the dirty pages).
+    func synchronize() throws(SystemError) {
+        guard SystemCalls.retryingInterrupts({ system.fsync(rawValue) }) == 0 else {
+            throw SystemError(operation: "fsync", path: path, code: errno)
+        }
+    }
+
+    /// Cuts the file to `length` bytes.
+    func truncate(to length: Int64) throws(SystemError) {
+        guard SystemCalls.retryingInterrupts({ system.ftruncate(rawValue, off_t(length)) }) == 0 else {
+            throw SystemError(operation: "ftruncate", path: path, code: errno)
+        }
+    }
+}
+
+extension FileDescriptor {
+    /// Flushes a directory's entries (a created, renamed or removed file) to stable storage.
+    static func synchronizeDirectory(_ path: String, system: SystemCalls) throws(SystemError) {
+        let directory = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY, system: system)
+        try directory.synchronize()
+        try directory.close()
+    }
+
+    /// Writes `bytes` to a new file at `path` atomically: a temporary file, fsync, rename, directory fsync.
+    static func replaceAtomically(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600, system: SystemCalls) throws(SystemError) {
+        let temporary = path + ".tmp"
+        let file = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: mode, system: system)
+        try file.writeAll(bytes)
+        try file.synchronize()
+        try file.close()
+        guard system.rename(temporary, path) == 0 else {
+            throw SystemError(operation: "rename", path: temporary, code: errno)
+        }
+        try synchronizeDirectory(parentDirectory(of: path), system: system)
+    }
+
+    static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

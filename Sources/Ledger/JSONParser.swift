@@ -1,0 +1,308 @@
+/// A strict JSON (RFC 8259) parser over UTF-8 bytes.
+///
+/// Stricter than most: it refuses duplicate member names, invalid UTF-8 (overlong forms and
+/// lone surrogates included), a byte-order mark, numbers that do not fit, nesting deeper than
+/// `maximumDepth`, and anything after the value but white space.
+public struct JSONParser {
+    /// Why a text is not acceptable JSON, and the byte offset where that was found.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Zero-based byte offset into the text.
+        public let offset: Int
+        /// What is wrong, in a few words.
+        public let reason: String
+
+        public var description: String { "\(reason) at byte \(offset + 1)" }
+    }
+
+    /// How deep arrays and objects may nest; deeper input is refused, never recursed into.
+    public static let maximumDepth = 64
+
+    /// Parses one JSON value that fills `text` (white space around it allowed).
+    /// - Throws: `JSONParser.Failure` naming the first problem.
+    public static func parse(_ text: some Collection<UInt8>) throws(Failure) -> JSON {
+        let bytes = Array(text)
+        return try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
+            var parser = Parser(bytes: buffer)
+            return try parser.parseDocument()
+        }
+    }
+
+    /// Parses one JSON value held in a string.
+    public static func parse(_ text: String) throws(Failure) -> JSON {
+        try parse(Array(text.utf8))
+    }
+}
+
+private struct Parser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var depth = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func fail(_ reason: String, at offset: Int? = nil) -> JSONParser.Failure {
+        JSONParser.Failure(offset: offset ?? index, reason: reason)
+    }
+
+    mutating func parseDocument() throws(JSONParser.Failure) -> JSON {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            throw fail("a byte-order mark is not allowed", at: 0)
+        }
+        skipWhiteSpace()
+        guard index < bytes.count else { throw fail("no JSON value (empty input)") }
+        let value = try parseValue()
+        skipWhiteSpace()
+        guard index == bytes.count else { throw fail("unexpected text after the JSON value") }
+        return value
+    }
+
+    mutating func skipWhiteSpace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func parseValue() throws(JSONParser.Failure) -> JSON {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw fail("unexpected character '\(Parser.printable(bytes[index]))'")
+        }
+    }
+
+    static func printable(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
+    }
+
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONParser.Failure) {
+        let start = index
+        let utf8 = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for expected in utf8 {
+            guard index < bytes.count, bytes[index] == expected else {
+                throw fail("invalid literal (expected \(literal))", at: start)
+            }
+            index += 1
+        }
+    }
+
+    mutating func enter() throws(JSONParser.Failure) {
+        depth += 1
+        if depth > JSONParser.maximumDepth {
+            throw fail("nesting deeper than \(JSONParser.maximumDepth) levels")
+        }
+    }
+
+    mutating func parseArray() throws(JSONParser.Failure) -> JSON {
+        try enter()
+        index += 1
+        var elements: [JSON] = []
+        skipWhiteSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhiteSpace()
+            elements.append(try parseValue())
+            skipWhiteSpace()
+            guard index < bytes.count else { throw fail("unterminated array") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+            throw fail("expected ',' or ']' in array")
+        }
+        depth -= 1
+        return .array(elements)
+    }
+
+    mutating func parseObject() throws(JSONParser.Failure) -> JSON {
+        try enter()
+        index += 1
+        var members: [(key: String, value: JSON)] = []
+        var seen = Set<String>()
+        skipWhiteSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return .object(members)
+        }
+        while true {
+            skipWhiteSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw fail(index < bytes.count ? "expected a member name in quotes" : "unterminated object")
+            }
+            let keyStart = index
+            let key = try parseString()
+            guard seen.insert(key).inserted else { throw fail("duplicate member name \"\(key)\"", at: keyStart) }
+            skipWhiteSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
+            index += 1
+            skipWhiteSpace()
+            members.append((key: key, value: try parseValue()))
+            skipWhiteSpace()
+            guard index < bytes.count else { throw fail("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            throw fail("expected ',' or '}' in object")
+        }
+        depth -= 1
+        return .object(members)
+    }
+
+    mutating func parseNumber() throws(JSONParser.Failure) -> JSON {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number", at: start) }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count, isDigit(bytes[index]) { throw fail("leading zeros are not allowed", at: start) }
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        var isInteger = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number", at: start) }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number", at: start) }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        guard index - start <= 64 else { throw fail("number is too long", at: start) }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if isInteger {
+            guard let value = Int64(text) else { throw fail("integer out of range", at: start) }
+            return .integer(value)
+        }
+        guard let value = Double(text), value.isFinite else { throw fail("number out of range", at: start) }
+        return .double(value)
+    }
+
+    func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    mutating func parseString() throws(JSONParser.Failure) -> String {
+        let start = index
+        index += 1
+        var out = [UInt8]()
+        var runStart = index
+        while true {
+            guard index < bytes.count else { throw fail("unterminated string", at: start) }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                index += 1
+                break
+            }
+            if byte < 0x20 {
+                throw fail("control character \\x\(String(byte, radix: 16)) in a string (escape it)")
+            }
+            if byte == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                try parseEscape(into: &out)
+                runStart = index
+                continue
+            }
+            if byte < 0x80 {
+                index += 1
+            } else {
+                try skipUTF8Sequence()
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Checks one multi-byte UTF-8 sequence at `index` (RFC 3629: no overlong forms, no surrogates).
+    mutating func skipUTF8Sequence() throws(JSONParser.Failure) {
+        let lead = bytes[index]
+        let length: Int
+        var lowest: UInt8 = 0x80, highest: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lowest = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; highest = 0x9F
+        case 0xF0: length = 4; lowest = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; highest = 0x8F
+        default: throw fail("invalid UTF-8")
+        }
+        guard index + length <= bytes.count else { throw fail("invalid UTF-8 (truncated sequence)") }
+        let second = bytes[index + 1]
+        guard second >= lowest, second <= highest else { throw fail("invalid UTF-8") }
+        for k in 2..<length where bytes[index + k] & 0xC0 != 0x80 {
+            throw fail("invalid UTF-8")
+        }
+        index += length
+    }
+
+    mutating func parseEscape(into out: inout [UInt8]) throws(JSONParser.Failure) {
+        let start = index
+        index += 1
+        guard index < bytes.count else { throw fail("unterminated escape", at: start) }
+        let code = bytes[index]
+        index += 1
+        switch code {
+        case UInt8(ascii: "\""): out.append(0x22)
+        case UInt8(ascii: "\\"): out.append(0x5C)
+        case UInt8(ascii: "/"): out.append(0x2F)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try parseHex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    throw fail("lone surrogate in \\u escape", at: start)
+                }
+                index += 2
+                let low = try parseHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw fail("lone surrogate in \\u escape", at: start) }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw fail("lone surrogate in \\u escape", at: start)
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape", at: start) }
+            out.append(contentsOf: Array(String(Character(unicode)).utf8))
+        default:
+            throw fail("invalid escape '\\\(Parser.printable(code))'", at: start)
+        }
+    }
+
+    mutating func parseHex4() throws(JSONParser.Failure) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[index]
+            let digit: UInt32
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(c - UInt8(ascii: "A") + 10)
+            default: throw fail("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An append-only, hash-chained event log in a directory.
+///
+/// Writers (`append`, `importBatch`, `forget`) take the directory's lock, repair a torn tail
+/// left by a crashed writer, validate, write, fsync, and only then return. Readers
+/// (`EventLog`, `Verifier`) need no lock.
+public final class Ledger {
+    /// Where the ledger lives.
+    public let directory: LedgerDirectory
+    /// Its settings from `ledger.json`.
+    public let configuration: LedgerDirectory.Configuration
+    /// The validator every event passes.
+    public let validator: EventValidator
+    let system: SystemCalls
+    /// How long a writer waits for the lock before giving up with `LedgerError.busy`.
+    public var lockTimeout: Double = 10
+    /// Receives warnings (a torn tail repaired, an index rebuilt); the command line prints them on stderr.
+    public var warningHandler: (String) -> Void = { _ in }
+    /// The environment, read for `SOURCE_DATE_EPOCH` (a pinned recording clock).
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    /// The longest stored line, in bytes, line feed excluded.
+    public static let maximumLineBytes = 65_536
+
+    /// Opens the ledger in `path`.
+    /// - Throws: `LedgerError.notALedger` when `path` is not one.
+    public init(path: String, catalog: EventCatalog = .version1, system: SystemCalls = .live) throws(LedgerError) {
+        self.directory = LedgerDirectory(path: path)
+        self.configuration = try directory.configuration()
+        self.validator = EventValidator(catalog: catalog)
+        self.system = system
+    }
+
+    /// Makes `path` an empty ledger; does nothing to an existing one.
+    /// - Returns: true when a ledger was created, false when one was there already.
+    @discardableResult
+    public static func create(at path: String, configuration: LedgerDirectory.Configuration = .init(),
+                              system: SystemCalls = .live) throws(LedgerError) -> Bool {
+        let directory = LedgerDirectory(path: path)
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw .notALedger(path: path, reason: info.st_mode & S_IFMT == S_IFLNK ? "a symbolic link, not a directory" : "not a directory")
+            }
+        } else {
+            guard errno == ENOENT else { throw .io(SystemError(operation: "stat", path: path, code: errno)) }
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .io(SystemError(operation: "mkdir", path: path, code: EACCES))
+            }
+        }
+        if access(directory.configPath, F_OK) == 0 {
+            _ = try directory.configuration() // an existing ledger must be readable as one
+            return false
+        }
+        if access(path, W_OK | X_OK) != 0 { throw .io(SystemError(operation: "open", path: path, code: errno)) }
+        if let stray = try directory.segments().first {
+            throw .damaged(file: path + "/" + stray.name, line: 0, reason: "segment files without ledger.json; refusing to make a new ledger over them")
+        }
+        var bytes: [UInt8] = []
+        configuration.json.write(to: &bytes)
+        bytes.append(0x0A)
+        do {
+            try FileDescriptor.replaceAtomically(directory.configPath, with: bytes, mode: 0o644, system: system)
+        } catch {
+            throw .io(error)
+        }
+        return true
+    }
+
+    /// What an append did.
+    public struct AppendResult: Sendable {
+        /// The event as stored.
+        public let event: StoredEvent
+        /// True when an event with the same id and content was already there: nothing was written.
+        public let wasAlreadyPresent: Bool
+    }
+
+    /// Appends one event, durably.
+    /// - Returns: the stored event (the earlier one, for an idempotent repeat).
+    /// - Throws: `LedgerError` (bad input, conflict, busy, I/O, damage); nothing is written then.
+    public func append(_ event: NewEvent) throws(LedgerError) -> AppendResult {
+        let result = try importBatch([event], source: "append")
+        return AppendResult(event: result.events[0], wasAlreadyPresent: result.alreadyPresent > 0)
+    }
+
+    /// What an import did.
+    public struct ImportResult: Sendable {
+        /// One stored event per input event, in input order (earlier ones for repeats).
+        public let events: [StoredEvent]
+        /// How many events were written.
+        public let written: Int
+        /// How many were already in the ledger with the same id and content.
+        public let alreadyPresent: Int
+        /// The seq range written, when anything was.
+        public let seqRange: ClosedRange<Int64>?
+    }
+
+    /// Appends `events` as one unit: all are validated first (later ones may refer to earlier
+    /// ones), then all are written, or none.
+    /// - Parameter source: names the input in errors (`import.jsonl line 12: ...`).
+    public func importBatch(_ events: [NewEvent], source: String, allowInternal: Bool = false) throws(LedgerError) -> ImportResult {
+        try withWriter { session throws(LedgerError) in
+            try session.write(events, source: source, allowInternal: allowInternal)
+        }
+    }
+
+    /// Runs `body` holding the lock, with the tail repaired and the index caught up.
+    func withWriter<T>(_ body: (WriterSession) throws(LedgerError) -> T) throws(LedgerError) -> T {
+        let lock = try WriterLock.acquire(directory.lockPath, timeout: lockTimeout, system: system)
+        defer { lock.release() }
+        let session = try WriterSession(ledger: self)
+        return try body(session)
+    }
+
+    func warn(_ message: String) {
+        warningHandler(message)
+    }
+}

@@ -1,0 +1,53 @@
+/// Everything that can go wrong in the ledger, with enough to locate the problem.
+public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The directory is not a ledger (no `ledger.json`), or its configuration cannot be read.
+    case notALedger(path: String, reason: String)
+    /// An event type the catalog does not know.
+    case unknownType(String)
+    /// A field of an event is missing, unknown or wrong.
+    case invalidField(type: String, field: String, reason: String)
+    /// An event is wrong as a whole (not an object, too large, written by another command only).
+    case invalidEvent(type: String, reason: String)
+    /// A line of an `import` batch is not acceptable; `line` counts from 1.
+    case invalidImportLine(source: String, line: Int, reason: String)
+    /// An id is already in the ledger with other content.
+    case conflict(id: String, reason: String)
+    /// A command's argument is not acceptable (a participant that does not exist, a bad checkpoint).
+    case invalidArgument(String)
+    /// A system call failed.
+    case io(SystemError)
+    /// The writer lock was not obtained in time.
+    case busy(waitedSeconds: Double)
+    /// The ledger's files are damaged at `file`, `line` (counting from 1; 0 when not about a line).
+    case damaged(file: String, line: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notALedger(path, reason):
+            "\(path) is not a ledger (\(reason)); run 'ledgerctl --dir \(path) init' to make one"
+        case let .unknownType(type):
+            "unknown event type '\(type)'; 'ledgerctl types' lists the catalog"
+        case let .invalidField(type, field, reason):
+            "\(type): field '\(field)' \(reason)"
+        case let .invalidEvent(type, reason):
+            "\(type): \(reason)"
+        case let .invalidImportLine(source, line, reason):
+            "\(source) line \(line): \(reason); nothing was imported"
+        case let .conflict(id, reason):
+            "id '\(id)' is already in the ledger with other content (\(reason)); use a new id"
+        case let .invalidArgument(reason):
+            reason
+        case let .io(error):
+            "\(error)"
+        case let .busy(waited):
+            "the ledger is busy: another writer held the lock for \(Self.seconds(waited)) s; try again, or raise --wait"
+        case let .damaged(file, line, reason):
+            line > 0 ? "\(file) line \(line): \(reason)" : "\(file): \(reason)"
+        }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a file of LF-terminated lines in large chunks, without loading it whole.
+struct LineReader {
+    /// What follows the last line feed of a file.
+    struct Tail: Equatable {
+        /// The offset just after the last line feed (the end of the last complete line).
+        var completeEnd: Int64
+        /// How many bytes follow it: a line still being written, or torn by a crash.
+        var trailingBytes: Int64
+    }
+
+    /// The longest line read; a longer run without a line feed is damage.
+    static let maximumLineBytes = 1 << 20
+
+    static let chunkBytes = 1 << 20
+
+    /// Calls `body` with each complete line (without its line feed) and its offset, from `offset`
+    /// on, until `body` returns false or the file ends.
+    /// - Returns: where the complete lines end, and how many bytes follow them.
+    /// - Throws: `LedgerError.io` on a read error, `.damaged` for a line longer than the limit,
+    ///   or whatever `body` throws.
+    @discardableResult
+    static func forEachLine(in file: FileDescriptor, from offset: Int64 = 0,
+                            _ body: (_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> Tail {
+        var buffer = [UInt8](repeating: 0, count: chunkBytes)
+        var filled = 0           // bytes of buffer holding data
+        var bufferOffset = offset // file offset of buffer[0]
+        var lineNumberOffset = offset
+        while true {
+            if filled == buffer.count {
+                guard buffer.count < maximumLineBytes + chunkBytes else {
+                    throw .damaged(file: file.path, line: 0, reason: "a line at byte \(bufferOffset) is longer than \(maximumLineBytes) bytes")
+                }
+                buffer.append(contentsOf: [UInt8](repeating: 0, count: chunkBytes))
+            }
+            let got: Int
+            let result: Result<Int, SystemError> = buffer.withUnsafeMutableBytes { raw in
+                do throws(SystemError) {
+                    return .success(try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: bufferOffset + Int64(filled)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            do throws(SystemError) { got = try result.get() } catch { throw .io(error) }
+            let atEnd = got == 0
+            filled += got
+            var start = 0
+            var keepGoing = true
+            try buffer.withUnsafeBufferPointer { all throws(LedgerError) in
+                var i = 0
+                while i < filled {
+                    guard let newline = memchrIndex(all, from: i, to: filled) else { break }
+                    let line = UnsafeBufferPointer(rebasing: all[start..<newline])
+                    if !(try body(bufferOffset + Int64(start), line)) { keepGoing = false; start = newline + 1; return }
+                    start = newline + 1
+                    i = start
+                }
+            }
+            lineNumberOffset = bufferOffset + Int64(start)
+            if !keepGoing {
+                return Tail(completeEnd: lineNumberOffset, trailingBytes: 0)
+            }
+            if atEnd {
+                return Tail(completeEnd: lineNumberOffset, trailingBytes: Int64(filled - start))
+            }
+            if start > 0 {
+                buffer.withUnsafeMutableBufferPointer { b in
+                    let remaining = filled - start
+                    if remaining > 0 { b.baseAddress!.update(from: b.baseAddress! + start, count: remaining) }
+                }
+                filled -= start
+                bufferOffset += Int64(start)
+                if buffer.count > chunkBytes && filled < chunkBytes { buffer.removeSubrange(chunkBytes...) }
+            }
+        }
+    }
+
+    private static func memchrIndex(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard from < to, let base = buffer.baseAddress else { return nil }
+        guard let found = memchr(base + from, 0x0A, to - from) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The offset just after the last line feed before `size`: where the complete lines end.
+    static func completeEnd(of file: FileDescriptor, size: Int64) throws(LedgerError) -> Int64 {
+        guard size > 0 else { return 0 }
+        let last: [UInt8]
+        do {
+            last = try file.read(count: 1, at: size - 1)
+        } catch {
+            throw .io(error)
+        }
+        return last == [0x0A] ? size : try lastLineStart(in: file, end: size)
+    }
+
+    /// The start offset of the line that ends at `end`, reading backwards: the offset after the
+    /// line feed before `end - 1`, or 0. `end` is normally just after a line feed.
+    static func lastLineStart(in file: FileDescriptor, end: Int64) throws(LedgerError) -> Int64 {
+        guard end > 0 else { return 0 }
+        var position = end - 1 // the line feed that ends the last line
+        let step: Int64 = 64 * 1024
+        while position > 0 {
+            let from = max(0, position - step)
+            let chunk: [UInt8]
+            do {
+                chunk = try file.read(count: Int(position - from), at: from)
+            } catch {
+                throw .io(error)
+            }
+            if let index = chunk.lastIndex(of: 0x0A) {
+                return from + Int64(index) + 1
+            }
+            position = from
+        }
+        return 0
+    }
+
+    /// The bytes of the line starting at `offset` (without its line feed), or nil when no line feed ends it.
+    static func line(in file: FileDescriptor, at offset: Int64) throws(LedgerError) -> [UInt8]? {
+        var collected: [UInt8] = []
+        var position = offset
+        while collected.count <= maximumLineBytes {
+            let chunk: [UInt8]
+            do {
+                chunk = try file.read(count: 64 * 1024, at: position)
+            } catch {
+                throw .io(error)
+            }
+            if chunk.isEmpty { return nil }
+            if let newline = chunk.firstIndex(of: 0x0A) {
+                collected.append(contentsOf: chunk[..<newline])
+                return collected
+            }
+            collected.append(contentsOf: chunk)
+            position += Int64(chunk.count)
+        }
+        throw .damaged(file: file.path, line: 0, reason: "a line at byte \(offset) is longer than \(maximumLineBytes) bytes")
+    }
+}

@@ -1,0 +1,115 @@
+/// An event as it stands in a segment file: one line of JSON.
+///
+/// Members are written in this order: `seq`, `id`, `type`, `occurred_at`, `recorded_at`,
+/// `actor` (when given), `batch` (for lines of a multi-event import), `data`, `prev`.
+public struct StoredEvent: Sendable, Equatable {
+    /// The global position, 1, 2, 3, ... without gaps.
+    public var seq: Int64
+    /// The event's id.
+    public var id: String
+    /// Its catalog type.
+    public var type: String
+    /// When it happened (RFC 3339, as given).
+    public var occurredAt: String
+    /// When it was appended (UTC, milliseconds).
+    public var recordedAt: String
+    /// Who recorded it, when given.
+    public var actor: String?
+    /// The import batch this line belongs to, when it was written with others as one unit.
+    public var batch: Batch?
+    /// The validated payload, personal fields removed.
+    public var data: JSON
+    /// The SHA-256 of the previous line.
+    public var prev: SHA256.Digest
+
+    /// A run of lines written as one unit: `first` is the seq of its first line.
+    public struct Batch: Sendable, Equatable {
+        public var first: Int64
+        public var count: Int64
+
+        public init(first: Int64, count: Int64) {
+            self.first = first
+            self.count = count
+        }
+
+        /// The seq of the batch's last line.
+        public var last: Int64 { first + count - 1 }
+    }
+
+    public init(seq: Int64, id: String, type: String, occurredAt: String, recordedAt: String,
+                actor: String?, batch: Batch?, data: JSON, prev: SHA256.Digest) {
+        self.seq = seq
+        self.id = id
+        self.type = type
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.actor = actor
+        self.batch = batch
+        self.data = data
+        self.prev = prev
+    }
+
+    /// The line's bytes, without the line feed.
+    public var line: [UInt8] {
+        var members: [(key: String, value: JSON)] = [
+            ("seq", .integer(seq)), ("id", .string(id)), ("type", .string(type)),
+            ("occurred_at", .string(occurredAt)), ("recorded_at", .string(recordedAt)),
+        ]
+        if let actor { members.append(("actor", .string(actor))) }
+        if let batch { members.append(("batch", .object([("first", .integer(batch.first)), ("count", .integer(batch.count))]))) }
+        members.append(("data", data))
+        members.append(("prev", .string(prev.hex)))
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        JSON.object(members).write(to: &out)
+        return out
+    }
+
+    /// The line as text.
+    public var lineText: String { String(decoding: line, as: UTF8.self) }
+
+    /// Reads a stored line (without its line feed).
+    /// - Throws: a reason, when the line is not a well-formed stored event.
+    public init(line: some Collection<UInt8>) throws(StoredEvent.Malformed) {
+        let json: JSON
+        do {
+            json = try JSONParser.parse(line)
+        } catch {
+            throw Malformed(reason: "not valid JSON (\(error))")
+        }
+        guard let members = json.objectMembers else { throw Malformed(reason: "not a JSON object") }
+        let allowed: Set<String> = ["seq", "id", "type", "occurred_at", "recorded_at", "actor", "batch", "data", "prev"]
+        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+            throw Malformed(reason: "unknown member '\(unknown.key)'")
+        }
+        func string(_ key: String) throws(Malformed) -> String {
+            guard let s = json[key]?.stringValue else { throw Malformed(reason: "member '\(key)' is missing or not a string") }
+            return s
+        }
+        guard let seq = json["seq"]?.integerValue, seq >= 1, case .integer = json["seq"]! else {
+            throw Malformed(reason: "member 'seq' is missing or not a positive integer")
+        }
+        guard let prev = SHA256.Digest(hex: try string("prev")) else {
+            throw Malformed(reason: "member 'prev' is not 64 lowercase hex digits")
+        }
+        guard let data = json["data"], data.objectMembers != nil else { throw Malformed(reason: "member 'data' is missing or not an object") }
+        var batch: Batch?
+        if let b = json["batch"] {
+            guard let first = b["first"]?.integerValue, let count = b["count"]?.integerValue, count >= 2,
+                  first >= 1, first <= seq, seq <= first + count - 1 else {
+                throw Malformed(reason: "member 'batch' is not {\"first\": seq, \"count\": n} around this line's seq")
+            }
+            batch = Batch(first: first, count: count)
+        }
+        var actor: String?
+        if json["actor"] != nil { actor = try string("actor") }
+        self.init(seq: seq, id: try string("id"), type: try string("type"), occurredAt: try string("occurred_at"),
+                  recordedAt: try string("recorded_at"), actor: actor, batch: batch, data: data, prev: prev)
+    }
+
+    /// Why a line is not a well-formed stored event.
+    public struct Malformed: Error, Sendable, CustomStringConvertible {
+        public let reason: String
+        public var description: String { reason }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+/// An instant written in RFC 3339 form, or a local wall-clock time to be read in a time zone.
+///
+/// The ledger keeps timestamps as the text it was given; this type checks that text and turns it
+/// into an instant (milliseconds since 1970-01-01T00:00:00Z) when a rule needs one.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Milliseconds since the Unix epoch, UTC.
+    public let millisecondsSinceEpoch: Int64
+
+    /// Creates the instant that many milliseconds after the epoch.
+    public init(millisecondsSinceEpoch: Int64) {
+        self.millisecondsSinceEpoch = millisecondsSinceEpoch
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
+    }
+
+    /// The instant in the form the ledger writes `recorded_at`: `2017-11-30T03:00:00.000Z`.
+    public var description: String {
+        let millis = millisecondsSinceEpoch
+        let seconds = millis.floorDivided(by: 1000)
+        let fraction = millis - seconds * 1000
+        let days = seconds.floorDivided(by: 86_400)
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Timestamp.civil(fromDays: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 3))Z"
+    }
+
+    /// The Foundation date of this instant.
+    public var date: Date {
+        Date(timeIntervalSince1970: Double(millisecondsSinceEpoch) / 1000)
+    }
+
+    /// The current time, or `SOURCE_DATE_EPOCH` (whole seconds) when that is set, for reproducible builds.
+    public static func now(environment: [String: String] = ProcessInfo.processInfo.environment) -> Timestamp {
+        if let pinned = environment["SOURCE_DATE_EPOCH"], let seconds = Int64(pinned) {
+            return Timestamp(millisecondsSinceEpoch: seconds * 1000)
+        }
+        return Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+}
+
+// MARK: - Parsing
+
+extension Timestamp {
+    /// Parses an RFC 3339 date-time with an offset: `2017-11-30T09:00:00+06:00`, `...Z`,
+    /// seconds optional fraction. Returns nil for anything else, a missing offset included.
+    public init?(rfc3339 text: String) {
+        guard let parts = Timestamp.parseLocal(Array(text.utf8), requireOffset: true), let offset = parts.offsetSeconds else {
+            return nil
+        }
+        self.init(millisecondsSinceEpoch: parts.localMilliseconds - offset * 1000)
+    }
+
+    /// Parses a deadline: an RFC 3339 date-time with an offset, or a local wall-clock time
+    /// (`2017-11-29T12:00` or `2017-11-29T12:00:00`) read in `timeZone` by its rules for that date.
+    public init?(deadline text: String, timeZone: TimeZone) {
+        guard let parts = Timestamp.parseLocal(Array(text.utf8), requireOffset: false) else { return nil }
+        if let offset = parts.offsetSeconds {
+            self.init(millisecondsSinceEpoch: parts.localMilliseconds - offset * 1000)
+            return
+        }
+        // The offset in force at that wall-clock time: try the offset at the naive UTC reading, then refine once.
+        let naive = Date(timeIntervalSince1970: Double(parts.localMilliseconds) / 1000)
+        var offset = Int64(timeZone.secondsFromGMT(for: naive))
+        let refined = Int64(timeZone.secondsFromGMT(for: naive.addingTimeInterval(-Double(offset))))
+        if refined != offset { offset = refined }
+        self.init(millisecondsSinceEpoch: parts.localMilliseconds - offset * 1000)
+    }
+
+    /// True when `text` is a local wall-clock time without an offset (it needs a time zone).
+    public static func isLocal(_ text: String) -> Bool {
+        guard let parts = parseLocal(Array(text.utf8), requireOffset: false) else { return false }
+        return parts.offsetSeconds == nil
+    }
+
+    /// Checks a calendar date `YYYY-MM-DD`; returns the days since 1970-01-01, or nil.
+    public static func days(ofDate text: String) -> Int64? {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              let year = number(b, 0, 4), let month = number(b, 5, 2), let day = number(b, 8, 2),
+              isValidDate(year: year, month: month, day: day) else { return nil }
+        return daysFromCivil(year: year, month: month, day: day)
+    }
+
+    private struct LocalParts {
+        var localMilliseconds: Int64
+        var offsetSeconds: Int64?
+    }
+
+    private static func parseLocal(_ b: [UInt8], requireOffset: Bool) -> LocalParts? {
+        // YYYY-MM-DDTHH:MM[:SS[.fff...]][Z|+HH:MM|-HH:MM]
+        guard b.count >= 16, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"),
+              let year = number(b, 0, 4), let month = number(b, 5, 2), let day = number(b, 8, 2),
+              let hour = number(b, 11, 2), let minute = number(b, 14, 2),
+              isValidDate(year: year, month: month, day: day), hour < 24, minute < 60 else { return nil }
+        var i = 16
+        var second: Int64 = 0
+        var millis: Int64 = 0
+        if i < b.count, b[i] == UInt8(ascii: ":") {
+            guard let s = number(b, i + 1, 2), s < 60 else { return nil }
+            second = s
+            i += 3
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                i += 1
+                let fractionStart = i
+                var scale: Int64 = 100
+                while i < b.count, b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") {
+                    millis += Int64(b[i] - UInt8(ascii: "0")) * scale
+                    scale /= 10
+                    i += 1
+                }
+                guard i > fractionStart, i - fractionStart <= 9 else { return nil }
+            }
+        } else if requireOffset {
+            return nil // an instant needs its seconds: 2017-11-30T09:00:00+06:00
+        }
+        var offset: Int64?
+        if i < b.count {
+            if b[i] == UInt8(ascii: "Z"), i + 1 == b.count {
+                offset = 0
+            } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), i + 6 == b.count, b[i + 3] == UInt8(ascii: ":"),
+                      let oh = number(b, i + 1, 2), let om = number(b, i + 4, 2), oh <= 18, om < 60 {
+                offset = (b[i] == UInt8(ascii: "-") ? -1 : 1) * (oh * 3600 + om * 60)
+            } else {
+                return nil
+            }
+        } else if requireOffset {
+            return nil
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let local = ((days * 24 + hour) * 60 + minute) * 60 + second
+        return LocalParts(localMilliseconds: local * 1000 + millis, offsetSeconds: offset)
+    }
+
+    private static func number(_ b: [UInt8], _ start: Int, _ length: Int) -> Int64? {
+        guard start + length <= b.count else { return nil }
+        var value: Int64 = 0
+        for k in start..<(start + length) {
+            let c = b[k]
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(c - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func isValidDate(year: Int64, month: Int64, day: Int64) -> Bool {
+        guard year >= 1, month >= 1, month <= 12, day >= 1 else { return false }
+        let lengths: [Int64] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let isLeap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return day <= lengths[Int(month - 1)] + (month == 2 && isLeap ? 1 : 0)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = y.floorDivided(by: 400)
+        let yearOfEra = y - era * 400
+        let shiftedMonth = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The civil date of a day count since 1970-01-01.
+    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = z.floorDivided(by: 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}

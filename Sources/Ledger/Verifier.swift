@@ -1,0 +1,149 @@
+/// Checks a whole ledger: every line well-formed, seq 1, 2, 3, ... without gaps across segments,
+/// every `prev` the SHA-256 of the line before, ids unique, `recorded_at` never going back,
+/// segment names matching their first seq, import batches complete.
+public struct Verifier: Sendable {
+    /// The ledger's directory.
+    public let path: String
+    /// The catalog event types must belong to.
+    public let catalog: EventCatalog
+
+    public init(path: String, catalog: EventCatalog = .version1) {
+        self.path = path
+        self.catalog = catalog
+    }
+
+    /// What verification found.
+    public struct Report: Sendable, Equatable {
+        /// How many events the ledger holds.
+        public var events: Int64 = 0
+        /// How many segment files.
+        public var segments = 0
+        /// The head: the last seq and the hash of its line (the checkpoint of this moment).
+        public var head = Checkpoint(seq: 0, hash: .zero, recordedAt: nil)
+        /// The first damage found, when any: where, and what.
+        public var damage: LedgerError?
+        /// A torn tail (a writer died mid-write; the next writer repairs it), described; not damage.
+        public var tornTail: String?
+        /// True when the ledger extends the checkpoint given to `verify(against:)`.
+        public var extendsCheckpoint: Bool?
+    }
+
+    /// Reads and checks every line.
+    /// - Parameter checkpoint: an earlier head that the ledger must still extend.
+    /// - Returns: the report; `damage` is set when the ledger fails.
+    /// - Throws: only when the ledger cannot be read at all (not a ledger, an I/O error).
+    public func verify(against checkpoint: Checkpoint? = nil) throws(LedgerError) -> Report {
+        let log = try EventLog(path: path)
+        var report = Report()
+        var expected: Int64 = 1
+        var previousHash = SHA256.Digest.zero
+        var previousRecorded: Timestamp?
+        var openBatch: (batch: StoredEvent.Batch, location: EventLog.Location)?
+        var seenIDs = Set<SHA256.Digest>()
+        var currentSegment = ""
+        var lastLocation: EventLog.Location?
+        let segments = try log.directory.segments()
+        report.segments = segments.count
+
+        func damage(_ location: EventLog.Location, _ reason: String) -> LedgerError {
+            .damaged(file: log.directory.path + "/" + location.segment, line: location.line, reason: reason)
+        }
+        let trailing: Int64
+        do {
+            trailing = try log.forEachLine { location, line throws(LedgerError) in
+                lastLocation = location
+                let event: StoredEvent
+                do {
+                    event = try StoredEvent(line: line)
+                } catch {
+                    throw damage(location, "not a stored event (\(error))")
+                }
+                if location.segment != currentSegment {
+                    currentSegment = location.segment
+                    if LedgerDirectory.firstSeq(ofSegment: location.segment) != event.seq {
+                        throw damage(location, "the segment's name says it starts at seq \(LedgerDirectory.firstSeq(ofSegment: location.segment) ?? 0), but its first line is seq \(event.seq) (segments renamed, removed or reordered)")
+                    }
+                }
+                guard event.seq == expected else {
+                    let what = event.seq < expected ? "repeated or out of order" : "events are missing"
+                    throw damage(location, "seq is \(event.seq), expected \(expected) (\(what))")
+                }
+                guard event.prev == previousHash else {
+                    throw damage(location, "prev does not match the SHA-256 of the line before (that line, or this one, was altered, removed or reordered)")
+                }
+                guard catalog[event.type] != nil else { throw damage(location, "unknown event type '\(event.type)'") }
+                guard EventValidator.isIdentifier(event.id) else { throw damage(location, "id is not a valid id") }
+                guard seenIDs.insert(SHA256.hash(Array(event.id.utf8))).inserted else {
+                    throw damage(location, "id '\(event.id)' appears twice")
+                }
+                guard Timestamp(rfc3339: event.occurredAt) != nil else { throw damage(location, "occurred_at is not an RFC 3339 date-time") }
+                guard let recorded = Timestamp(rfc3339: event.recordedAt) else { throw damage(location, "recorded_at is not an RFC 3339 date-time") }
+                if let previousRecorded, recorded < previousRecorded {
+                    throw damage(location, "recorded_at \(event.recordedAt) is earlier than the line before")
+                }
+                if let open = openBatch, open.batch != event.batch {
+                    throw damage(location, "the import batch that started at seq \(open.batch.first) stops at seq \(event.seq - 1), short of its \(open.batch.count) events")
+                }
+                if let batch = event.batch {
+                    if event.seq == batch.first { openBatch = (batch, location) }
+                    guard openBatch?.batch == batch else { throw damage(location, "a batch line without the batch's first line") }
+                    if event.seq == batch.last { openBatch = nil }
+                }
+                if let checkpoint, event.seq == checkpoint.seq {
+                    let hash = SHA256.hash(UnsafeRawBufferPointer(line))
+                    guard hash == checkpoint.hash else {
+                        throw damage(location, "does not match the checkpoint: history up to seq \(checkpoint.seq) was rewritten")
+                    }
+                    report.extendsCheckpoint = true
+                }
+                previousHash = SHA256.hash(UnsafeRawBufferPointer(line))
+                previousRecorded = recorded
+                report.head = Checkpoint(seq: event.seq, hash: previousHash, recordedAt: event.recordedAt)
+                report.events = event.seq
+                expected += 1
+                return true
+            }
+        } catch {
+            if case .damaged = error {
+                report.damage = error
+                return report
+            }
+            throw error
+        }
+        let writerActive = WriterLock.isHeld(log.directory.lockPath)
+        if trailing > 0 && !writerActive {
+            let after = lastLocation.map { "after \($0)" } ?? "in \(segments.last?.name ?? "the last segment")"
+            report.tornTail = "\(trailing) bytes without a line feed \(after): a writer died mid-write; the next append moves them to quarantine/"
+        }
+        if let open = openBatch {
+            if writerActive {
+                // A batch still being written: the ledger stands as before it.
+            } else {
+                report.tornTail = "the import batch from seq \(open.batch.first) (\(open.location)) stops short of its \(open.batch.count) events: a writer died mid-import; the next append moves it to quarantine/"
+            }
+            report.events = open.batch.first - 1
+            report.head = Checkpoint(seq: 0, hash: .zero, recordedAt: nil)
+            if open.batch.first > 1 {
+                // Recompute the head before the batch by reading it again: rare, only after a crash.
+                let before = open.batch.first - 1
+                try log.forEachLine { location, line in
+                    if EventLog.seqPrefix(of: line) == before {
+                        let event = try? StoredEvent(line: line)
+                        report.head = Checkpoint(seq: before, hash: SHA256.hash(UnsafeRawBufferPointer(line)), recordedAt: event?.recordedAt)
+                        return false
+                    }
+                    return true
+                }
+            }
+        }
+        if let checkpoint, report.extendsCheckpoint == nil {
+            if checkpoint.seq == 0 && checkpoint.hash == .zero {
+                report.extendsCheckpoint = true
+            } else {
+                report.damage = .damaged(file: log.directory.path, line: 0,
+                                         reason: "the ledger ends at seq \(report.head.seq), before the checkpoint's seq \(checkpoint.seq): events were removed")
+            }
+        }
+        return report
+    }
+}
