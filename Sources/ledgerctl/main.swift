@@ -1,1 +1,5 @@
-print("x")
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(Tool(arguments: Array(CommandLine.arguments.dropFirst())).run())

@@ -1,0 +1,59 @@
+/// Makes text that came from users safe to print on a terminal.
+public enum TerminalText {
+    /// `text` with every character that could move the cursor, change colours, reorder the line
+    /// or hide text shown as a visible escape: C0 controls (line feeds and tabs included), DEL,
+    /// C1 controls (0x80-0x9F), and the bidirectional overrides and isolates U+202A-U+202E,
+    /// U+2066-U+2069. Everything else is kept.
+    public static func sanitized(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out.append(contentsOf: "\\u{\(hex)}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// True for a scalar that must not reach a terminal as it is.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+    }
+
+    /// How many terminal columns `text` takes: East Asian wide and fullwidth characters take two,
+    /// combining marks and zero-width characters none, everything else one.
+    public static func width(_ text: String) -> Int {
+        var columns = 0
+        for character in text {
+            guard let first = character.unicodeScalars.first else { continue }
+            let v = first.value
+            let category = first.properties.generalCategory
+            if category == .nonspacingMark || category == .enclosingMark || category == .format { continue }
+            let isWide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
+                || (0x20000...0x3FFFD).contains(v)
+            columns += isWide ? 2 : 1
+        }
+        return columns
+    }
+
+    /// `text` padded with spaces to `columns` terminal columns (or cut, with an ellipsis).
+    public static func padded(_ text: String, to columns: Int) -> String {
+        let current = width(text)
+        if current <= columns { return text + String(repeating: " ", count: columns - current) }
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = width(String(character))
+            if used + w > columns - 1 { break }
+            out.append(character)
+            used += w
+        }
+        return out + "…" + String(repeating: " ", count: max(0, columns - used - 1))
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Ledger
+import Projections
+
+extension Tool {
+    func runLog(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let type = try list.option("--type")
+        let since = try list.option("--since").map { text -> Int64 in
+            guard let seq = Int64(text), seq >= 0 else { throw UsageError("--since takes a seq, such as 120") }
+            return seq
+        } ?? 0
+        let limit = try list.option("--limit").map { text -> Int in
+            guard let n = Int(text), n >= 0 else { throw UsageError("--limit takes a count, such as 20") }
+            return n
+        } ?? Int.max
+        let asJSON = list.flag("--json")
+        guard try list.positionals().isEmpty else { throw UsageError("log takes only options") }
+        let log = try EventLog(path: context.directory)
+        var shown = 0
+        var rows: [[String]] = []
+        var output = FileOutput()
+        guard limit > 0 else { return .success }
+        try log.forEachLine { location, line throws(LedgerError) in
+            if let seq = EventLog.seqPrefix(of: line), seq <= since { return true }
+            let event: StoredEvent
+            do {
+                event = try StoredEvent(line: line)
+            } catch {
+                throw .damaged(file: log.directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
+            }
+            if let type, !(type.hasSuffix(".") ? event.type.hasPrefix(type) : event.type == type) { return true }
+            if asJSON {
+                output.write(line)
+            } else {
+                rows.append(Self.logRow(event))
+            }
+            shown += 1
+            return shown < limit
+        }
+        output.flush()
+        if !asJSON {
+            let headers = ["SEQ", "OCCURRED AT", "TYPE", "ID", "DATA"]
+            printOut(Self.table(headers: headers, rows: rows, lastColumnWidth: 80))
+        }
+        return .success
+    }
+
+    static func logRow(_ event: StoredEvent) -> [String] {
+        let summary = (event.data.objectMembers ?? []).map { member -> String in
+            let value = member.value.stringValue ?? member.value.serialized
+            return "\(member.key)=\(value)"
+        }.joined(separator: " ")
+        return [String(event.seq), event.occurredAt, event.type, event.id, summary]
+    }
+
+    /// Columns aligned by terminal width, user text sanitised; the last column is cut to `lastColumnWidth`.
+    static func table(headers: [String], rows: [[String]], lastColumnWidth: Int) -> String {
+        let cells = ([headers] + rows).map { $0.map(TerminalText.sanitized) }
+        var widths = headers.map { _ in 0 }
+        for row in cells {
+            for (k, cell) in row.enumerated() where k < widths.count - 1 {
+                widths[k] = max(widths[k], TerminalText.width(cell))
+            }
+        }
+        return cells.map { row in
+            row.enumerated().map { k, cell in
+                k == row.count - 1
+                    ? (TerminalText.width(cell) > lastColumnWidth ? TerminalText.padded(cell, to: lastColumnWidth) : cell)
+                    : TerminalText.padded(cell, to: widths[k])
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }.joined(separator: "\n")
+    }
+
+    func runVerify(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let checkpointPath = try list.option("--checkpoint")
+        guard try list.positionals().isEmpty else { throw UsageError("verify takes only options") }
+        var checkpoint: Checkpoint?
+        if let checkpointPath {
+            let bytes = try readInput(checkpointPath, limit: 4096, what: "checkpoint")
+            checkpoint = try Checkpoint(text: String(decoding: bytes, as: UTF8.self), source: checkpointPath)
+        }
+        let report = try Verifier(path: context.directory).verify(against: checkpoint)
+        if let damage = report.damage {
+            printError("error: \(damage)")
+            printError("verify: the ledger is damaged; the events before that line are intact up to seq \(report.head.seq)")
+            return .damaged
+        }
+        if let torn = report.tornTail { printError("warning: torn tail: \(torn)") }
+        printOut("ok: \(report.events) events in \(report.segments) segment\(report.segments == 1 ? "" : "s"), chain intact")
+        if let checkpoint, report.extendsCheckpoint == true {
+            printOut("extends checkpoint: seq \(checkpoint.seq) sha256 \(checkpoint.hash.hex)")
+        }
+        printOut("head: seq \(report.head.seq) sha256 \(report.head.hash.hex)")
+        return .success
+    }
+
+    func runCheckpoint(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        guard try list.positionals().isEmpty else { throw UsageError("checkpoint takes no arguments") }
+        let report = try Verifier(path: context.directory).verify()
+        if let damage = report.damage {
+            printError("error: \(damage)")
+            printError("checkpoint: refusing to certify a damaged ledger; run 'ledgerctl verify'")
+            return .damaged
+        }
+        FileHandle.standardOutput.write(Data(report.head.description.utf8))
+        return .success
+    }
+
+    func runTypes(_ list: inout ArgumentList) throws -> ExitCode {
+        let asJSON = list.flag("--json")
+        guard try list.positionals().isEmpty else { throw UsageError("types takes only --json") }
+        let catalog = EventCatalog.version1
+        if asJSON {
+            let types: [JSON] = catalog.types.map { type in
+                .object([
+                    ("type", .string(type.name)),
+                    ("summary", .string(type.summary)),
+                    ("internal", .bool(type.isInternal)),
+                    ("fields", .array(type.fields.map { field in
+                        .object([("name", .string(field.name)), ("kind", .string(field.kind.summary)),
+                                 ("required", .bool(field.isRequired)), ("personal", .bool(field.isPersonal))])
+                    })),
+                ])
+            }
+            printOut(JSON.object([("catalog", .integer(Int64(catalog.version))), ("types", .array(types))]).serialized)
+            return .success
+        }
+        var lines = ["event catalog v\(catalog.version): * required, (P) personal data (kept out of the event files)", ""]
+        for type in catalog.types {
+            lines.append("\(type.name)  \(type.summary)")
+            let fieldRows = type.fields.map { field in
+                ["  " + field.name + (field.isRequired ? "*" : "") + (field.isPersonal ? " (P)" : ""), field.kind.summary]
+            }
+            let width = fieldRows.map { TerminalText.width($0[0]) }.max() ?? 0
+            lines += fieldRows.map { TerminalText.padded($0[0], to: width) + "  " + $0[1] }
+            lines.append("")
+        }
+        lines.append("group: \(EventCatalog.groups.joined(separator: " | "))")
+        lines.append("sex: \(EventCatalog.sexes.joined(separator: " | "))")
+        lines.append("district: \(EventCatalog.districts.joined(separator: " | "))")
+        printOut(lines.joined(separator: "\n"))
+        return .success
+    }
+}
+
+/// Buffers stdout writes of raw lines.
+struct FileOutput {
+    private var buffer: [UInt8] = []
+
+    mutating func write(_ line: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: line)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Ledger
+
+extension Tool {
+    /// The most bytes `--data` or one `import` line may hold.
+    static let maximumInputBytes = 1 << 20
+
+    func runInit(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        var configuration = LedgerDirectory.Configuration()
+        let requestedSize = try list.option("--segment-size")
+        if let size = requestedSize {
+            guard let bytes = Self.byteCount(size), bytes >= 1024, bytes <= 1 << 40 else {
+                throw UsageError("--segment-size takes a size from 1K to 1T, such as 16M")
+            }
+            configuration.segmentBytes = bytes
+        }
+        guard try list.positionals().isEmpty else { throw UsageError("init takes no arguments") }
+        let created = try Ledger.create(at: context.directory, configuration: configuration)
+        if !created, requestedSize != nil, let existing = try? LedgerDirectory(path: context.directory).configuration(),
+           existing.segmentBytes != configuration.segmentBytes {
+            printError("warning: the existing ledger keeps its segment size of \(existing.segmentBytes) bytes")
+        }
+        printOut(created ? "initialised an empty ledger in \(context.directory)" : "\(context.directory) is already a ledger; nothing changed")
+        return .success
+    }
+
+    static func byteCount(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        if let last = text.uppercased().last, let unit = units[last] {
+            return Int64(text.dropLast()).map { $0 * unit }
+        }
+        return Int64(text)
+    }
+
+    func runAppend(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let dataOption = try list.option("--data")
+        let id = try list.option("--id")
+        let occurredAt = try list.option("--occurred-at")
+        let actor = try list.option("--actor")
+        var positionals = try list.positionals()
+        guard !positionals.isEmpty else { throw UsageError("append needs an event type, such as 'append rsvp.submitted'") }
+        let type = positionals.removeFirst()
+        var members: [(key: String, value: JSON)] = []
+        if let dataOption {
+            let bytes: [UInt8]
+            if dataOption == "-" {
+                bytes = try readInput("-", limit: Self.maximumInputBytes, what: "--data")
+            } else if dataOption.hasPrefix("@") {
+                bytes = try readInput(String(dataOption.dropFirst()), limit: Self.maximumInputBytes, what: "--data file")
+            } else {
+                bytes = Array(dataOption.utf8)
+            }
+            guard bytes.count <= Self.maximumInputBytes else { throw LedgerError.invalidArgument("--data is larger than \(Self.maximumInputBytes) bytes") }
+            let json: JSON
+            do {
+                json = try JSONParser.parse(bytes)
+            } catch {
+                throw LedgerError.invalidEvent(type: type, reason: "--data is not valid JSON: \(error)")
+            }
+            guard let given = json.objectMembers else {
+                throw LedgerError.invalidEvent(type: type, reason: "--data must be a JSON object, not \(json.kindName)")
+            }
+            members = given
+        }
+        for pair in positionals {
+            let (field, value) = try Self.fieldPair(pair, type: type)
+            guard !members.contains(where: { $0.key == field }) else {
+                throw LedgerError.invalidField(type: type, field: field, reason: "is given twice")
+            }
+            members.append((field, value))
+        }
+        let ledger = try context.openLedger()
+        let result = try ledger.append(NewEvent(type: type, data: .object(members), id: id, occurredAt: occurredAt, actor: actor))
+        printOut(result.event.lineText)
+        return .success
+    }
+
+    /// Reads `FIELD=VALUE` (a string) or `FIELD:=JSON` (a raw JSON value), httpie's convention.
+    static func fieldPair(_ pair: String, type: String) throws -> (String, JSON) {
+        guard let equals = pair.firstIndex(of: "=") else {
+            throw UsageError("'\(pair)' is neither FIELD=VALUE nor FIELD:=JSON")
+        }
+        var field = String(pair[..<equals])
+        let value = String(pair[pair.index(after: equals)...])
+        if field.hasSuffix(":") {
+            field.removeLast()
+            guard !field.isEmpty else { throw UsageError("'\(pair)' has no field name") }
+            do {
+                return (field, try JSONParser.parse(value))
+            } catch {
+                throw LedgerError.invalidField(type: type, field: field, reason: "is given with := but is not valid JSON (\(error)); use = for a string")
+            }
+        }
+        guard !field.isEmpty else { throw UsageError("'\(pair)' has no field name") }
+        return (field, .string(value))
+    }
+
+    func runImport(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let positionals = try list.positionals()
+        guard positionals.count <= 1 else { throw UsageError("import takes one file, or - for standard input") }
+        let path = positionals.first ?? "-"
+        let source = path == "-" ? "standard input" : path
+        let ledger = try context.openLedger()
+        let bytes = try readInput(path, limit: Int.max, what: "import")
+        var events: [NewEvent] = []
+        var lineNumber = 0
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            lineNumber += 1
+            let line = bytes[start..<end]
+            start = end + 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            do {
+                events.append(try Self.importedEvent(line))
+            } catch let error as LedgerError {
+                throw LedgerError.invalidImportLine(source: source, line: lineNumber, reason: "\(error)")
+            }
+        }
+        guard !events.isEmpty else { throw LedgerError.invalidArgument("\(source) holds no events; nothing was imported") }
+        let result = try ledger.importBatch(events, source: source)
+        var summary = "imported \(result.written) event\(result.written == 1 ? "" : "s")"
+        if let range = result.seqRange { summary += " (seq \(range.lowerBound)-\(range.upperBound))" }
+        if result.alreadyPresent > 0 { summary += "; \(result.alreadyPresent) already present" }
+        printOut(summary)
+        return .success
+    }
+
+    /// One line of an import: `{"type": ..., "data": {...}, "id"?, "occurred_at"?, "actor"?}`.
+    static func importedEvent(_ line: ArraySlice<UInt8>) throws -> NewEvent {
+        guard line.count <= maximumInputBytes else { throw LedgerError.invalidArgument("the line is larger than \(maximumInputBytes) bytes") }
+        let json: JSON
+        do {
+            json = try JSONParser.parse(line)
+        } catch {
+            throw LedgerError.invalidArgument("not valid JSON: \(error)")
+        }
+        guard let members = json.objectMembers else { throw LedgerError.invalidArgument("must be a JSON object, not \(json.kindName)") }
+        let known: Set<String> = ["type", "data", "id", "occurred_at", "actor"]
+        if let unknown = members.first(where: { !known.contains($0.key) }) {
+            throw LedgerError.invalidArgument("unknown member '\(unknown.key)' (allowed: type, data, id, occurred_at, actor)")
+        }
+        guard let type = json["type"]?.stringValue else { throw LedgerError.invalidArgument("member 'type' is missing or not a string") }
+        guard let data = json["data"] else { throw LedgerError.invalidArgument("member 'data' is missing") }
+        func optionalString(_ key: String) throws -> String? {
+            guard let value = json[key] else { return nil }
+            guard let s = value.stringValue else { throw LedgerError.invalidArgument("member '\(key)' must be a string") }
+            return s
+        }
+        return NewEvent(type: type, data: data, id: try optionalString("id"), occurredAt: try optionalString("occurred_at"),
+                        actor: try optionalString("actor"))
+    }
+
+    func runForget(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let positionals = try list.positionals()
+        guard positionals.count == 1 else { throw UsageError("forget takes one participant id") }
+        let ledger = try context.openLedger()
+        let result = try ledger.forget(positionals[0])
+        printOut(result.event.lineText)
+        return .success
+    }
+}

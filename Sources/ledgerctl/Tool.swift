@@ -1,0 +1,139 @@
+import Foundation
+import Ledger
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `ledgerctl`: parses the command line, calls the libraries, prints, and picks the exit code.
+struct Tool {
+    static let version = "0.1.0"
+
+    /// Exit codes (sysexits where one fits).
+    enum ExitCode: Int32 {
+        case success = 0
+        case damaged = 1
+        case usage = 64
+        case badInput = 65
+        case ioError = 74
+        case busy = 75
+    }
+
+    var arguments: [String]
+    var environment = ProcessInfo.processInfo.environment
+
+    /// Runs the command and returns its exit code; prints data on stdout, `error: ...` on stderr.
+    func run() -> Int32 {
+        do {
+            return try dispatch().rawValue
+        } catch let error as UsageError {
+            printError("error: \(error.message); see 'ledgerctl help'")
+            return ExitCode.usage.rawValue
+        } catch let error as LedgerError {
+            printError("error: \(error)")
+            return Self.exitCode(for: error).rawValue
+        } catch {
+            printError("error: \(error)")
+            return ExitCode.ioError.rawValue
+        }
+    }
+
+    static func exitCode(for error: LedgerError) -> ExitCode {
+        switch error {
+        case .unknownType, .invalidField, .invalidEvent, .invalidImportLine, .conflict, .invalidArgument: .badInput
+        case .notALedger: .usage
+        case .io: .ioError
+        case .busy: .busy
+        case .damaged: .damaged
+        }
+    }
+
+    private func dispatch() throws -> ExitCode {
+        var list = ArgumentList(arguments)
+        let directory = try list.option("--dir") ?? environment["LEDGER_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "events"
+        let wait = try list.option("--wait") ?? environment["LEDGER_LOCK_TIMEOUT"]
+        var lockTimeout = 10.0
+        if let wait {
+            guard let seconds = Double(wait), seconds >= 0, seconds.isFinite else { throw UsageError("--wait takes seconds, such as 30") }
+            lockTimeout = seconds
+        }
+        if list.flag("--version") {
+            printOut("ledgerctl \(Self.version) (format \(LedgerDirectory.format), catalog \(EventCatalog.version1.version))")
+            return .success
+        }
+        let wantsHelp = list.flag("--help") || list.flag("-h")
+        guard let command = list.remaining.first(where: { !$0.hasPrefix("--") }) else {
+            printOut(Usage.text)
+            return wantsHelp ? .success : .usage
+        }
+        list = ArgumentList(Array(list.remaining.drop { $0 != command }.dropFirst())
+                            + list.remaining.prefix { $0 != command })
+        if wantsHelp || command == "help" {
+            printOut(Usage.text)
+            return .success
+        }
+        let context = Context(directory: directory, lockTimeout: lockTimeout, environment: environment)
+        switch command {
+        case "init": return try runInit(&list, context)
+        case "append": return try runAppend(&list, context)
+        case "import": return try runImport(&list, context)
+        case "log": return try runLog(&list, context)
+        case "verify": return try runVerify(&list, context)
+        case "checkpoint": return try runCheckpoint(&list, context)
+        case "types": return try runTypes(&list)
+        case "forget": return try runForget(&list, context)
+        default: throw UsageError("unknown command '\(command)'")
+        }
+    }
+
+    /// What every command gets from the global options.
+    struct Context {
+        var directory: String
+        var lockTimeout: Double
+        var environment: [String: String]
+
+        /// Opens the ledger for writing, with warnings printed on stderr.
+        func openLedger() throws -> Ledger {
+            let ledger = try Ledger(path: directory)
+            ledger.lockTimeout = lockTimeout
+            ledger.environment = environment
+            ledger.warningHandler = { printError("warning: \($0)") }
+            return ledger
+        }
+    }
+}
+
+/// Writes `text` and a line feed to stdout.
+func printOut(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// Writes `text` and a line feed to stderr.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Reads all of standard input, or a file; at most `limit` bytes.
+func readInput(_ path: String, limit: Int, what: String) throws -> [UInt8] {
+    let handle: FileHandle
+    if path == "-" {
+        handle = FileHandle.standardInput
+    } else {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw LedgerError.invalidArgument("\(what) \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw LedgerError.invalidArgument("\(what) \(path) is not a regular file") }
+        guard let opened = FileHandle(forReadingAtPath: path) else {
+            throw LedgerError.invalidArgument("\(what) \(path): cannot open it for reading")
+        }
+        handle = opened
+    }
+    var bytes: [UInt8] = []
+    while true {
+        let chunk = handle.readData(ofLength: 1 << 20)
+        if chunk.isEmpty { break }
+        bytes.append(contentsOf: chunk)
+        if bytes.count > limit { throw LedgerError.invalidArgument("\(what) \(path == "-" ? "on standard input" : path) is larger than \(limit) bytes") }
+    }
+    return bytes
+}

@@ -1,0 +1,33 @@
+enum Usage {
+    static let text = """
+    ledgerctl: an append-only, tamper-evident ledger of stakeholder engagement
+
+    usage: ledgerctl [--dir DIR] [--wait SECONDS] COMMAND ...
+      DIR: --dir, else $LEDGER_DIR, else ./events
+      --wait: how long a writer waits for the lock (else $LEDGER_LOCK_TIMEOUT, else 10)
+
+    commands:
+      init [--segment-size SIZE]      make DIR an empty ledger (a no-op on an existing one);
+                                      SIZE such as 16M (the default) or 64K
+      append TYPE [--data JSON | --data @FILE | --data -] [FIELD=VALUE | FIELD:=JSON ...]
+             [--id ID] [--occurred-at TIME] [--actor NAME]
+                                      append one event; print it, as stored, as one JSON line
+      import [FILE | -]               append JSON Lines {"type","data","id"?,"occurred_at"?,"actor"?}
+                                      as one unit: all or nothing; print a one-line summary
+      log [--type T] [--since SEQ] [--limit N] [--json]
+                                      list events after SEQ (a table, or the stored lines);
+                                      a T ending in '.' matches a prefix (--type rsvp.)
+      verify [--checkpoint FILE]      check the whole ledger; print its head (seq, hash)
+      checkpoint                      print a checkpoint of the head (keep it elsewhere)
+      types [--json]                  the event catalog: types, fields, required, personal
+      forget PARTICIPANT              erase a person's personal data; append participant.erased
+      help, --help, --version
+
+    FIELD=VALUE is always a string (participant=0042 stays "0042");
+    FIELD:=JSON is a raw JSON value (capacity:=400, partners:='["KBTU"]').
+
+    exit codes: 0 done (an idempotent repeat included), 1 verify found damage, 64 usage error
+    (or DIR is not a ledger), 65 bad input (nothing was written), 74 I/O error,
+    75 the ledger is busy (the lock was not obtained in time).
+    """
+}
