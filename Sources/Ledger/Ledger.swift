@@ -104,10 +104,13 @@ public final class Ledger {
 
     /// Appends `events` as one unit: all are validated first (later ones may refer to earlier
     /// ones), then all are written, or none.
-    /// - Parameter source: names the input in errors (`import.jsonl line 12: ...`).
-    public func importBatch(_ events: [NewEvent], source: String, allowInternal: Bool = false) throws(LedgerError) -> ImportResult {
+    /// - Parameters:
+    ///   - source: names the input in errors (`import.jsonl line 12: ...`).
+    ///   - lineNumbers: the input line of each event, for errors; its position in `events` plus one when nil.
+    public func importBatch(_ events: [NewEvent], source: String, lineNumbers: [Int]? = nil,
+                            allowInternal: Bool = false) throws(LedgerError) -> ImportResult {
         try withWriter { session throws(LedgerError) in
-            try session.write(events, source: source, allowInternal: allowInternal)
+            try session.write(events, source: source, lineNumbers: lineNumbers, allowInternal: allowInternal)
         }
     }
 

@@ -285,7 +285,7 @@ final class WriterSession: LedgerState {
     // MARK: - Writing
 
     /// Validates and writes `events` as one unit.
-    func write(_ events: [NewEvent], source: String, allowInternal: Bool) throws(LedgerError) -> Ledger.ImportResult {
+    func write(_ events: [NewEvent], source: String, lineNumbers: [Int]? = nil, allowInternal: Bool) throws(LedgerError) -> Ledger.ImportResult {
         var results: [StoredEvent?] = Array(repeating: nil, count: events.count)
         var accepted: [(input: Int, event: ValidatedEvent)] = []
         var inputOfID: [String: Int] = [:]
@@ -310,7 +310,7 @@ final class WriterSession: LedgerState {
                 if let id = event.id { inputOfID[id] = i }
                 accepted.append((i, validated))
             } catch {
-                throw events.count == 1 && source == "append" ? error : .invalidImportLine(source: source, line: i + 1, reason: error.description)
+                throw events.count == 1 && source == "append" ? error : .invalidImportLine(source: source, line: lineNumbers?[i] ?? i + 1, reason: error.description)
             }
         }
         let written = try commit(accepted.map(\.event))

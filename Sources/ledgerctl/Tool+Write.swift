@@ -103,6 +103,7 @@ extension Tool {
         let ledger = try context.openLedger()
         let bytes = try readInput(path, limit: Int.max, what: "import")
         var events: [NewEvent] = []
+        var lineNumbers: [Int] = []
         var lineNumber = 0
         var start = 0
         while start < bytes.count {
@@ -113,12 +114,13 @@ extension Tool {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
                 events.append(try Self.importedEvent(line))
+                lineNumbers.append(lineNumber)
             } catch let error as LedgerError {
                 throw LedgerError.invalidImportLine(source: source, line: lineNumber, reason: "\(error)")
             }
         }
         guard !events.isEmpty else { throw LedgerError.invalidArgument("\(source) holds no events; nothing was imported") }
-        let result = try ledger.importBatch(events, source: source)
+        let result = try ledger.importBatch(events, source: source, lineNumbers: lineNumbers)
         var summary = "imported \(result.written) event\(result.written == 1 ? "" : "s")"
         if let range = result.seqRange { summary += " (seq \(range.lowerBound)-\(range.upperBound))" }
         if result.alreadyPresent > 0 { summary += "; \(result.alreadyPresent) already present" }

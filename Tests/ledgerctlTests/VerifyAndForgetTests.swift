@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@Suite struct VerifyAndForgetTests {
+    @Test func verifyNamesTheDamagedLineAndExitsOne() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "append", "participant.registered", "participant=p-1", "group=citizen", "name=A")
+            let path = dir + "/segment-000000000001.jsonl"
+            var text = try String(contentsOfFile: path, encoding: .utf8)
+            text = text.replacingOccurrences(of: "Green corridor", with: "Grey corridor")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try ledger(dir, "verify")
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("error: \(path) line 3: prev does not match the SHA-256 of the line before"))
+            #expect(result.stdout.isEmpty)
+            let checkpoint = try ledger(dir, "checkpoint")
+            #expect(checkpoint.status == 1)
+        }
+    }
+
+    @Test func checkpointsProveThatHistoryWasNotRewritten() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let checkpoint = try ledger(dir, "checkpoint")
+            #expect(checkpoint.status == 0 && checkpoint.stdout.hasPrefix("ledger-checkpoint/1\nseq: 2\nsha256: "))
+            let file = dir + "/../checkpoint-\(UUID().uuidString).txt"
+            try checkpoint.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try given(dir, "append", "participant.registered", "participant=p-1", "group=citizen", "name=A")
+            let extends = try ledger(dir, "verify", "--checkpoint", file)
+            #expect(extends.status == 0 && extends.stdout.contains("extends checkpoint: seq 2"))
+            // Rewrite everything consistently: a new ledger with other content.
+            try FileManager.default.removeItem(atPath: dir)
+            try given(dir, "init")
+            try given(dir, "append", "project.defined", "project=wealmaty", "title=Rewritten", "starts_on=2017-04-01", "ends_on=2020-03-31")
+            try given(dir, "append", "project.defined", "project=other", "title=Other", "starts_on=2017-04-01", "ends_on=2020-03-31")
+            #expect(try ledger(dir, "verify").status == 0)
+            let rewritten = try ledger(dir, "verify", "--checkpoint", file)
+            #expect(rewritten.status == 1 && rewritten.stderr.contains("does not match the checkpoint"))
+        }
+    }
+
+    @Test func forgetLeavesNoTraceOfThePersonAnywhereInTheDirectory() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "append", "participant.registered", "participant=p-7", "group=citizen", "name=Сәуле Жұмабаева",
+                       "email=saule.zh@example.kz", "phone=+7 701 765 05 10", "handle=@saule_almaty")
+            try given(dir, "append", "participant.updated", "participant=p-7", "email=saule.new@example.kz")
+            try given(dir, "append", "participant.registered", "participant=p-8", "group=business", "name=Ivan Petrov", "email=ivan@example.ru")
+            try given(dir, "append", "rsvp.submitted", "engagement=forum-2", "participant=p-7")
+            #expect(grep(dir, "Сәуле") && grep(dir, "765 05 10"))
+            let result = try ledger(dir, "forget", "p-7")
+            #expect(result.status == 0 && result.stdout.contains(#""type":"participant.erased""#))
+            for trace in ["Сәуле", "Жұмабаева", "saule", "765 05 10", "@saule_almaty"] {
+                #expect(!grep(dir, trace), "\(trace) is still in the directory")
+            }
+            #expect(grep(dir, "Ivan Petrov"))
+            let verify = try ledger(dir, "verify")
+            #expect(verify.status == 0 && verify.stdout.contains("ok: 7 events"))
+            let again = try ledger(dir, "forget", "p-7")
+            #expect(again.status == 0 && again.stdout == result.stdout)
+            let refused = try ledger(dir, "append", "rsvp.submitted", "engagement=forum-2", "participant=p-7")
+            #expect(refused.status == 65 && refused.stderr.contains("whose data was erased"))
+        }
+    }
+
+    /// True when `grep -r` finds `text` in any file under `dir`.
+    func grep(_ dir: String, _ text: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["grep", "-rqF", "--", text, dir]
+        try? process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
