@@ -20,9 +20,11 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// One settings loop for every target: strict concurrency comes with Swift 6 mode.
+// One settings loop for every target: strict concurrency comes with Swift 6 mode, and a
+// warning fails the build, so `swift test` (the README's command, which CI runs) is warning-free.
 for target in package.targets {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
+        .unsafeFlags(["-warnings-as-errors"]),
     ]
 }
