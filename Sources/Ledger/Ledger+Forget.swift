@@ -35,7 +35,16 @@ extension Ledger {
             if let seq = try io({ () throws(SystemError) in try session.index.seq(of: EntityKey("erased", [participant])) }) {
                 return ForgetResult(event: try session.event(at: seq), recordsRemoved: removed, wasAlreadyErased: true)
             }
-            let event = NewEvent(type: "participant.erased", data: .object([("participant", .string(participant))]))
+            // A fixed id, so that rebuilding the same history gives the same files.
+            var id: String? = "erased-" + participant
+            if let candidate = id {
+                if !EventValidator.isIdentifier(candidate) {
+                    id = nil
+                } else if try session.contains(.eventID(candidate)) {
+                    id = nil
+                }
+            }
+            let event = NewEvent(type: "participant.erased", data: .object([("participant", .string(participant))]), id: id)
             let result = try session.write([event], source: "forget", allowInternal: true)
             return ForgetResult(event: result.events[0], recordsRemoved: removed, wasAlreadyErased: false)
         }

@@ -68,6 +68,18 @@ public struct LedgerDirectory: Sendable {
         }.sorted { $0.firstSeq < $1.firstSeq }
     }
 
+    /// Files whose names start like a segment's but are not one (`segment-15.jsonl`,
+    /// `segment-000000000001.jsonl.bak`): never read as events, so `verify` points them out.
+    public func strayFiles() throws(LedgerError) -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw .notALedger(path: path, reason: "cannot list the directory")
+        }
+        return names.filter { $0.hasPrefix("segment-") && LedgerDirectory.firstSeq(ofSegment: $0) == nil }.sorted()
+    }
+
     /// The ledger's settings, from `ledger.json`.
     public struct Configuration: Sendable, Equatable {
         /// A segment is closed, and the next begun, when a line would take it past this size.

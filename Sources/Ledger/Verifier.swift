@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Checks a whole ledger: every line well-formed, seq 1, 2, 3, ... without gaps across segments,
 /// every `prev` the SHA-256 of the line before, ids unique, `recorded_at` never going back,
 /// segment names matching their first seq, import batches complete.
@@ -44,6 +48,19 @@ public struct Verifier: Sendable {
         var lastLocation: EventLog.Location?
         let segments = try log.directory.segments()
         report.segments = segments.count
+        if let stray = try log.directory.strayFiles().first {
+            report.damage = .damaged(file: log.directory.path + "/" + stray, line: 0,
+                                     reason: "a file named like a segment that is not one (segments are segment-NNNNNNNNNNNN.jsonl): renamed or left behind")
+            return report
+        }
+        for segment in segments.dropLast() {
+            var info = stat()
+            if stat(log.directory.path + "/" + segment.name, &info) == 0, info.st_size == 0 {
+                report.damage = .damaged(file: log.directory.path + "/" + segment.name, line: 0,
+                                         reason: "an empty segment before the last one (its lines were removed)")
+                return report
+            }
+        }
 
         func damage(_ location: EventLog.Location, _ reason: String) -> LedgerError {
             .damaged(file: log.directory.path + "/" + location.segment, line: location.line, reason: reason)

@@ -121,3 +121,22 @@ import Testing
         #expect(throws: LedgerError.self) { try Checkpoint(text: "seq: 1\n", source: "c") }
     }
 }
+
+@Suite struct VerifierStrayFileTests {
+    @Test func catchesAnEmptiedMiddleSegmentAndFilesNamedLikeSegments() throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir, segmentBytes: 1024)
+            _ = try ledger.append(project)
+            for k in 1...8 { _ = try ledger.append(person("p-\(k)")) }
+            let segments = try LedgerDirectory(path: dir).segments().map(\.name)
+            let middle = dir + "/" + segments[1]
+            let saved = try #require(FileManager.default.contents(atPath: middle))
+            try Data().write(to: URL(fileURLWithPath: middle))
+            #expect(try Verifier(path: dir).verify().damage.map { "\($0)" }?.contains("an empty segment before the last one") == true)
+            try saved.write(to: URL(fileURLWithPath: middle))
+            let last = dir + "/" + segments.last!
+            try FileManager.default.moveItem(atPath: last, toPath: last + ".bak")
+            #expect(try Verifier(path: dir).verify().damage.map { "\($0)" }?.contains("a file named like a segment that is not one") == true)
+        }
+    }
+}
