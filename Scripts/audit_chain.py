@@ -63,7 +63,7 @@ def audit(directory, checkpoint, warn):
     segments = sorted((int(m[1]), m[0]) for m in map(SEGMENT.fullmatch, os.listdir(directory)) if m)
     for name in sorted(os.listdir(directory)):
         if name.startswith("segment-") and not SEGMENT.fullmatch(name):
-            warn(f"{directory}/{name} is named like a segment but is not one: ignored (a renamed segment?)")
+            raise Damage(f"{directory}/{name}: a file named like a segment that is not one (renamed or left behind)")
     seq, head, recorded, ids, batch = 0, ZERO, None, set(), None  # batch: (its "batch" member, head before it)
     for k, (first_seq, name) in enumerate(segments):
         path, is_last = os.path.join(directory, name), k == len(segments) - 1
