@@ -1,0 +1,185 @@
+import Ledger
+
+/// A report, ready to render in any format: a title, the stamp of what it was computed from,
+/// and sections of tables, facts and charts. Labels are already in the report's language;
+/// ids (`kind`, section and column ids) are stable English keys for JSON and CSV.
+public struct ReportDocument: Sendable, Equatable {
+    /// The report's id: `attendees`, `standings`, `impact` or `proposals`.
+    public var kind: String
+    /// The heading, translated.
+    public var title: String
+    /// What it is about (the engagement, contest or project), from the ledger.
+    public var subject: String
+    /// What the report was computed from.
+    public var stamp: ReportStamp
+    /// The body, in order.
+    public var sections: [ReportSection]
+
+    public init(kind: String, title: String, subject: String, stamp: ReportStamp, sections: [ReportSection]) {
+        self.kind = kind
+        self.title = title
+        self.subject = subject
+        self.stamp = stamp
+        self.sections = sections
+    }
+
+    /// The table that CSV output holds: the first table section.
+    public var primaryTable: ReportTable? {
+        for section in sections { if case .table(let table) = section.content { return table } }
+        return nil
+    }
+}
+
+/// What a report was computed from: never the wall clock, so that the same events give the same bytes.
+public struct ReportStamp: Sendable, Equatable {
+    /// The first and last seq read (0...0 for an empty ledger).
+    public var firstSeq: Int64
+    public var lastSeq: Int64
+    /// The SHA-256 of line `lastSeq`: with the seq, it pins the exact history.
+    public var headHash: String
+    /// `--as-of` as given: a seq, or a time (events that occurred by then); nil for the whole ledger.
+    public var asOf: String?
+    /// How many events the report took into account.
+    public var eventsIncluded: Int64
+
+    public init(firstSeq: Int64, lastSeq: Int64, headHash: String, asOf: String?, eventsIncluded: Int64) {
+        self.firstSeq = firstSeq
+        self.lastSeq = lastSeq
+        self.headHash = headHash
+        self.asOf = asOf
+        self.eventsIncluded = eventsIncluded
+    }
+}
+
+/// One part of a report.
+public struct ReportSection: Sendable, Equatable {
+    /// A stable key, such as `rows`, `totals`, `by_group`.
+    public var id: String
+    /// The heading, translated.
+    public var title: String
+    public var content: ReportContent
+
+    public init(id: String, title: String, content: ReportContent) {
+        self.id = id
+        self.title = title
+        self.content = content
+    }
+}
+
+/// What a section holds.
+public enum ReportContent: Sendable, Equatable {
+    case table(ReportTable)
+    /// Named values, such as totals.
+    case facts([ReportFact])
+    /// A bar chart (a breakdown) or a line (a series over time).
+    case chart(ReportChart)
+    /// A paragraph, such as an audit finding.
+    case note(String)
+}
+
+/// A table: columns, then rows of cells in column order.
+public struct ReportTable: Sendable, Equatable {
+    public var columns: [ReportColumn]
+    public var rows: [[ReportCell]]
+
+    public init(columns: [ReportColumn], rows: [[ReportCell]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// A column: stable id, translated label.
+public struct ReportColumn: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    /// Numbers align right.
+    public var isNumeric: Bool
+
+    public init(id: String, label: String, isNumeric: Bool = false) {
+        self.id = id
+        self.label = label
+        self.isNumeric = isNumeric
+    }
+}
+
+/// A cell's value, typed so that JSON keeps numbers as numbers.
+public enum ReportCell: Sendable, Equatable {
+    case text(String)
+    case integer(Int)
+    /// A number shown with `decimals` decimals.
+    case number(Double, decimals: Int)
+    /// A flag, shown with a translated yes/no.
+    case flag(Bool, label: String)
+    case empty
+
+    /// The value as text, as tables, CSV and HTML show it.
+    public var text: String {
+        switch self {
+        case .text(let s): s
+        case .integer(let i): String(i)
+        case let .number(value, decimals): ReportCell.format(value, decimals: decimals)
+        case .flag(_, let label): label
+        case .empty: ""
+        }
+    }
+
+    /// `value` rounded half away from zero to `decimals` decimals, with a point.
+    public static func format(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        let whole = Int64(scaled / scale)
+        var text = (value < 0 && scaled > 0 ? "-" : "") + String(whole)
+        if decimals > 0 {
+            let fraction = Int64(scaled) - whole * Int64(scale)
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: decimals - digits.count) + digits
+        }
+        return text
+    }
+}
+
+/// A named value.
+public struct ReportFact: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    public var value: ReportCell
+    /// How the value is defined, for the funder (optional).
+    public var definition: String?
+
+    public init(id: String, label: String, value: ReportCell, definition: String? = nil) {
+        self.id = id
+        self.label = label
+        self.value = value
+        self.definition = definition
+    }
+}
+
+/// Bars (label, value) or a line of points over time.
+public struct ReportChart: Sendable, Equatable {
+    public enum Style: Sendable, Equatable { case bars, line }
+    public var style: Style
+    /// What the values count, translated (the axis label).
+    public var unit: String
+    /// One series of points; for a line, the labels are the x axis in order.
+    public var points: [(label: String, value: Double)]
+    /// A second series drawn with the first (a line's cumulative total, say), or empty.
+    public var secondSeries: [(label: String, value: Double)]
+    public var seriesNames: [String]
+
+    public init(style: Style, unit: String, points: [(label: String, value: Double)],
+                secondSeries: [(label: String, value: Double)] = [], seriesNames: [String] = []) {
+        self.style = style
+        self.unit = unit
+        self.points = points
+        self.secondSeries = secondSeries
+        self.seriesNames = seriesNames
+    }
+
+    public static func == (lhs: ReportChart, rhs: ReportChart) -> Bool {
+        lhs.style == rhs.style && lhs.unit == rhs.unit && lhs.seriesNames == rhs.seriesNames
+            && lhs.points.map(\.label) == rhs.points.map(\.label) && lhs.points.map(\.value) == rhs.points.map(\.value)
+            && lhs.secondSeries.map(\.label) == rhs.secondSeries.map(\.label) && lhs.secondSeries.map(\.value) == rhs.secondSeries.map(\.value)
+    }
+}
