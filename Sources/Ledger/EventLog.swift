@@ -68,6 +68,34 @@ public struct EventLog: Sendable {
         }
     }
 
+    /// Calls `body` with every committed event, its line and its place, in order, until it returns
+    /// false. The lines of an import batch are held back until the batch's last line is read: a
+    /// batch still being written (or torn by a crash) is not part of the ledger yet, as a whole.
+    /// - Throws: `LedgerError.damaged` naming the file and line of a line that is not a stored event.
+    public func forEachCommittedEvent(_ body: (StoredEvent, [UInt8], Location) throws(LedgerError) -> Bool) throws(LedgerError) {
+        var held: [(StoredEvent, [UInt8], Location)] = []
+        var stopped = false
+        try forEachLine { location, line throws(LedgerError) in
+            let event: StoredEvent
+            do {
+                event = try StoredEvent(line: line)
+            } catch {
+                throw .damaged(file: directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
+            }
+            guard let batch = event.batch else {
+                held.removeAll() // a batch interrupted by a plain line is damage; verify names it
+                return try body(event, Array(line), location)
+            }
+            held.append((event, Array(line), location))
+            guard event.seq == batch.last else { return true }
+            defer { held.removeAll() }
+            for (heldEvent, heldLine, heldLocation) in held where !stopped {
+                if !(try body(heldEvent, heldLine, heldLocation)) { stopped = true }
+            }
+            return !stopped
+        }
+    }
+
     /// The seq in a line's `{"seq":N,` prefix, which every stored line starts with; nil otherwise.
     public static func seqPrefix(of line: some Collection<UInt8>) -> Int64? {
         let prefix = Array("{\"seq\":".utf8)

@@ -48,12 +48,7 @@ public final class Ledger {
             }
         } else {
             guard errno == ENOENT else { throw .io(SystemError(operation: "stat", path: path, code: errno)) }
-            do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw .io(SystemError(operation: "mkdir", path: path, code: EACCES))
-            }
+            try makeDirectories(path, system: system)
         }
         if access(directory.configPath, F_OK) == 0 {
             _ = try directory.configuration() // an existing ledger must be readable as one
@@ -67,11 +62,26 @@ public final class Ledger {
         configuration.json.write(to: &bytes)
         bytes.append(0x0A)
         do {
+            let lock = try FileDescriptor.open(directory.lockPath, O_RDWR | O_CREAT, mode: 0o600, system: system)
+            try lock.close()
             try FileDescriptor.replaceAtomically(directory.configPath, with: bytes, mode: 0o644, system: system)
         } catch {
             throw .io(error)
         }
         return true
+    }
+
+    /// `mkdir -p`, each new directory fsync'd into its parent.
+    private static func makeDirectories(_ path: String, system: SystemCalls) throws(LedgerError) {
+        guard !path.isEmpty else { throw .notALedger(path: path, reason: "an empty path") }
+        var info = stat()
+        if stat(path, &info) == 0 { return }
+        let parent = FileDescriptor.parentDirectory(of: path)
+        if parent != path && parent != "." && parent != "/" { try makeDirectories(parent, system: system) }
+        try io { () throws(SystemError) in
+            guard system.mkdir(path, 0o700) == 0 || errno == EEXIST else { throw SystemError(operation: "mkdir", path: path, code: errno) }
+            try FileDescriptor.synchronizeDirectory(parent, system: system)
+        }
     }
 
     /// What an append did.
@@ -109,7 +119,16 @@ public final class Ledger {
     ///   - lineNumbers: the input line of each event, for errors; its position in `events` plus one when nil.
     public func importBatch(_ events: [NewEvent], source: String, lineNumbers: [Int]? = nil,
                             allowInternal: Bool = false) throws(LedgerError) -> ImportResult {
-        try withWriter { session throws(LedgerError) in
+        // What can be checked without the ledger is checked before the lock is taken: such a
+        // refusal touches no file, and does not wait for other writers.
+        for (i, event) in events.enumerated() {
+            do {
+                _ = try validator.normalize(event, allowInternal: allowInternal)
+            } catch {
+                throw events.count == 1 && source == "append" ? error : .invalidImportLine(source: source, line: lineNumbers?[i] ?? i + 1, reason: error.description)
+            }
+        }
+        return try withWriter { session throws(LedgerError) in
             try session.write(events, source: source, lineNumbers: lineNumbers, allowInternal: allowInternal)
         }
     }

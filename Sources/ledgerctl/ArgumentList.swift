@@ -13,6 +13,9 @@ struct ArgumentList {
         while i < remaining.count {
             let argument = remaining[i]
             if argument == "--" { break }
+            if argument == name || argument.hasPrefix(name + "=") {
+                guard value == nil else { throw UsageError("\(name) is given twice") }
+            }
             if argument == name {
                 guard i + 1 < remaining.count else { throw UsageError("\(name) needs a value") }
                 value = remaining[i + 1]

@@ -15,32 +15,29 @@ extension Tool {
         } ?? Int.max
         let asJSON = list.flag("--json")
         guard try list.positionals().isEmpty else { throw UsageError("log takes only options") }
+        if let type, !type.hasSuffix("."), EventCatalog.version1[type] == nil { throw LedgerError.unknownType(type) }
         let log = try EventLog(path: context.directory)
         var shown = 0
         var rows: [[String]] = []
         var output = FileOutput()
         guard limit > 0 else { return .success }
-        try log.forEachLine { location, line throws(LedgerError) in
-            if let seq = EventLog.seqPrefix(of: line), seq <= since { return true }
-            let event: StoredEvent
-            do {
-                event = try StoredEvent(line: line)
-            } catch {
-                throw .damaged(file: log.directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
-            }
+        var failure: (any Error)?
+        try log.forEachCommittedEvent { event, line, _ in
+            if event.seq <= since { return true }
             if let type, !(type.hasSuffix(".") ? event.type.hasPrefix(type) : event.type == type) { return true }
             if asJSON {
-                output.write(line)
+                do { try output.write(line) } catch { failure = error; return false }
             } else {
                 rows.append(Self.logRow(event))
             }
             shown += 1
             return shown < limit
         }
-        output.flush()
+        if let failure { throw failure }
+        try output.flush()
         if !asJSON {
             let headers = ["SEQ", "OCCURRED AT", "TYPE", "ID", "DATA"]
-            printOut(Self.table(headers: headers, rows: rows, lastColumnWidth: 80))
+            try printOut(Self.table(headers: headers, rows: rows, lastColumnWidth: 80))
         }
         return .success
     }
@@ -81,16 +78,15 @@ extension Tool {
         }
         let report = try Verifier(path: context.directory).verify(against: checkpoint)
         if let damage = report.damage {
-            printError("error: \(damage)")
-            printError("verify: the ledger is damaged; the events before that line are intact up to seq \(report.head.seq)")
+            printError("error: \(damage) (the chain is intact up to seq \(report.head.seq))")
             return .damaged
         }
         if let torn = report.tornTail { printError("warning: torn tail: \(torn)") }
-        printOut("ok: \(report.events) events in \(report.segments) segment\(report.segments == 1 ? "" : "s"), chain intact")
+        try printOut("ok: \(report.events) events in \(report.segments) segment\(report.segments == 1 ? "" : "s"), chain intact")
         if let checkpoint, report.extendsCheckpoint == true {
-            printOut("extends checkpoint: seq \(checkpoint.seq) sha256 \(checkpoint.hash.hex)")
+            try printOut("extends checkpoint: seq \(checkpoint.seq) sha256 \(checkpoint.hash.hex)")
         }
-        printOut("head: seq \(report.head.seq) sha256 \(report.head.hash.hex)")
+        try printOut("head: seq \(report.head.seq) sha256 \(report.head.hash.hex)")
         return .success
     }
 
@@ -98,11 +94,10 @@ extension Tool {
         guard try list.positionals().isEmpty else { throw UsageError("checkpoint takes no arguments") }
         let report = try Verifier(path: context.directory).verify()
         if let damage = report.damage {
-            printError("error: \(damage)")
-            printError("checkpoint: refusing to certify a damaged ledger; run 'ledgerctl verify'")
+            printError("error: \(damage); no checkpoint of a damaged ledger")
             return .damaged
         }
-        FileHandle.standardOutput.write(Data(report.head.description.utf8))
+        try StandardStreams.write(Array(report.head.description.utf8))
         return .success
     }
 
@@ -122,7 +117,7 @@ extension Tool {
                     })),
                 ])
             }
-            printOut(JSON.object([("catalog", .integer(Int64(catalog.version))), ("types", .array(types))]).serialized)
+            try printOut(JSON.object([("catalog", .integer(Int64(catalog.version))), ("types", .array(types))]).serialized)
             return .success
         }
         var lines = ["event catalog v\(catalog.version): * required, (P) personal data (kept out of the event files)", ""]
@@ -138,7 +133,7 @@ extension Tool {
         lines.append("group: \(EventCatalog.groups.joined(separator: " | "))")
         lines.append("sex: \(EventCatalog.sexes.joined(separator: " | "))")
         lines.append("district: \(EventCatalog.districts.joined(separator: " | "))")
-        printOut(lines.joined(separator: "\n"))
+        try printOut(lines.joined(separator: "\n"))
         return .success
     }
 }
@@ -147,15 +142,15 @@ extension Tool {
 struct FileOutput {
     private var buffer: [UInt8] = []
 
-    mutating func write(_ line: UnsafeBufferPointer<UInt8>) {
+    mutating func write(_ line: some Collection<UInt8>) throws {
         buffer.append(contentsOf: line)
         buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { flush() }
+        if buffer.count >= 1 << 16 { try flush() }
     }
 
-    mutating func flush() {
+    mutating func flush() throws {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
+        try StandardStreams.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -20,7 +20,7 @@ extension Tool {
            existing.segmentBytes != configuration.segmentBytes {
             printError("warning: the existing ledger keeps its segment size of \(existing.segmentBytes) bytes")
         }
-        printOut(created ? "initialised an empty ledger in \(context.directory)" : "\(context.directory) is already a ledger; nothing changed")
+        try printOut(created ? "initialised an empty ledger in \(context.directory)" : "\(context.directory) is already a ledger; nothing changed")
         return .success
     }
 
@@ -71,7 +71,7 @@ extension Tool {
         }
         let ledger = try context.openLedger()
         let result = try ledger.append(NewEvent(type: type, data: .object(members), id: id, occurredAt: occurredAt, actor: actor))
-        printOut(result.event.lineText)
+        try printOut(result.event.lineText)
         return .success
     }
 
@@ -124,7 +124,7 @@ extension Tool {
         var summary = "imported \(result.written) event\(result.written == 1 ? "" : "s")"
         if let range = result.seqRange { summary += " (seq \(range.lowerBound)-\(range.upperBound))" }
         if result.alreadyPresent > 0 { summary += "; \(result.alreadyPresent) already present" }
-        printOut(summary)
+        try printOut(summary)
         return .success
     }
 
@@ -158,7 +158,7 @@ extension Tool {
         guard positionals.count == 1 else { throw UsageError("forget takes one participant id") }
         let ledger = try context.openLedger()
         let result = try ledger.forget(positionals[0])
-        printOut(result.event.lineText)
+        try printOut(result.event.lineText)
         return .success
     }
 }

@@ -57,18 +57,26 @@ struct Tool {
             lockTimeout = seconds
         }
         if list.flag("--version") {
-            printOut("ledgerctl \(Self.version) (format \(LedgerDirectory.format), catalog \(EventCatalog.version1.version))")
+            try printOut("ledgerctl \(Self.version) (format \(LedgerDirectory.format), catalog \(EventCatalog.version1.version))")
             return .success
         }
         let wantsHelp = list.flag("--help") || list.flag("-h")
-        guard let command = list.remaining.first(where: { !$0.hasPrefix("--") }) else {
-            printOut(Usage.text)
-            return wantsHelp ? .success : .usage
+        guard let commandIndex = list.remaining.firstIndex(where: { !$0.hasPrefix("--") }) else {
+            if wantsHelp {
+                try printOut(Usage.text)
+                return .success
+            }
+            printError(Usage.text)
+            return .usage
+        }
+        let command = list.remaining[commandIndex]
+        if let misplaced = list.remaining[..<commandIndex].first {
+            throw UsageError("'\(misplaced)' is not an option of ledgerctl itself; put it after the command")
         }
         list = ArgumentList(Array(list.remaining.drop { $0 != command }.dropFirst())
                             + list.remaining.prefix { $0 != command })
         if wantsHelp || command == "help" {
-            printOut(Usage.text)
+            try printOut(Usage.text)
             return .success
         }
         let context = Context(directory: directory, lockTimeout: lockTimeout, environment: environment)
@@ -103,21 +111,26 @@ struct Tool {
 }
 
 /// Writes `text` and a line feed to stdout.
-func printOut(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+/// - Throws: `LedgerError.io` when stdout cannot take it (a full disk, a closed stream).
+func printOut(_ text: String) throws {
+    try StandardStreams.writeLine(text)
 }
 
 /// Writes `text` and a line feed to stderr.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    StandardStreams.writeError(text)
 }
 
 /// Reads all of standard input, or a file; at most `limit` bytes.
 func readInput(_ path: String, limit: Int, what: String) throws -> [UInt8] {
-    let handle: FileHandle
     if path == "-" {
-        handle = FileHandle.standardInput
-    } else {
+        guard let bytes = try StandardStreams.readInput(limit: limit) else {
+            throw LedgerError.invalidArgument("\(what) on standard input is larger than \(limit) bytes")
+        }
+        return bytes
+    }
+    let handle: FileHandle
+    do {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw LedgerError.invalidArgument("\(what) \(path): \(String(cString: strerror(errno)))")
@@ -130,10 +143,15 @@ func readInput(_ path: String, limit: Int, what: String) throws -> [UInt8] {
     }
     var bytes: [UInt8] = []
     while true {
-        let chunk = handle.readData(ofLength: 1 << 20)
+        let chunk: Data
+        do {
+            chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+        } catch {
+            throw LedgerError.io(SystemError(operation: "read", path: path, code: EIO))
+        }
         if chunk.isEmpty { break }
         bytes.append(contentsOf: chunk)
-        if bytes.count > limit { throw LedgerError.invalidArgument("\(what) \(path == "-" ? "on standard input" : path) is larger than \(limit) bytes") }
+        if bytes.count > limit { throw LedgerError.invalidArgument("\(what) \(path) is larger than \(limit) bytes") }
     }
     return bytes
 }

@@ -1,0 +1,196 @@
+import Ledger
+
+/// The attendee list of each engagement: who answered, who came, in what status.
+///
+/// Status: `confirmed` (accepted by the RSVP deadline, read in the engagement's time zone),
+/// `late` (accepted after it), `tentative`, `declined`, `cancelled`, `waitlisted` (accepted beyond
+/// the capacity, in the order the RSVPs were recorded; a cancellation or a change of answer
+/// promotes the first waiting), `walk_in` (checked in without an RSVP).
+public struct AttendeeProjection: Sendable {
+    /// One person's dealings with one engagement.
+    public struct Attendance: Sendable {
+        public var response: String?
+        public var respondedAt: Timestamp?
+        /// When the current acceptance began (judged against the deadline).
+        public var acceptedAt: Timestamp?
+        public var isCancelled = false
+        public var checkedInAt: Timestamp?
+        /// The profile at the person's latest action for this engagement.
+        public var profile: Profile
+        public var hasRSVP: Bool { response != nil || isCancelled }
+    }
+
+    /// An engagement and everyone who answered or came.
+    public struct Engagement: Sendable {
+        public var info: EngagementInfo
+        public var people: [String: Attendance] = [:]
+        /// Holders of a seat, in the order they got it.
+        public var seated: [String] = []
+        /// Accepted beyond the capacity, in the order they answered.
+        public var waitlist: [String] = []
+
+        /// The status of `participant` (see the type's summary).
+        public func status(of participant: String) -> String {
+            guard let person = people[participant] else { return "" }
+            if person.isCancelled { return "cancelled" }
+            switch person.response {
+            case "accepted"?:
+                if waitlist.contains(participant) { return "waitlisted" }
+                if let deadline = info.rsvpDeadline, let accepted = person.acceptedAt, accepted > deadline { return "late" }
+                return "confirmed"
+            case let response?:
+                return response
+            case nil:
+                return person.checkedInAt != nil ? "walk_in" : ""
+            }
+        }
+
+        mutating func freeSeat(of participant: String) {
+            seated.removeAll { $0 == participant }
+            waitlist.removeAll { $0 == participant }
+            promote()
+        }
+
+        mutating func promote() {
+            while let capacity = info.capacity, seated.count < capacity, !waitlist.isEmpty {
+                seated.append(waitlist.removeFirst())
+            }
+        }
+    }
+
+    public var directory = ParticipantDirectory()
+    /// The engagements, by id.
+    public private(set) var engagements: [String: Engagement] = [:]
+    /// Engagement ids in the order they were scheduled.
+    public private(set) var order: [String] = []
+
+    public init() {}
+
+    /// Folds in one event.
+    public mutating func apply(_ event: StoredEvent) {
+        directory.apply(event)
+        let data = event.data
+        if let info = EngagementInfo(event) {
+            engagements[info.id] = Engagement(info: info)
+            order.append(info.id)
+            return
+        }
+        guard let engagementID = data["engagement"]?.stringValue, var engagement = engagements[engagementID],
+              let participant = data["participant"]?.stringValue, let profile = directory[participant] else { return }
+        let occurred = Timestamp(rfc3339: event.occurredAt)
+        var person = engagement.people[participant] ?? Attendance(profile: profile)
+        person.profile = profile
+        switch event.type {
+        case "rsvp.submitted":
+            let response = data["response"]?.stringValue ?? "accepted"
+            let wasAccepted = person.response == "accepted" && !person.isCancelled
+            person.response = response
+            person.respondedAt = occurred
+            person.isCancelled = false
+            engagement.people[participant] = person
+            if response == "accepted" {
+                if !wasAccepted {
+                    engagement.people[participant]?.acceptedAt = occurred
+                    if let capacity = engagement.info.capacity, engagement.seated.count >= capacity {
+                        engagement.waitlist.append(participant)
+                    } else {
+                        engagement.seated.append(participant)
+                    }
+                }
+            } else if wasAccepted {
+                engagement.freeSeat(of: participant)
+            }
+        case "rsvp.cancelled":
+            person.isCancelled = true
+            person.acceptedAt = nil
+            engagement.people[participant] = person
+            engagement.freeSeat(of: participant)
+        case "attendance.checked_in":
+            person.checkedInAt = person.checkedInAt ?? occurred
+            engagement.people[participant] = person
+        default:
+            return
+        }
+        engagements[engagementID] = engagement
+    }
+}
+
+// MARK: - The report
+
+extension AttendeeProjection {
+    /// The statuses in the order totals list them.
+    public static let statuses = ["confirmed", "late", "tentative", "declined", "cancelled", "waitlisted", "walk_in"]
+
+    /// The attendee list of `engagement` (the only one when nil).
+    public func document(engagement given: String?, labels: Labels, names: PersonalNames, stamp: ReportStamp) throws(ReportError) -> ReportDocument {
+        let id = try ReportError.pick(given, from: order, what: "engagement", option: "--engagement")
+        let engagement = engagements[id]!
+        let participants = engagement.people.keys.sorted()
+        struct Row { var participant: String; var name: String?; var person: Attendance; var status: String }
+        var rows = participants.map { p in
+            let person = engagement.people[p]!
+            return Row(participant: p, name: person.profile.isErased ? nil : names.name(of: p, asOf: stamp.lastSeq),
+                       person: person, status: engagement.status(of: p))
+        }
+        rows.sort { a, b in
+            switch (a.name, b.name) {
+            case let (x?, y?): x == y ? a.participant < b.participant : labels.collationPrecedes(x, y)
+            case (_?, nil): true
+            case (nil, _?): false
+            case (nil, nil): a.participant < b.participant
+            }
+        }
+        let local = { (t: Timestamp?) in t.map(engagement.info.localTime) ?? "" }
+        let table = ReportTable(columns: [
+            ReportColumn(id: "participant", label: "ID"), ReportColumn(id: "name", label: labels["name"]),
+            ReportColumn(id: "organization", label: labels["organization"]), ReportColumn(id: "group", label: labels["group"]),
+            ReportColumn(id: "district", label: labels["district"]), ReportColumn(id: "response", label: labels["response"]),
+            ReportColumn(id: "responded_at", label: labels["responded_at"]), ReportColumn(id: "status", label: labels["status"]),
+            ReportColumn(id: "attended", label: labels["attended"]), ReportColumn(id: "checked_in_at", label: labels["checked_in_at"]),
+        ], rows: rows.map { row in
+            let profile = row.person.profile
+            return [.text(row.participant), .text(row.name ?? labels["erased"]),
+                    profile.isErased ? .empty : profile.organization.map(ReportCell.text) ?? .empty,
+                    .text(labels[profile.group]), profile.district.map { .text(labels[$0]) } ?? .empty,
+                    row.person.response.map { .text(labels[$0]) } ?? .empty, .text(local(row.person.respondedAt)),
+                    .text(labels[row.status]),
+                    .flag(row.person.checkedInAt != nil, label: labels[row.person.checkedInAt != nil ? "yes" : "no"]),
+                    .text(local(row.person.checkedInAt))]
+        })
+        let seated = engagement.seated
+        let attendedSeated = seated.filter { engagement.people[$0]?.checkedInAt != nil }.count
+        let attended = rows.filter { $0.person.checkedInAt != nil }.count
+        var facts = [ReportFact(id: "people", label: labels["total"], value: .integer(rows.count),
+                                definition: "people who answered the invitation or came")]
+        facts.append(ReportFact(id: "attended", label: labels["attended"], value: .integer(attended), definition: "people checked in at the door"))
+        facts.append(ReportFact(id: "no_shows", label: labels["no_show"], value: .integer(seated.count - attendedSeated),
+                                definition: "confirmed or late (holding a seat) but not checked in"))
+        facts.append(ReportFact(id: "rsvp_to_attendance", label: "RSVP → \(labels["attended"]) (%)",
+                                value: seated.isEmpty ? .empty : .number(100 * Double(attendedSeated) / Double(seated.count), decimals: 1),
+                                definition: "checked in, of those confirmed or late (holding a seat)"))
+        if let capacity = engagement.info.capacity {
+            facts.append(ReportFact(id: "capacity", label: "Capacity", value: .integer(capacity)))
+        }
+        if let deadline = engagement.info.rsvpDeadline {
+            facts.append(ReportFact(id: "rsvp_deadline", label: "RSVP deadline", value: .text(engagement.info.localTime(deadline) + " (\(engagement.info.timeZone.identifier))")))
+        }
+        let byStatus = Self.statuses.map { status in (status, rows.filter { $0.status == status }.count) }
+        let groups = EventCatalog.groups.filter { g in rows.contains { $0.person.profile.group == g } }
+        let byGroup = ReportTable(columns: [ReportColumn(id: "group", label: labels["group"]), ReportColumn(id: "people", label: labels["total"], isNumeric: true),
+                                            ReportColumn(id: "attended", label: labels["attended"], isNumeric: true)],
+                                  rows: groups.map { g in
+                                      let members = rows.filter { $0.person.profile.group == g }
+                                      return [.text(labels[g]), .integer(members.count), .integer(members.filter { $0.person.checkedInAt != nil }.count)]
+                                  })
+        return ReportDocument(kind: "attendees", title: labels["attendees"], subject: engagement.info.title, stamp: stamp, sections: [
+            ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
+            ReportSection(id: "totals", title: labels["totals"], content: .facts(facts)),
+            ReportSection(id: "by_status", title: labels["by_status"], content: .facts(byStatus.map {
+                ReportFact(id: $0.0, label: labels[$0.0], value: .integer($0.1))
+            })),
+            ReportSection(id: "by_status_chart", title: labels["by_status"], content: .chart(ReportChart(
+                style: .bars, unit: labels["people"], points: byStatus.filter { $0.1 > 0 }.map { (labels[$0.0], Double($0.1)) }))),
+            ReportSection(id: "by_group", title: labels["by_group"], content: .table(byGroup)),
+        ])
+    }
+}

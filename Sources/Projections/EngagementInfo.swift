@@ -1,0 +1,51 @@
+import Foundation
+import Ledger
+
+/// What `engagement.scheduled` said, with its deadline read in its own time zone.
+public struct EngagementInfo: Sendable {
+    public var id: String
+    public var project: String
+    public var title: String
+    public var startsAt: Timestamp?
+    public var timeZone: TimeZone
+    public var rsvpDeadline: Timestamp?
+    public var capacity: Int?
+
+    /// Reads an `engagement.scheduled` event.
+    init?(_ event: StoredEvent) {
+        let data = event.data
+        guard event.type == "engagement.scheduled", let id = data["engagement"]?.stringValue else { return nil }
+        self.id = id
+        project = data["project"]?.stringValue ?? ""
+        title = data["title"]?.stringValue ?? id
+        startsAt = data["starts_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+        timeZone = data["time_zone"]?.stringValue.flatMap { TimeZone(identifier: $0) } ?? TimeZone(identifier: "UTC")!
+        rsvpDeadline = data["rsvp_deadline"]?.stringValue.flatMap { [timeZone] in Timestamp(deadline: $0, timeZone: timeZone) }
+        capacity = data["capacity"]?.integerValue.map(Int.init)
+    }
+
+    /// `instant` as local wall-clock time in the engagement's zone: `2017-11-29 12:00`.
+    public func localTime(_ instant: Timestamp) -> String {
+        LocalTime.format(instant, in: timeZone)
+    }
+}
+
+/// Formats instants as local wall-clock times, the way people at the engagement read them.
+public enum LocalTime {
+    /// `2017-11-29 12:00` in `zone`, by the zone's rules for that date.
+    public static func format(_ instant: Timestamp, in zone: TimeZone) -> String {
+        let offset = Int64(zone.secondsFromGMT(for: instant.date)) * 1000
+        let shifted = Timestamp(millisecondsSinceEpoch: instant.millisecondsSinceEpoch + offset).description
+        return String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(5))
+    }
+
+    /// The calendar month `2017-11` of `instant` in `zone`.
+    public static func month(_ instant: Timestamp, in zone: TimeZone) -> String {
+        String(format(instant, in: zone).prefix(7))
+    }
+
+    /// The calendar date `2017-11-30` of `instant` in `zone`.
+    public static func day(_ instant: Timestamp, in zone: TimeZone) -> String {
+        String(format(instant, in: zone).prefix(10))
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Ledger
+
+extension ImpactProjection {
+    /// The impact report of `project` (the only one when nil), or of one engagement.
+    public func document(project: String?, engagement: String?, labels: Labels, stamp: ReportStamp) throws(ReportError) -> ReportDocument {
+        let results = try results(project: project, engagement: engagement)
+        return Self.document(results, labels: labels, stamp: stamp)
+    }
+
+    static func value(_ indicator: IndicatorResult) -> ReportCell {
+        guard let value = indicator.value else { return .empty }
+        return indicator.measure == 2 || indicator.id.hasPrefix("cost") || indicator.id == "supports_per_proposal"
+            ? .number(value, decimals: indicator.id.hasPrefix("cost") ? 2 : 1) : .integer(Int(value))
+    }
+
+    static func document(_ results: ImpactResults, labels: Labels, stamp: ReportStamp) -> ReportDocument {
+        let indicators = ReportTable(columns: [
+            ReportColumn(id: "indicator", label: labels["indicator"]), ReportColumn(id: "title", label: labels["title"]),
+            ReportColumn(id: "value", label: labels["value"], isNumeric: true),
+            ReportColumn(id: "female", label: labels["female"], isNumeric: true), ReportColumn(id: "male", label: labels["male"], isNumeric: true),
+            ReportColumn(id: "other", label: labels["other"], isNumeric: true), ReportColumn(id: "undisclosed", label: labels["undisclosed"], isNumeric: true),
+            ReportColumn(id: "definition", label: labels["definition"]),
+        ], rows: results.indicators.map { indicator in
+            let sexes = EventCatalog.sexes.map { sex in
+                indicator.bySex.first { $0.sex == sex }.map { ReportCell.integer(Int($0.value)) } ?? .empty
+            }
+            return [.text(indicator.id), .text(indicator.title), value(indicator)] + sexes + [.text(indicator.definition)]
+        })
+        var sections = [ReportSection(id: "indicators", title: labels["impact"], content: .table(indicators))]
+        let periods = results.indicators.flatMap { indicator in indicator.periods.map { (indicator, $0) } }
+        if !periods.isEmpty {
+            sections.append(ReportSection(id: "targets", title: labels["targets"], content: .table(ReportTable(columns: [
+                ReportColumn(id: "indicator", label: labels["indicator"]), ReportColumn(id: "period", label: labels["period"]),
+                ReportColumn(id: "baseline", label: labels["baseline"], isNumeric: true), ReportColumn(id: "target", label: labels["target"], isNumeric: true),
+                ReportColumn(id: "actual", label: labels["actual"], isNumeric: true), ReportColumn(id: "progress", label: "%", isNumeric: true),
+            ], rows: periods.map { indicator, period in
+                let decimals = indicator.measure == 2 ? 1 : 0
+                return [.text(indicator.id), .text("\(period.start) – \(period.end)"),
+                        period.baseline.map { .number($0, decimals: decimals) } ?? .empty, .number(period.target, decimals: decimals),
+                        period.actual.map { .number($0, decimals: decimals) } ?? .empty,
+                        period.actual.flatMap { period.target > 0 ? .number(100 * $0 / period.target, decimals: 0) : nil } ?? .empty]
+            }))))
+        }
+        let countColumns = [ReportColumn(id: "people_registered", label: "Registered", isNumeric: true),
+                            ReportColumn(id: "people_engaged", label: "Engaged", isNumeric: true),
+                            ReportColumn(id: "unique_attendees", label: labels["attended"], isNumeric: true),
+                            ReportColumn(id: "repeat_attendees", label: "Repeat", isNumeric: true)]
+        for breakdown in results.breakdowns {
+            let rows = breakdown.rows.filter { $0.counts.contains { $0 > 0 } }
+            sections.append(ReportSection(id: "by_" + breakdown.dimension, title: labels["by_" + breakdown.dimension], content: .table(ReportTable(
+                columns: [ReportColumn(id: breakdown.dimension, label: labels[breakdown.dimension])] + countColumns,
+                rows: rows.map { row in [.text(labels[row.category])] + row.counts.map { .integer($0) } }))))
+            if breakdown.dimension != "district" {
+                sections.append(ReportSection(id: "by_\(breakdown.dimension)_chart", title: labels["by_" + breakdown.dimension] + " (Engaged)",
+                                              content: .chart(ReportChart(style: .bars, unit: labels["people"],
+                                                                          points: rows.map { (labels[$0.category], Double($0.counts[1])) }))))
+            }
+        }
+        sections.append(ReportSection(id: "by_theme", title: labels["by_theme"], content: .chart(ReportChart(
+            style: .bars, unit: labels["proposals"], points: results.proposalsByTheme.map { (labels[$0.theme], Double($0.count)) }))))
+        sections.append(ReportSection(id: "by_proposal_status", title: labels["by_proposal_status"], content: .chart(ReportChart(
+            style: .bars, unit: labels["proposals"], points: results.proposalsByStatus.map { (labels[$0.status], Double($0.count)) }))))
+        if !results.monthly.isEmpty {
+            sections.append(ReportSection(id: "monthly", title: labels["monthly"], content: .table(ReportTable(columns: [
+                ReportColumn(id: "month", label: labels["period"]), ReportColumn(id: "new", label: labels["new"], isNumeric: true),
+                ReportColumn(id: "cumulative", label: labels["cumulative"], isNumeric: true),
+            ], rows: results.monthly.map { [.text($0.month), .integer($0.new), .integer($0.cumulative)] }))))
+            sections.append(ReportSection(id: "monthly_chart", title: labels["monthly"], content: .chart(ReportChart(
+                style: .line, unit: labels["people"], points: results.monthly.map { ($0.month, Double($0.new)) },
+                secondSeries: results.monthly.map { ($0.month, Double($0.cumulative)) }, seriesNames: [labels["new"], labels["cumulative"]]))))
+        }
+        if !results.perEngagement.isEmpty {
+            sections.append(ReportSection(id: "by_engagement", title: labels["engagement"], content: .table(ReportTable(columns: [
+                ReportColumn(id: "engagement", label: labels["engagement"]), ReportColumn(id: "title", label: labels["title"]),
+                ReportColumn(id: "answered", label: labels["response"], isNumeric: true), ReportColumn(id: "attended", label: labels["attended"], isNumeric: true),
+                ReportColumn(id: "rsvp_conversion", label: "RSVP → \(labels["attended"]) (%)", isNumeric: true),
+            ], rows: results.perEngagement.map { e in
+                [.text(e.engagement), .text(e.title), .integer(e.answered), .integer(e.attended), e.conversion.map { .number($0, decimals: 1) } ?? .empty]
+            }))))
+        }
+        return ReportDocument(kind: "impact", title: labels["impact"], subject: results.scopeTitle, stamp: stamp, sections: sections)
+    }
+}

@@ -1,0 +1,69 @@
+import Ledger
+
+/// A person's profile at one moment: what `participant.registered` said, as later updates left it.
+public struct Profile: Sendable, Equatable {
+    public var group: String
+    public var district: String?
+    public var sex: String?
+    public var organization: String?
+    /// True once `forget` erased the person's personal data.
+    public var isErased = false
+
+    /// The district for breakdowns: `unknown` when not given.
+    public var districtKey: String { district ?? "unknown" }
+    /// The sex for breakdowns: `undisclosed` when not given.
+    public var sexKey: String { sex ?? "undisclosed" }
+}
+
+/// Everyone's profile as the fold reaches each event, so that a person's action is counted with
+/// the profile they had then (a later `participant.updated` does not rewrite earlier figures).
+public struct ParticipantDirectory: Sendable {
+    public private(set) var profiles: [String: Profile] = [:]
+
+    public init() {}
+
+    /// Folds in a registration, an update or an erasure; other events change nothing.
+    public mutating func apply(_ event: StoredEvent) {
+        let data = event.data
+        guard let id = data["participant"]?.stringValue else { return }
+        switch event.type {
+        case "participant.registered":
+            profiles[id] = Profile(group: data["group"]?.stringValue ?? "citizen", district: data["district"]?.stringValue,
+                                   sex: data["sex"]?.stringValue, organization: data["organization"]?.stringValue)
+        case "participant.updated":
+            guard var profile = profiles[id] else { return }
+            if let group = data["group"]?.stringValue { profile.group = group }
+            if let district = data["district"]?.stringValue { profile.district = district }
+            if let sex = data["sex"]?.stringValue { profile.sex = sex }
+            if let organization = data["organization"]?.stringValue { profile.organization = organization }
+            profiles[id] = profile
+        case "participant.erased":
+            profiles[id]?.isErased = true
+        default:
+            break
+        }
+    }
+
+    /// The profile of `participant` now (at the event being folded).
+    public subscript(_ participant: String) -> Profile? { profiles[participant] }
+}
+
+/// Names from the personal-data store, by participant, as of a seq: reports show a person's
+/// name as it stood at the report's cutoff, or "erased".
+public struct PersonalNames: Sendable {
+    private var names: [String: [(seq: Int64, name: String)]] = [:]
+
+    /// Builds the lookup from the store's records.
+    public init(records: [PersonalDataStore.Record]) {
+        for record in records {
+            if let name = record.data["name"]?.stringValue { names[record.participant, default: []].append((record.seq, name)) }
+        }
+    }
+
+    public init() {}
+
+    /// The name `participant` had after event `seq`, or nil (never given, or erased).
+    public func name(of participant: String, asOf seq: Int64) -> String? {
+        names[participant]?.last { $0.seq <= seq }?.name
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Ledger
+
+/// The proposals register: every proposal, its supports, and the city's decisions with dates.
+public struct ProposalsProjection: Sendable {
+    public struct Proposal: Sendable {
+        public var id: String
+        public var engagement: String
+        public var participant: String
+        public var theme: String
+        public var title: String
+        public var district: String?
+        public var submittedAt: Timestamp?
+        public var supporters: [String] = []
+        /// Status changes in order: status, when, note.
+        public var history: [(status: String, at: Timestamp?, note: String?)] = []
+        /// The current status: the latest change, or `submitted`.
+        public var status: String { history.last?.status ?? "submitted" }
+    }
+
+    public var directory = ParticipantDirectory()
+    public private(set) var proposals: [String: Proposal] = [:]
+    public private(set) var order: [String] = []
+    /// Engagement time zones, to show dates as people there read them.
+    public private(set) var zones: [String: TimeZone] = [:]
+
+    public init() {}
+
+    /// Folds in one event.
+    public mutating func apply(_ event: StoredEvent) {
+        directory.apply(event)
+        let data = event.data
+        let occurred = Timestamp(rfc3339: event.occurredAt)
+        switch event.type {
+        case "engagement.scheduled":
+            if let info = EngagementInfo(event) { zones[info.id] = info.timeZone }
+        case "proposal.submitted":
+            guard let id = data["proposal"]?.stringValue else { return }
+            proposals[id] = Proposal(id: id, engagement: data["engagement"]?.stringValue ?? "", participant: data["participant"]?.stringValue ?? "",
+                                     theme: data["theme"]?.stringValue ?? "other", title: data["title"]?.stringValue ?? id,
+                                     district: data["district"]?.stringValue, submittedAt: occurred)
+            order.append(id)
+        case "proposal.supported":
+            if let id = data["proposal"]?.stringValue, let participant = data["participant"]?.stringValue {
+                proposals[id]?.supporters.append(participant)
+            }
+        case "proposal.status.changed":
+            if let id = data["proposal"]?.stringValue, let status = data["status"]?.stringValue {
+                proposals[id]?.history.append((status, occurred, data["note"]?.stringValue))
+            }
+        default:
+            break
+        }
+    }
+
+    /// The statuses in the order reports list them.
+    public static let statuses = ["submitted"] + EventCatalog.proposalStatuses
+
+    /// The register, filtered by engagement, theme and status.
+    public func document(engagement: String?, theme: String?, status: String?, labels: Labels, names: PersonalNames,
+                         stamp: ReportStamp) throws(ReportError) -> ReportDocument {
+        let engagements = Array(Set(order.compactMap { proposals[$0]?.engagement })).sorted()
+        if let engagement, !engagements.contains(engagement) { throw .notFound(what: "engagement with proposals", id: engagement, among: engagements) }
+        if let theme, !EventCatalog.themes.contains(theme) { throw .notFound(what: "theme", id: theme, among: EventCatalog.themes) }
+        if let status, !Self.statuses.contains(status) { throw .notFound(what: "status", id: status, among: Self.statuses) }
+        let selected = order.compactMap { proposals[$0] }.filter {
+            (engagement == nil || $0.engagement == engagement) && (theme == nil || $0.theme == theme) && (status == nil || $0.status == status)
+        }
+        func day(_ t: Timestamp?, _ engagement: String) -> String {
+            t.map { LocalTime.day($0, in: zones[engagement] ?? TimeZone(identifier: "UTC")!) } ?? ""
+        }
+        let rows: [[ReportCell]] = selected.map { p in
+            let author: ReportCell = directory[p.participant]?.isErased == true ? .text(labels["erased"])
+                : names.name(of: p.participant, asOf: stamp.lastSeq).map(ReportCell.text) ?? .text(p.participant)
+            let history = p.history.map { "\(day($0.at, p.engagement)) \(labels[$0.status])" + ($0.note.map { ": \($0)" } ?? "") }
+            return [.text(p.id), .text(p.title), .text(labels[p.theme]), p.district.map { .text(labels[$0]) } ?? .empty, author,
+                    .text(day(p.submittedAt, p.engagement)), .integer(p.supporters.count), .text(labels[p.status]),
+                    .text(history.joined(separator: "; "))]
+        }
+        let table = ReportTable(columns: [
+            ReportColumn(id: "proposal", label: labels["proposal"]), ReportColumn(id: "title", label: labels["title"]),
+            ReportColumn(id: "theme", label: labels["theme"]), ReportColumn(id: "district", label: labels["district"]),
+            ReportColumn(id: "author", label: labels["author"]), ReportColumn(id: "submitted_at", label: labels["submitted_at"]),
+            ReportColumn(id: "supports", label: labels["supports"], isNumeric: true), ReportColumn(id: "status", label: labels["status"]),
+            ReportColumn(id: "history", label: labels["history"]),
+        ], rows: rows)
+        let byStatus = Self.statuses.map { s in (s, selected.filter { $0.status == s }.count) }
+        let byTheme = EventCatalog.themes.map { t in (t, selected.filter { $0.theme == t }.count) }
+        let takenUp = selected.filter { $0.status == "accepted" || $0.status == "implemented" }.count
+        var filters: [String] = []
+        if let engagement { filters.append("\(labels["engagement"]): \(engagement)") }
+        if let theme { filters.append("\(labels["theme"]): \(labels[theme])") }
+        if let status { filters.append("\(labels["status"]): \(labels[status])") }
+        return ReportDocument(kind: "proposals", title: labels["proposals"], subject: filters.isEmpty ? "" : filters.joined(separator: ", "),
+                              stamp: stamp, sections: [
+            ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
+            ReportSection(id: "totals", title: labels["totals"], content: .facts([
+                ReportFact(id: "proposals", label: labels["total"], value: .integer(selected.count)),
+                ReportFact(id: "taken_up", label: labels["accepted"] + " / " + labels["implemented"], value: .integer(takenUp),
+                           definition: "proposals whose current status is accepted or implemented"),
+                ReportFact(id: "supports", label: labels["supports"], value: .integer(selected.reduce(0) { $0 + $1.supporters.count })),
+            ])),
+            ReportSection(id: "by_status", title: labels["by_proposal_status"], content: .chart(ReportChart(
+                style: .bars, unit: labels["proposals"], points: byStatus.map { (labels[$0.0], Double($0.1)) }))),
+            ReportSection(id: "by_theme", title: labels["by_theme"], content: .chart(ReportChart(
+                style: .bars, unit: labels["proposals"], points: byTheme.map { (labels[$0.0], Double($0.1)) }))),
+        ])
+    }
+}

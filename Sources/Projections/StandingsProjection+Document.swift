@@ -1,0 +1,158 @@
+import Foundation
+import Ledger
+
+extension StandingsProjection {
+    /// The standings of `contest` (the only one when nil).
+    public func document(contest given: String?, labels: Labels, names: PersonalNames, stamp: ReportStamp) throws(ReportError) -> ReportDocument {
+        let id = try ReportError.pick(given, from: order, what: "contest", option: "--contest")
+        let contest = contests[id]!
+        let engagement = attendees.engagements[contest.engagement]
+        func name(_ participant: String) -> ReportCell {
+            if attendees.directory[participant]?.isErased == true { return .text(labels["erased"]) }
+            return names.name(of: participant, asOf: stamp.lastSeq).map(ReportCell.text) ?? .text(participant)
+        }
+        let winnerFlag = { (ranked: Ranked) -> ReportCell in
+            .flag(ranked.wins, label: ranked.wins ? (ranked.isTied ? labels["winner"] + " (" + labels["tie"] + ")" : labels["winner"]) : "")
+        }
+        let subject = "\(contest.title) — \(labels["prize"]): \(contest.prize) × \(contest.prizeCount)"
+        if contest.kind == "quiz" {
+            return quizDocument(contest, labels: labels, name: name, winner: winnerFlag, subject: subject, stamp: stamp)
+        }
+        let zone = engagement?.info.timeZone ?? TimeZone(identifier: "UTC")!
+        let deadline = contest.entryDeadlineText.flatMap { Timestamp(deadline: $0, timeZone: zone) }
+        let scored = evaluatedEntries(of: contest)
+        let eligible = scored.filter { $0.reasons.isEmpty }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.entry.id < $1.entry.id }
+        let scoreOf = Dictionary(uniqueKeysWithValues: scored.map { ($0.entry.id, $0.score) })
+        let ranking = StandingsProjection.rank(eligible.map(\.entry.id), prizes: contest.prizeCount) {
+            abs(scoreOf[$0]! - scoreOf[$1]!) < 1e-9
+        }
+        let rankOf = Dictionary(uniqueKeysWithValues: ranking.map { ($0.key, $0) })
+        let rows = (eligible + scored.filter { !$0.reasons.isEmpty }).map { item -> [ReportCell] in
+            let ranked = rankOf[item.entry.id]
+            return [ranked.map { .integer($0.rank) } ?? .empty, .text(item.entry.id), name(item.entry.participant),
+                    .text(item.entry.platform), .text(item.entry.postedAt.map { LocalTime.format($0, in: zone) } ?? ""),
+                    .flag(item.reasons.isEmpty, label: labels[item.reasons.isEmpty ? "yes" : "no"]),
+                    .text(item.reasons.joined(separator: "; ")), .number(item.score, decimals: 2),
+                    .flag(item.isComplete, label: item.isComplete ? labels["yes"] : labels["incomplete"]),
+                    ranked.map(winnerFlag) ?? .empty]
+        }
+        let table = ReportTable(columns: [
+            ReportColumn(id: "rank", label: labels["rank"], isNumeric: true), ReportColumn(id: "entry", label: labels["entry"]),
+            ReportColumn(id: "name", label: labels["name"]), ReportColumn(id: "platform", label: labels["platform"]),
+            ReportColumn(id: "posted_at", label: labels["posted_at"]), ReportColumn(id: "eligible", label: labels["eligible"]),
+            ReportColumn(id: "why_ineligible", label: labels["why_ineligible"]), ReportColumn(id: "score", label: labels["score"], isNumeric: true),
+            ReportColumn(id: "complete", label: labels["complete"]), ReportColumn(id: "winner", label: labels["winner"]),
+        ], rows: rows)
+        var findings: [String] = []
+        let criteria = contest.criteria.map { "\($0.name) × \(ReportCell.format($0.weight, decimals: 2))" }.joined(separator: " + ")
+        findings.append("Score = \(criteria), each the mean of the jurors' scores (\(contest.jurors.count) jurors; a juror who entered is left out of their own entry).")
+        if let deadline { findings.append("Entry deadline: \(LocalTime.format(deadline, in: zone)) (\(zone.identifier)).") }
+        let top = ranking.filter { $0.rank == 1 }.map(\.key)
+        if top.count > 1 { findings.append("The jury's ranking has a tie for first place: \(top.joined(separator: ", ")).") }
+        let incomplete = scored.filter { $0.reasons.isEmpty && !$0.isComplete }.map(\.entry.id)
+        if !incomplete.isEmpty { findings.append("Scores missing for: \(incomplete.joined(separator: ", ")) (marked incomplete).") }
+        for announced in contest.announcedWinners {
+            if let item = scored.first(where: { $0.entry.id == announced.entry }), !item.reasons.isEmpty {
+                findings.append("AUDIT FINDING: the announced winner \(announced.entry) is not eligible (\(item.reasons.joined(separator: "; "))).")
+            } else if let ranked = rankOf[announced.entry], ranked.wins {
+                findings.append("The announced winner \(announced.entry) matches the jury's ranking (rank \(ranked.rank)\(ranked.isTied ? ", tied" : "")).")
+            } else {
+                let place = rankOf[announced.entry].map { "ranked \($0.rank)" } ?? "not an entry of this contest"
+                findings.append("AUDIT FINDING: the announced winner \(announced.entry) is \(place); the jury's ranking puts \(top.joined(separator: ", ")) first.")
+            }
+        }
+        if contest.announcedWinners.isEmpty { findings.append("No winner has been announced yet.") }
+        return ReportDocument(kind: "standings", title: labels["standings"] + ": " + labels["photo"], subject: subject, stamp: stamp, sections: [
+            ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
+            ReportSection(id: "audit", title: labels["audit"], content: .note(findings.joined(separator: "\n"))),
+            ReportSection(id: "totals", title: labels["totals"], content: .facts([
+                ReportFact(id: "entries", label: labels["total"], value: .integer(scored.count)),
+                ReportFact(id: "eligible", label: labels["eligible"], value: .integer(eligible.count)),
+                ReportFact(id: "ineligible", label: "≠ " + labels["eligible"], value: .integer(scored.count - eligible.count)),
+            ])),
+        ])
+    }
+
+    /// A photo entry judged: why it is not eligible (empty when it is), its weighted score, and
+    /// whether every juror (but the entrant) scored every criterion.
+    public struct Scored: Sendable {
+        public var entry: Entry
+        public var reasons: [String]
+        public var score: Double
+        public var isComplete: Bool
+    }
+
+    /// Every entry of a photo contest, judged by the contest's rules.
+    public func evaluatedEntries(of contest: Contest) -> [Scored] {
+        let engagement = attendees.engagements[contest.engagement]
+        let zone = engagement?.info.timeZone ?? TimeZone(identifier: "UTC")!
+        let deadline = contest.entryDeadlineText.flatMap { Timestamp(deadline: $0, timeZone: zone) }
+        let required = contest.requiredHashtags.map(StandingsProjection.normalisedHashtag)
+        return contest.entries.map { entry -> Scored in
+            var reasons: [String] = []
+            if let deadline, let posted = entry.postedAt, posted > deadline {
+                reasons.append("posted \(LocalTime.format(posted, in: zone)), after the deadline \(LocalTime.format(deadline, in: zone))")
+            }
+            let tags = StandingsProjection.hashtags(in: entry.caption)
+            for (k, tag) in required.enumerated() where !tags.contains(tag) {
+                reasons.append("no \(contest.requiredHashtags[k])")
+            }
+            if entry.platform != "facebook" && entry.platform != "instagram" {
+                reasons.append("posted on \(entry.platform), not Facebook or Instagram")
+            }
+            if engagement?.people[entry.participant]?.checkedInAt == nil {
+                reasons.append("the author did not attend the forum")
+            }
+            let jurors = contest.jurors.filter { $0 != entry.participant } // a juror never scores their own entry
+            var total = 0.0
+            var isComplete = !jurors.isEmpty
+            for criterion in contest.criteria {
+                let given = jurors.compactMap { contest.scores[entry.id]?[$0]?[criterion.name] }
+                if given.count < jurors.count { isComplete = false }
+                if !given.isEmpty { total += criterion.weight * given.reduce(0, +) / Double(given.count) }
+            }
+            return Scored(entry: entry, reasons: reasons, score: total, isComplete: isComplete)
+        }
+    }
+
+    private func quizDocument(_ contest: Contest, labels: Labels, name: (String) -> ReportCell, winner: (Ranked) -> ReportCell,
+                              subject: String, stamp: ReportStamp) -> ReportDocument {
+        struct Line { var participant: String; var score: Int; var seconds: Double; var finished: Int64; var ignored: Int }
+        let lines = contest.players.map { participant, player in
+            Line(participant: participant, score: player.answers.values.filter(\.correct).count,
+                 seconds: player.answers.values.reduce(0) { $0 + $1.seconds },
+                 finished: player.answers.values.map(\.at.millisecondsSinceEpoch).max() ?? 0, ignored: player.ignored)
+        }.sorted { a, b in
+            if a.score != b.score { return a.score > b.score }
+            if a.seconds != b.seconds { return a.seconds < b.seconds }
+            if a.finished != b.finished { return a.finished < b.finished }
+            return a.participant < b.participant
+        }
+        let byID = Dictionary(uniqueKeysWithValues: lines.map { ($0.participant, $0) })
+        let ranking = StandingsProjection.rank(lines.map(\.participant), prizes: contest.prizeCount) { a, b in
+            let x = byID[a]!, y = byID[b]!
+            return x.score == y.score && x.seconds == y.seconds && x.finished == y.finished
+        }
+        let table = ReportTable(columns: [
+            ReportColumn(id: "rank", label: labels["rank"], isNumeric: true), ReportColumn(id: "participant", label: "ID"),
+            ReportColumn(id: "name", label: labels["name"]), ReportColumn(id: "score", label: labels["correct"], isNumeric: true),
+            ReportColumn(id: "time_s", label: labels["time_s"], isNumeric: true),
+            ReportColumn(id: "ignored_answers", label: labels["ignored_answers"], isNumeric: true), ReportColumn(id: "winner", label: labels["winner"]),
+        ], rows: zip(lines, ranking).map { line, ranked in
+            [.integer(ranked.rank), .text(line.participant), name(line.participant), .integer(line.score),
+             .number(line.seconds, decimals: 1), .integer(line.ignored), winner(ranked)]
+        })
+        let ignored = lines.reduce(0) { $0 + $1.ignored }
+        return ReportDocument(kind: "standings", title: labels["standings"] + ": " + labels["quiz"], subject: subject, stamp: stamp, sections: [
+            ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
+            ReportSection(id: "totals", title: labels["totals"], content: .facts([
+                ReportFact(id: "players", label: labels["total"], value: .integer(lines.count)),
+                ReportFact(id: "questions", label: "Questions", value: .integer(contest.questions.count)),
+                ReportFact(id: "ignored_answers", label: labels["ignored_answers"], value: .integer(ignored),
+                           definition: "answers after a participant's first to the same question: not counted"),
+            ])),
+            ReportSection(id: "rules", title: labels["audit"], content: .note(
+                "Score = correct first answers. Ties are broken by the total response time (answer time minus the question's publication time), then by who finished first; the top \(contest.prizeCount) win, and players level with the last prize place are shown as tied.")),
+        ])
+    }
+}

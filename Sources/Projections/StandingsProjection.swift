@@ -1,0 +1,162 @@
+import Foundation
+import Ledger
+
+/// Contest standings: the quiz (first answer counts; score, then total response time, then who
+/// finished first) and the photo contest (eligibility, weighted jury scores, ties, the announced
+/// winner checked against the jury's ranking).
+public struct StandingsProjection: Sendable {
+    public struct Contest: Sendable {
+        public var id: String
+        public var engagement: String
+        public var kind: String
+        public var title: String
+        public var prize: String
+        public var prizeCount: Int
+        public var entryDeadlineText: String?
+        public var requiredHashtags: [String]
+        public var criteria: [(name: String, weight: Double)]
+        /// Quiz: questions by id: correct answer and publication time.
+        public var questions: [String: (correct: String, publishedAt: Timestamp?)] = [:]
+        /// Quiz: each player's first answer per question, and how many later answers were ignored.
+        public var players: [String: Player] = [:]
+        /// Photo: entries in the order they were submitted.
+        public var entries: [Entry] = []
+        /// Photo: the latest score of each (entry, juror, criterion).
+        public var scores: [String: [String: [String: Double]]] = [:] // entry -> juror -> criterion -> score
+        public var jurors: [String] = []
+        public var announcedWinners: [(entry: String, prize: String?)] = []
+    }
+
+    public struct Player: Sendable {
+        public var answers: [String: (correct: Bool, seconds: Double, at: Timestamp)] = [:]
+        public var ignored = 0
+        public var firstSeq: Int64
+    }
+
+    public struct Entry: Sendable {
+        public var id: String
+        public var participant: String
+        public var platform: String
+        public var url: String
+        public var postedAt: Timestamp?
+        public var caption: String
+    }
+
+    public var attendees = AttendeeProjection()
+    public private(set) var contests: [String: Contest] = [:]
+    public private(set) var order: [String] = []
+
+    public init() {}
+
+    /// Folds in one event.
+    public mutating func apply(_ event: StoredEvent) {
+        attendees.apply(event)
+        let data = event.data
+        let occurred = Timestamp(rfc3339: event.occurredAt)
+        if event.type == "contest.announced", let id = data["contest"]?.stringValue {
+            contests[id] = Contest(
+                id: id, engagement: data["engagement"]?.stringValue ?? "", kind: data["kind"]?.stringValue ?? "quiz",
+                title: data["title"]?.stringValue ?? id, prize: data["prize"]?.stringValue ?? "",
+                prizeCount: Int(data["prize_count"]?.integerValue ?? 1), entryDeadlineText: data["entry_deadline"]?.stringValue,
+                requiredHashtags: data["required_hashtags"]?.arrayElements?.compactMap(\.stringValue) ?? [],
+                criteria: (data["criteria"]?.objectMembers ?? []).map { ($0.key, $0.value.doubleValue ?? 0) })
+            order.append(id)
+            return
+        }
+        guard let id = data["contest"]?.stringValue, var contest = contests[id] else { return }
+        switch event.type {
+        case "quiz.question.published":
+            if let question = data["question"]?.stringValue {
+                contest.questions[question] = (data["correct"]?.stringValue ?? "", occurred)
+            }
+        case "quiz.answer.submitted":
+            guard let question = data["question"]?.stringValue, let participant = data["participant"]?.stringValue,
+                  let published = contest.questions[question], let at = occurred else { return }
+            var player = contest.players[participant] ?? Player(firstSeq: event.seq)
+            if player.answers[question] != nil {
+                player.ignored += 1
+            } else {
+                let seconds = published.publishedAt.map { Double(at.millisecondsSinceEpoch - $0.millisecondsSinceEpoch) / 1000 } ?? 0
+                player.answers[question] = (data["answer"]?.stringValue == published.correct, max(0, seconds), at)
+            }
+            contest.players[participant] = player
+        case "photo.entry.submitted":
+            guard let entry = data["entry"]?.stringValue, let participant = data["participant"]?.stringValue else { return }
+            contest.entries.append(Entry(id: entry, participant: participant, platform: data["platform"]?.stringValue ?? "",
+                                         url: data["url"]?.stringValue ?? "", postedAt: data["posted_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
+                                         caption: data["caption"]?.stringValue ?? ""))
+        case "jury.score.recorded":
+            guard let entry = data["entry"]?.stringValue, let juror = data["juror"]?.stringValue,
+                  let criterion = data["criterion"]?.stringValue, let score = data["score"]?.doubleValue else { return }
+            contest.scores[entry, default: [:]][juror, default: [:]][criterion] = score
+            if !contest.jurors.contains(juror) { contest.jurors.append(juror) }
+        case "contest.winner.announced":
+            if let entry = data["entry"]?.stringValue { contest.announcedWinners.append((entry, data["prize"]?.stringValue)) }
+        default:
+            return
+        }
+        contests[id] = contest
+    }
+}
+
+// MARK: - Hashtags
+
+extension StandingsProjection {
+    /// The hashtag tokens of a caption: `#` and then letters, marks, digits, `_` or `-` (a
+    /// trailing `-` dropped), normalised (NFC) and case-folded, so `#WEALMATY` matches `#WeAlmaty`.
+    public static func hashtags(in caption: String) -> Set<String> {
+        var tags = Set<String>()
+        var current: String?
+        func finish() {
+            if var tag = current {
+                while tag.hasSuffix("-") { tag.removeLast() }
+                if tag.count > 1 { tags.insert(normalisedHashtag(tag)) }
+            }
+            current = nil
+        }
+        for character in caption.precomposedStringWithCanonicalMapping {
+            if character == "#" {
+                finish()
+                current = "#"
+            } else if current != nil, character.isLetter || character.isNumber || character == "_" || character == "-"
+                        || character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark || $0.properties.generalCategory == .spacingMark }) {
+                current!.append(character)
+            } else {
+                finish()
+            }
+        }
+        finish()
+        return tags
+    }
+
+    /// A hashtag in the form captions are compared in.
+    public static func normalisedHashtag(_ tag: String) -> String {
+        tag.precomposedStringWithCanonicalMapping.lowercased()
+    }
+}
+
+// MARK: - Ranking
+
+extension StandingsProjection {
+    /// One line of a ranking.
+    struct Ranked {
+        var key: String
+        var rank: Int
+        var isTied: Bool
+        var wins: Bool
+    }
+
+    /// Ranks items already sorted best first; `same` says when two are level. Items level with
+    /// the last prize place all win, and are shown as tied.
+    static func rank(_ keys: [String], prizes: Int, same: (String, String) -> Bool) -> [Ranked] {
+        var out: [Ranked] = []
+        for (k, key) in keys.enumerated() {
+            let rank = k > 0 && same(keys[k - 1], key) ? out[k - 1].rank : k + 1
+            out.append(Ranked(key: key, rank: rank, isTied: false, wins: rank <= prizes))
+        }
+        for k in out.indices {
+            out[k].isTied = out.contains { $0.key != out[k].key && $0.rank == out[k].rank }
+        }
+        return out
+    }
+}

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Ledger
+
+/// Standard output, error and input through plain system calls: a full disk or a closed stream
+/// is an I/O error with exit 74, not a crash (Foundation's FileHandle traps on such errors).
+enum StandardStreams {
+    /// Writes `bytes` to standard output.
+    /// - Throws: `LedgerError.io` when the output cannot take them.
+    static func write(_ bytes: [UInt8]) throws {
+        try writeAll(bytes, to: 1, name: "standard output")
+    }
+
+    /// Writes `text` and a line feed to standard output.
+    static func writeLine(_ text: String) throws {
+        try write(Array((text + "\n").utf8))
+    }
+
+    /// Writes `text` and a line feed to standard error; errors there are ignored (nowhere left to report them).
+    static func writeError(_ text: String) {
+        try? writeAll(Array((text + "\n").utf8), to: 2, name: "standard error")
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw LedgerError.io(SystemError(operation: "write", path: name, code: written == 0 ? EIO : errno)) }
+            offset += written
+        }
+    }
+
+    /// Reads all of standard input, at most `limit` bytes.
+    static func readInput(limit: Int) throws -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw LedgerError.io(SystemError(operation: "read", path: "standard input", code: errno)) }
+            if got == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<got])
+            if bytes.count > limit { return nil }
+        }
+    }
+}
