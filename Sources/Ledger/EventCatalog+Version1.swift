@@ -57,7 +57,7 @@ extension EventCatalog {
             EventType("rsvp.submitted", "an answer to an invitation (the latest one counts)", fields: [
                 Field("engagement", id, required: true),
                 Field("participant", id, required: true),
-                Field("response", .oneOf(["accepted", "declined", "tentative"])),
+                Field("response", .oneOf(["accepted", "declined", "tentative"]), default: .string("accepted")),
                 Field("channel", .oneOf(["phone", "email", "web", "in_person"])),
             ], requires: [EntityReference("engagement"), EntityReference("participant")],
                       records: [EntityReference("rsvp", "engagement", "participant")]),

@@ -66,12 +66,15 @@ public struct Field: Sendable {
     public let isRequired: Bool
     /// Personal data: kept in the personal-data store, never in the event files.
     public let isPersonal: Bool
+    /// The value stored when the field is not given (written out, so a retry that gives it matches).
+    public let defaultValue: JSON?
 
-    init(_ name: String, _ kind: FieldKind, required: Bool = false, personal: Bool = false) {
+    init(_ name: String, _ kind: FieldKind, required: Bool = false, personal: Bool = false, default defaultValue: JSON? = nil) {
         self.name = name
         self.kind = kind
         self.isRequired = required
         self.isPersonal = personal
+        self.defaultValue = defaultValue
     }
 }
 
@@ -149,6 +152,9 @@ public struct EntityReference: Sendable {
         self.kind = kind
         self.fields = fields.isEmpty ? [kind] : fields
     }
+
+    /// The field an error about this reference names: the last of `fields`.
+    public var fieldName: String { fields.last ?? kind }
 }
 
 extension EventCatalog {

@@ -71,6 +71,9 @@ public struct EventValidator: Sendable {
             try check(member.value, of: field, in: type)
             values[field.name] = member.value
         }
+        for field in type.fields where values[field.name] == nil {
+            if let defaultValue = field.defaultValue { values[field.name] = defaultValue }
+        }
         for field in type.fields where field.isRequired && values[field.name] == nil {
             throw .invalidField(type: type.name, field: field.name, reason: "is required")
         }
@@ -247,7 +250,7 @@ public struct EventValidator: Sendable {
                 if reference.kind == "rsvp" {
                     throw .invalidEvent(type: type.name, reason: "participant '\(required.parts[1])' has no RSVP for engagement '\(required.parts[0])' to cancel")
                 }
-                throw .invalidField(type: type.name, field: reference.fields.last!, reason: "names \(required), which the ledger has not seen")
+                throw .invalidField(type: type.name, field: reference.fieldName, reason: "names \(required), which the ledger has not seen")
             }
             if reference.kind == "participant", type.name != "participant.erased",
                try state.contains(EntityKey("erased", required.parts)) {
@@ -258,7 +261,7 @@ public struct EventValidator: Sendable {
         for reference in type.defines {
             let defined = key(reference)
             if try state.contains(defined) {
-                throw .invalidField(type: type.name, field: reference.fields.last!, reason: "names \(defined), which already exists")
+                throw .invalidField(type: type.name, field: reference.fieldName, reason: "names \(defined), which already exists")
             }
             added.append(defined)
         }
@@ -310,6 +313,9 @@ public struct EventValidator: Sendable {
             if isMultiline && (v == 0x0A || v == 0x09) { continue }
             if v < 0x20 || (0x7F...0x9F).contains(v) {
                 return "holds the control character U+\(String(format: "%04X", v))\(isMultiline ? "" : " (line breaks and tabs are not allowed here)")"
+            }
+            if !isMultiline && (v == 0x2028 || v == 0x2029) {
+                return "holds the line separator U+\(String(format: "%04X", v)) (line breaks are not allowed here)"
             }
             if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
                 return "holds the bidirectional override U+\(String(format: "%04X", v))"

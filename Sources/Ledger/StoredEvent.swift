@@ -86,7 +86,7 @@ public struct StoredEvent: Sendable, Equatable {
             guard let s = json[key]?.stringValue else { throw Malformed(reason: "member '\(key)' is missing or not a string") }
             return s
         }
-        guard let seq = json["seq"]?.integerValue, seq >= 1, case .integer = json["seq"]! else {
+        guard case .integer(let seq)? = json["seq"], seq >= 1 else {
             throw Malformed(reason: "member 'seq' is missing or not a positive integer")
         }
         guard let prev = SHA256.Digest(hex: try string("prev")) else {

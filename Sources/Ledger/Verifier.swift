@@ -129,7 +129,8 @@ public struct Verifier: Sendable {
         }
         let writerActive = WriterLock.isHeld(log.directory.lockPath)
         if trailing > 0 && !writerActive {
-            let after = lastLocation.map { "after \($0)" } ?? "in \(segments.last?.name ?? "the last segment")"
+            let lastName = segments.last?.name ?? "the last segment"
+            let after = lastLocation.flatMap { $0.segment == lastName ? "after \($0)" : nil } ?? "at the start of \(lastName)"
             report.tornTail = "\(trailing) bytes without a line feed \(after): a writer died mid-write; the next append moves them to quarantine/"
         }
         if let open = openBatch {

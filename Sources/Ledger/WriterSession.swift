@@ -118,7 +118,7 @@ final class WriterSession: LedgerState {
     private static func quarantine(_ segments: ArraySlice<LedgerDirectory.Segment>, from offset: Int64, ledger: Ledger) throws(LedgerError) {
         let directory = ledger.directory
         let system = ledger.system
-        let first = segments.first!
+        guard let first = segments.first else { return }
         let firstPath = directory.path + "/" + first.name
         try io { () throws(SystemError) in
             var moved: [UInt8] = []
@@ -319,8 +319,8 @@ final class WriterSession: LedgerState {
             results[input] = results[earlier]
             alreadyPresent += 1
         }
-        return Ledger.ImportResult(events: results.map { $0! }, written: written.count, alreadyPresent: alreadyPresent,
-                                   seqRange: written.isEmpty ? nil : written.first!.seq...written.last!.seq)
+        let range = written.first.flatMap { first in written.last.map { first.seq...$0.seq } }
+        return Ledger.ImportResult(events: results.compactMap { $0 }, written: written.count, alreadyPresent: alreadyPresent, seqRange: range)
     }
 
     private func requireSameContent(_ event: NewEvent, as earlier: NewEvent, allowInternal: Bool) throws(LedgerError) {
@@ -336,7 +336,7 @@ final class WriterSession: LedgerState {
 
     private func requireSameContent(_ event: NewEvent, as stored: StoredEvent, allowInternal: Bool) throws(LedgerError) {
         let id = stored.id
-        guard event.type == stored.type else { throw .conflict(id: id, reason: "seq \(stored.seq) is a \(stored.type)") }
+        guard event.type == stored.type else { throw .conflict(id: id, reason: "seq \(stored.seq) is of type \(stored.type)") }
         let mine = try ledger.validator.normalize(event, allowInternal: allowInternal)
         guard mine.publicData == stored.data else { throw .conflict(id: id, reason: "seq \(stored.seq) has other data") }
         if let occurredAt = event.occurredAt, occurredAt != stored.occurredAt {

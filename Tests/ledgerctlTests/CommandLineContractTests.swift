@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct CommandLineContractTests {
     @Test func initIsANoOpOnAnExistingLedger() throws {
@@ -130,3 +133,106 @@ import Testing
         #expect(try Ledgerctl.run([]).status == 64)
     }
 }
+
+/// What the review of the command line found, kept fixed.
+@Suite struct CommandLineRobustnessTests {
+    @Test func refusesInvalidUTF8InTheArgumentsThemselves() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let before = snapshot(dir)
+            // Build the argument from raw bytes: a\xffb.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "\"$0\" --dir \"$1\" append participant.registered participant=p1 group=citizen name=\"$(printf 'a\\377b')\" 2>&1; echo \"rc=$?\"",
+                                 Ledgerctl.path, dir]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(output.contains("error: argument 7 is not valid UTF-8; nothing was written"))
+            #expect(output.contains("rc=65"))
+            #expect(snapshot(dir) == before)
+        }
+    }
+
+    @Test func aFullOutputIsAnIOErrorNotACrash() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "\"$0\" --dir \"$1\" log --json > /dev/full; echo \"rc=$?\"", Ledgerctl.path, dir]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(output.hasPrefix("error: write standard output: No space left on device"))
+            #expect(output.hasSuffix("rc=74\n"))
+        }
+    }
+
+    @Test func aRefusalThatNeedsNoLedgerTouchesNoFileAndDoesNotWaitForTheLock() throws {
+        try withTemporaryDirectory { dir in
+            try given(dir, "init")
+            let before = snapshot(dir)
+            #expect(before.keys.sorted() == ["ledger.json", "lock"])
+            let bogus = try ledger(dir, "--wait", "0.2", "append", "bogus.type", "a=b")
+            #expect(bogus.status == 65 && snapshot(dir) == before)
+            let held = open(dir + "/lock", O_RDWR)
+            defer { close(held) }
+            #expect(lockFile(held) == 0)
+            let whileBusy = try ledger(dir, "--wait", "0.2", "append", "project.defined", "project=p")
+            #expect(whileBusy.status == 65 && whileBusy.stderr.contains("field 'title' is required"))
+        }
+    }
+
+    @Test func logDoesNotShowAnImportThatHasNotFinished() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "import", "-", stdin: """
+            {"type":"participant.registered","data":{"participant":"a","group":"citizen","name":"A"}}
+            {"type":"participant.registered","data":{"participant":"b","group":"citizen","name":"B"}}
+            {"type":"participant.registered","data":{"participant":"c","group":"citizen","name":"C"}}
+            """)
+            let path = dir + "/segment-000000000001.jsonl"
+            var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            lines.removeLast() // the batch's last line never made it
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let log = try ledger(dir, "log", "--json")
+            #expect(log.stdout.split(separator: "\n").count == 2)
+            let verify = try ledger(dir, "verify")
+            #expect(verify.status == 0 && verify.stdout.contains("head: seq 2 "))
+        }
+    }
+
+    @Test func refusesMisplacedAndRepeatedOptions() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let misplaced = try ledger(dir, "--actor", "me", "append", "project.defined")
+            #expect(misplaced.status == 64 && misplaced.stderr.contains("'--actor' is not an option of ledgerctl itself"))
+            let twice = try ledger(dir, "append", "project.defined", "--id", "a", "--id", "b")
+            #expect(twice.status == 64 && twice.stderr.contains("--id is given twice"))
+            let typo = try ledger(dir, "log", "--type", "rsvp.submited")
+            #expect(typo.status == 65 && typo.stderr.contains("unknown event type 'rsvp.submited'"))
+            let bare = try Ledgerctl.run([])
+            #expect(bare.status == 64 && bare.stdout.isEmpty && bare.stderr.contains("usage:"))
+        }
+    }
+
+    @Test func storesTheDefaultResponseSoThatAnExplicitRetryMatches() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "append", "participant.registered", "participant=p1", "group=citizen", "name=A")
+            let first = try ledger(dir, "append", "rsvp.submitted", "engagement=forum-2", "participant=p1", "--id", "r1")
+            #expect(first.stdout.contains(#""response":"accepted""#))
+            let retry = try ledger(dir, "append", "rsvp.submitted", "engagement=forum-2", "participant=p1", "response=accepted", "--id", "r1")
+            #expect(retry.status == 0 && retry.stdout == first.stdout)
+        }
+    }
+}
+
+@_silgen_name("flock")
+private func flockCall(_ fd: Int32, _ operation: Int32) -> Int32
+private func lockFile(_ fd: Int32) -> Int32 { flockCall(fd, LOCK_EX | LOCK_NB) }

@@ -1,0 +1,156 @@
+/// Writes a report as one self-contained HTML file that reads well on a phone.
+///
+/// - Self-contained: the style sheet is inline, charts are inline SVG (`SVGChart`), and nothing
+///   links to a style sheet, script, font or image elsewhere. There is no script at all, and a
+///   Content-Security-Policy forbids every fetch and script, so that even a mistake in escaping
+///   could not run code or call out.
+/// - Escaped (OWASP XSS rule 1): all user text goes through `text(_:)`, which escapes
+///   `& < > " '`; every attribute is quoted; no user text is written inside `<style>`. Controls and
+///   bidirectional overrides in user text are shown as visible escapes, line breaks as spaces
+///   (in notes, as `<br>`).
+/// - Layout: a centred column at most 60rem wide, tables that scroll sideways on a narrow screen,
+///   numeric columns right-aligned, facts as cards, light and dark colours, the stamp under the title.
+enum HTMLRenderer {
+    /// The document as an HTML file, ending with a line break.
+    static func render(_ document: ReportDocument, labels: RendererLabels) -> String {
+        let heading = document.subject.isEmpty ? document.title : document.title + " — " + document.subject
+        var out = """
+        <!DOCTYPE html>
+        <html lang="\(text(labels.language))">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+        <title>\(text(heading))</title>
+        <style>
+        \(stylesheet)
+        </style>
+        </head>
+        <body>
+        <main>
+        <header>
+        <h1>\(text(document.title))</h1>\n
+        """
+        if !document.subject.isEmpty { out += "<p class=\"subject\">\(text(document.subject))</p>\n" }
+        out += "<p class=\"stamp\">" + ReportRenderer.stampItems(document.stamp, labels: labels).map { item in
+            let value = item.isHash ? "<code>\(text(item.value))</code>" : text(item.value)
+            return "<span>\(text(item.label)): \(value)</span>"
+        }.joined(separator: " · ") + "</p>\n</header>\n"
+        for section in document.sections {
+            out += "<section id=\"\(text(section.id))\">\n<h2>\(text(section.title))</h2>\n"
+            switch section.content {
+            case .table(let table):
+                out += self.table(table)
+                if table.rows.isEmpty { out += "<p class=\"empty\">\(text(labels.noRows))</p>\n" }
+            case .facts(let facts):
+                out += self.facts(facts)
+            case .chart(let chart):
+                out += "<figure>\n" + SVGChart.render(chart, title: section.title, labels: labels) + "</figure>\n"
+                if !chart.points.isEmpty || !chart.secondSeries.isEmpty {
+                    out += "<details>\n<summary>\(text(labels.data))</summary>\n"
+                        + self.table(ReportRenderer.dataTable(of: chart, labels: labels)) + "</details>\n"
+                }
+            case .note(let note):
+                let lines = note.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { text(String($0)) }
+                out += "<p class=\"note\">\(lines.joined(separator: "<br>"))</p>\n"
+            }
+            out += "</section>\n"
+        }
+        return out + "</main>\n</body>\n</html>\n"
+    }
+
+    /// A table in a wrapper that scrolls sideways when the screen is narrower than the table.
+    static func table(_ table: ReportTable) -> String {
+        func numeric(_ column: ReportColumn) -> String { column.isNumeric ? " class=\"num\"" : "" }
+        var out = "<div class=\"scroll\">\n<table>\n<thead><tr>"
+        for column in table.columns { out += "<th scope=\"col\"\(numeric(column))>\(text(column.label))</th>" }
+        out += "</tr></thead>\n<tbody>\n"
+        for row in table.rows {
+            out += "<tr>"
+            for (cell, column) in zip(ReportRenderer.cells(row, count: table.columns.count), table.columns) {
+                out += "<td\(numeric(column))>\(text(cell.text))</td>"
+            }
+            out += "</tr>\n"
+        }
+        return out + "</tbody>\n</table>\n</div>\n"
+    }
+
+    /// Facts as a grid of cards: label, value, definition.
+    static func facts(_ facts: [ReportFact]) -> String {
+        var out = "<dl class=\"facts\">\n"
+        for fact in facts {
+            out += "<div><dt>\(text(fact.label))</dt><dd class=\"value\">\(text(fact.value.text))</dd>"
+            if let definition = fact.definition { out += "<dd class=\"definition\">\(text(definition))</dd>" }
+            out += "</div>\n"
+        }
+        return out + "</dl>\n"
+    }
+
+    /// User text, safe in HTML content and in a quoted attribute: on one line, `& < > " '` escaped.
+    static func text(_ userText: String) -> String {
+        var out = ""
+        for character in ReportRenderer.singleLine(userText) {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// The page's style: fixed text, never user text.
+    static let stylesheet = """
+    :root { color-scheme: light dark; --fg: #1d2733; --muted: #5b6776; --bg: #ffffff; --panel: #f3f6f9;
+      --rule: #d8dfe6; --grid: #e6ebf0; --c1: #2a6bb3; --c2: #d97a1e; }
+    @media (prefers-color-scheme: dark) {
+      :root { --fg: #e4e9ee; --muted: #9aa6b3; --bg: #12171c; --panel: #1b2229; --rule: #313b45;
+        --grid: #26303a; --c1: #6aa6e8; --c2: #f2a15a; }
+    }
+    * { box-sizing: border-box; }
+    html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+    body { margin: 0; background: var(--bg); color: var(--fg);
+      font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif; }
+    main { max-width: 60rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
+    header { border-bottom: 2px solid var(--rule); margin-bottom: 1.5rem; padding-bottom: .75rem; }
+    h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .35rem; }
+    h2 { font-size: 1.2rem; line-height: 1.3; margin: 0 0 .6rem; }
+    .subject { font-size: 1.1rem; margin: 0 0 .5rem; }
+    .stamp { color: var(--muted); font-size: .85rem; margin: 0; overflow-wrap: anywhere; }
+    .stamp span { white-space: nowrap; }
+    .stamp code { font-size: .8rem; white-space: normal; word-break: break-all; }
+    section { margin: 0 0 2.25rem; }
+    .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; border: 1px solid var(--rule); border-radius: 6px; }
+    table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+    th, td { padding: .45rem .7rem; text-align: left; vertical-align: top; border-bottom: 1px solid var(--rule); }
+    th { background: var(--panel); font-weight: 600; white-space: nowrap; }
+    tbody tr:nth-child(even) { background: var(--panel); }
+    tbody tr:last-child td { border-bottom: 0; }
+    .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .75rem; margin: 0; }
+    .facts div { background: var(--panel); border: 1px solid var(--rule); border-radius: 6px; padding: .7rem .9rem; }
+    .facts dt { color: var(--muted); font-size: .9rem; }
+    .facts dd { margin: 0; }
+    .facts .value { font-size: 1.5rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+    .facts .definition { color: var(--muted); font-size: .8rem; margin-top: .3rem; }
+    figure { margin: 0; }
+    svg.chart { display: block; width: 100%; height: auto; max-width: 32rem; }
+    svg.line { max-width: 44rem; }
+    svg text { fill: var(--fg); }
+    svg text.muted { fill: var(--muted); }
+    svg .c1 { fill: var(--c1); }
+    svg .c2 { fill: var(--c2); }
+    svg .line1 { fill: none; stroke: var(--c1); stroke-width: 2.5; stroke-linejoin: round; }
+    svg .line2 { fill: none; stroke: var(--c2); stroke-width: 2.5; stroke-linejoin: round; }
+    svg .axis { stroke: var(--muted); stroke-width: 1; }
+    svg .grid { stroke: var(--grid); stroke-width: 1; }
+    details { margin-top: .6rem; font-size: .9rem; }
+    summary { color: var(--muted); cursor: pointer; margin-bottom: .4rem; }
+    .note { background: var(--panel); border-left: 4px solid var(--c2); border-radius: 4px; margin: 0; padding: .6rem .9rem; }
+    .empty { color: var(--muted); font-style: italic; }
+    @media print { .scroll { overflow: visible; border: 0; } details { display: none; } }
+    """
+}

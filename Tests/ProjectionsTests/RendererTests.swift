@@ -1,0 +1,395 @@
+import Foundation
+import Testing
+@testable import Projections
+
+@Suite struct RendererTests {
+    // MARK: - Fixtures
+
+    static let hash = String(repeating: "ab", count: 32)
+
+    static let stamp = ReportStamp(firstSeq: 1, lastSeq: 12, headHash: hash, asOf: nil, eventsIncluded: 12)
+
+    static let people = ReportTable(
+        columns: [
+            ReportColumn(id: "name", label: "Name"),
+            ReportColumn(id: "district", label: "District"),
+            ReportColumn(id: "score", label: "Score", isNumeric: true),
+            ReportColumn(id: "attended", label: "Attended"),
+        ],
+        rows: [
+            [.text("Әлия Ахметова"), .text("Медеу"), .integer(12), .flag(true, label: "Yes")],
+            [.text("李娜"), .text("Alatau"), .number(3.14159, decimals: 2), .flag(false, label: "No")],
+            [.text("Bob"), .empty, .integer(-4)],
+        ])
+
+    static let monthly = ReportChart(
+        style: .line, unit: "people",
+        points: [("2017-09", 40), ("2017-10", 0), ("2017-11", 150)],
+        secondSeries: [("2017-09", 40), ("2017-10", 40), ("2017-11", 190)],
+        seriesNames: ["New", "Cumulative"])
+
+    static let sample = ReportDocument(
+        kind: "attendees", title: "Attendees", subject: "Forum 2", stamp: stamp,
+        sections: [
+            ReportSection(id: "rows", title: "People", content: .table(people)),
+            ReportSection(id: "totals", title: "Totals", content: .facts([
+                ReportFact(id: "attended", label: "Attended", value: .integer(2), definition: "Checked in at the door"),
+                ReportFact(id: "conversion", label: "Conversion", value: .number(0.6667, decimals: 2)),
+            ])),
+            ReportSection(id: "by_group", title: "By group", content: .chart(ReportChart(
+                style: .bars, unit: "people", points: [("Government", 4), ("Civil society", 2)]))),
+            ReportSection(id: "monthly", title: "Engaged by month", content: .chart(monthly)),
+            ReportSection(id: "finding", title: "Finding", content: .note("The winner matches the jury.")),
+        ])
+
+    /// A document whose every piece of user text tries to attack the output.
+    static let hostile = ReportDocument(
+        kind: "proposals", title: "<script>alert(1)</script>", subject: "Esc\u{1B}[2J C1\u{9B}31m bidi\u{202E}gpj.exe",
+        stamp: ReportStamp(firstSeq: 1, lastSeq: 3, headHash: hash, asOf: "2017-11-30T13:00+06:00\u{1B}]0;x\u{07}", eventsIncluded: 3),
+        sections: [
+            ReportSection(id: "rows\"x", title: "Rows\u{9B}", content: .table(ReportTable(
+                columns: [ReportColumn(id: "title", label: "Title\u{202E}"), ReportColumn(id: "n", label: "N", isNumeric: true)],
+                rows: [
+                    [.text("\"quoted\" & 'single' <b>|pipe|</b>"), .integer(1)],
+                    [.text("line\nbreak\u{1B}[31m red \u{2066}iso"), .integer(2)],
+                ]))),
+            ReportSection(id: "facts", title: "Facts", content: .facts([
+                ReportFact(id: "f", label: "Label\u{1B}", value: .text("v\u{9B}"), definition: "Def <i>\u{202E}"),
+            ])),
+            ReportSection(id: "chart", title: "Chart", content: .chart(ReportChart(
+                style: .bars, unit: "u\u{1B}", points: [("<img src=x onerror=alert(1)>\u{9B}", 3)]))),
+            ReportSection(id: "note", title: "Note", content: .note("a\u{1B}[0m\nb\u{202E}")),
+        ])
+
+    static func render(_ document: ReportDocument, _ format: ReportFormat, labels: RendererLabels = .english) -> String {
+        ReportRenderer.render(document, as: format, labels: labels)
+    }
+
+    // MARK: - Every format
+
+    @Test(arguments: ReportFormat.allCases)
+    func isDeterministicAndEndsWithALineBreak(format: ReportFormat) {
+        let first = Self.render(Self.sample, format)
+        #expect(first == Self.render(Self.sample, format))
+        #expect(first.hasSuffix("\n"))
+    }
+
+    @Test(arguments: [ReportFormat.table, .json, .md, .html])
+    func neverWritesTerminalControlsRaw(format: ReportFormat) {
+        let output = Self.render(Self.hostile, format)
+        let raw = output.unicodeScalars.filter { scalar in
+            scalar == "\u{1B}" || scalar == "\u{07}" || (0x80...0x9F).contains(scalar.value)
+                || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        }
+        #expect(raw.isEmpty, "raw controls: \(raw.map { String($0.value, radix: 16) })")
+    }
+
+    // MARK: - JSON
+
+    @Test func jsonHasTheDocumentedKeysInOrder() throws {
+        let text = Self.render(Self.sample, .json)
+        #expect(text.hasPrefix("""
+            {
+              "report": "attendees",
+              "title": "Attendees",
+              "subject": "Forum 2",
+              "stamp": {"first_seq": 1, "last_seq": 12, "head_sha256": "\(Self.hash)", "as_of": null, "events_included": 12},
+              "sections": [
+                {
+                  "id": "rows",
+                  "title": "People",
+                  "type": "table",
+                  "columns": [
+                    {"id": "name", "label": "Name", "numeric": false},
+            """))
+        #expect(text.contains("""
+                    {"name": "Әлия Ахметова", "district": "Медеу", "score": 12, "attended": true},
+                    {"name": "李娜", "district": "Alatau", "score": 3.14, "attended": false},
+                    {"name": "Bob", "district": null, "score": -4, "attended": null}
+            """))
+        #expect(text.contains("""
+                  "facts": [
+                    {"id": "attended", "label": "Attended", "value": 2, "definition": "Checked in at the door"},
+                    {"id": "conversion", "label": "Conversion", "value": 0.67}
+                  ]
+            """))
+    }
+
+    @Test func jsonParsesWithTypedValues() throws {
+        let data = Data(Self.render(Self.sample, .json).utf8)
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(root["report"] as? String == "attendees")
+        let stamp = try #require(root["stamp"] as? [String: Any])
+        #expect(stamp["first_seq"] as? Int == 1)
+        #expect(stamp["last_seq"] as? Int == 12)
+        #expect(stamp["head_sha256"] as? String == Self.hash)
+        #expect(stamp["as_of"] is NSNull)
+        #expect(stamp["events_included"] as? Int == 12)
+
+        let sections = try #require(root["sections"] as? [[String: Any]])
+        #expect(sections.map { $0["type"] as? String } == ["table", "facts", "chart", "chart", "note"])
+        #expect(sections.map { $0["id"] as? String } == ["rows", "totals", "by_group", "monthly", "finding"])
+
+        let rows = try #require(sections[0]["rows"] as? [[String: Any]])
+        #expect(rows.count == 3)
+        #expect(rows[0]["name"] as? String == "Әлия Ахметова")
+        #expect(rows[0]["score"] as? Int == 12)
+        #expect(rows[1]["score"] as? Double == 3.14)
+        #expect(rows[2]["district"] is NSNull)
+
+        let facts = try #require(sections[1]["facts"] as? [[String: Any]])
+        #expect(facts[0]["definition"] as? String == "Checked in at the door")
+        #expect(facts[1]["definition"] == nil)
+
+        #expect(sections[2]["style"] as? String == "bars")
+        let line = sections[3]
+        #expect(line["style"] as? String == "line")
+        #expect(line["unit"] as? String == "people")
+        let series = try #require(line["series"] as? [[String: Any]])
+        #expect(series.map { $0["name"] as? String } == ["New", "Cumulative"])
+        let cumulative = try #require(series[1]["points"] as? [[String: Any]])
+        #expect(cumulative.map { $0["label"] as? String } == ["2017-09", "2017-10", "2017-11"])
+        #expect(cumulative.map { $0["value"] as? Int } == [40, 40, 190])
+        #expect(sections[4]["text"] as? String == "The winner matches the jury.")
+    }
+
+    @Test func jsonEscapesStringsAndReadsBackTheSameText() throws {
+        let text = Self.render(Self.hostile, .json)
+        #expect(text.contains(#""subject": "Esc\u001b[2J C1\u009b31m bidi\u202egpj.exe""#))
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(root["title"] as? String == "<script>alert(1)</script>")
+        #expect(root["subject"] as? String == Self.hostile.subject)
+        let sections = try #require(root["sections"] as? [[String: Any]])
+        #expect(sections[0]["id"] as? String == "rows\"x")
+        let rows = try #require(sections[0]["rows"] as? [[String: Any]])
+        #expect(rows[1]["title"] as? String == "line\nbreak\u{1B}[31m red \u{2066}iso")
+    }
+
+    @Test func jsonWritesNonFiniteNumbersAsNull() {
+        let document = ReportDocument(kind: "impact", title: "T", subject: "", stamp: Self.stamp, sections: [
+            ReportSection(id: "f", title: "F", content: .facts([ReportFact(id: "cost", label: "Cost", value: .number(.infinity, decimals: 2))])),
+        ])
+        #expect(Self.render(document, .json).contains(#"{"id": "cost", "label": "Cost", "value": null}"#))
+    }
+
+    // MARK: - CSV
+
+    @Test func csvQuotesFieldsAndNeutralisesFormulas() {
+        let table = ReportTable(
+            columns: [ReportColumn(id: "text", label: "Text, quoted"), ReportColumn(id: "n", label: "N", isNumeric: true)],
+            rows: [
+                [.text(#"=HYPERLINK("http://evil.example","click")"#), .integer(-5)],
+                [.text("+1"), .number(-2.5, decimals: 1)],
+                [.text("-2"), .integer(0)],
+                [.text("@x"), .empty],
+                [.text("\tx"), .integer(1)],
+                [.text("\rx"), .integer(2)],
+                [.text("a \"b\"\nc"), .integer(3)],
+                [.text("Әлия, Алматы"), .integer(4)],
+                [.flag(true, label: "Yes")],
+            ])
+        let document = ReportDocument(kind: "attendees", title: "T", subject: "S", stamp: Self.stamp, sections: [
+            ReportSection(id: "note", title: "N", content: .note("first")),
+            ReportSection(id: "rows", title: "R", content: .table(table)),
+            ReportSection(id: "other", title: "O", content: .table(Self.people)),
+        ])
+        let expected = [
+            #""Text, quoted",N"#,
+            #""'=HYPERLINK(""http://evil.example"",""click"")",-5"#,
+            "'+1,-2.5",
+            "'-2,0",
+            "'@x,",
+            "'\tx,1",
+            "\"'\rx\",2",
+            "\"a \"\"b\"\"\nc\",3",
+            "\"Әлия, Алматы\",4",
+            "Yes,",
+        ].map { $0 + "\r\n" }.joined()
+        #expect(Self.render(document, .csv) == expected)
+    }
+
+    @Test func csvOfADocumentWithoutATableIsEmpty() {
+        let document = ReportDocument(kind: "impact", title: "T", subject: "", stamp: Self.stamp, sections: [
+            ReportSection(id: "note", title: "N", content: .note("nothing")),
+        ])
+        #expect(Self.render(document, .csv) == "")
+    }
+
+    // MARK: - Terminal table
+
+    @Test func terminalTableAlignsCyrillicAndWideText() {
+        let lines = Self.render(Self.sample, .table).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(Array(lines.prefix(9)) == [
+            "Attendees",
+            "Forum 2",
+            "Computed from: seq 1-12 · events: 12 · head SHA-256: \(Self.hash)",
+            "",
+            "People",
+            "──────",
+            "Name           District  Score  Attended",
+            "─────────────  ────────  ─────  ────────",
+            "Әлия Ахметова  Медеу        12  Yes",
+        ])
+        #expect(lines[9] == "李娜           Alatau     3.14  No")
+        #expect(lines[10] == "Bob                        -4")
+        #expect(lines.dropLast().allSatisfy { !$0.hasSuffix(" ") })
+    }
+
+    @Test func terminalShowsFactsAndBars() {
+        let text = Self.render(Self.sample, .table)
+        #expect(text.contains("""
+            Totals
+            ──────
+            Attended       2
+            Conversion  0.67
+            """))
+        #expect(text.contains("""
+            By group
+            ────────
+                                                                   people
+            Government     ████████████████████████████████████████       4
+            Civil society  ████████████████████                           2
+            """))
+        #expect(text.contains("""
+                                                                New  Cumulative
+            2017-09  ███████████                                 40          40
+            2017-10                                               0          40
+            2017-11  ████████████████████████████████████████   150         190
+            """))
+    }
+
+    @Test func terminalEscapesControlsVisibly() {
+        let text = Self.render(Self.hostile, .table)
+        #expect(text.contains("Esc\\u{1B}[2J C1\\u{9B}31m bidi\\u{202E}gpj.exe"))
+        #expect(text.contains("line\\u{A}break\\u{1B}[31m red \\u{2066}iso"))
+        #expect(text.contains("as of: 2017-11-30T13:00+06:00\\u{1B}]0;x\\u{7}"))
+    }
+
+    @Test func terminalCutsAVeryLongCell() {
+        let long = String(repeating: "ә", count: 60)
+        let document = ReportDocument(kind: "proposals", title: "T", subject: "", stamp: Self.stamp, sections: [
+            ReportSection(id: "rows", title: "R", content: .table(ReportTable(
+                columns: [ReportColumn(id: "t", label: "Title"), ReportColumn(id: "n", label: "N", isNumeric: true)],
+                rows: [[.text(long), .integer(1)]]))),
+        ])
+        let text = Self.render(document, .table)
+        #expect(text.contains(String(repeating: "ә", count: 39) + "…  1\n"))
+    }
+
+    // MARK: - Markdown
+
+    @Test func markdownEscapesPipesAndMarkup() {
+        let text = Self.render(Self.hostile, .md)
+        #expect(text.hasPrefix("# &lt;script&gt;alert(1)&lt;/script&gt;\n\n"))
+        #expect(text.contains("""
+            | Title\\u{202E} | N |
+            | --- | ---: |
+            | "quoted" &amp; 'single' &lt;b&gt;\\|pipe\\|&lt;/b&gt; | 1 |
+            | line break\\u{1B}\\[31m red \\u{2066}iso | 2 |
+            """))
+    }
+
+    @Test func markdownRendersFactsChartsAndStamp() {
+        let text = Self.render(Self.sample, .md)
+        #expect(text.contains("Computed from: seq 1-12 · events: 12 · head SHA-256: `\(Self.hash)`\n"))
+        #expect(text.contains("""
+            ## Totals
+
+            | Item | Value | Definition |
+            | --- | ---: | --- |
+            | Attended | 2 | Checked in at the door |
+            | Conversion | 0.67 |  |
+            """))
+        #expect(text.contains("""
+            | Item | New | Cumulative |
+            | --- | ---: | ---: |
+            | 2017\\-09 | 40 | 40 |
+            """) == false) // hyphens inside a cell are not escaped
+        #expect(text.contains("| 2017-09 | 40 | 40 |"))
+    }
+
+    @Test(arguments: [
+        ("- item", "\\- item"),
+        ("1. first", "1\\. first"),
+        ("12) twelve", "12\\) twelve"),
+        ("    code", "code"),
+        ("# heading", "\\# heading"),
+        ("> quote", "&gt; quote"),
+        ("a *b* _c_ [d](e) `f` ~g~", "a \\*b\\* \\_c\\_ \\[d\\](e) \\`f\\` \\~g\\~"),
+    ])
+    func markdownParagraphsCannotOpenOtherBlocks(input: String, expected: String) {
+        #expect(MarkdownRenderer.paragraph(input) == expected)
+    }
+
+    // MARK: - HTML
+
+    @Test func htmlEscapesUserTextInContentAndAttributes() {
+        let text = Self.render(Self.hostile, .html)
+        #expect(!text.contains("<script"))
+        #expect(!text.contains("<img"))
+        #expect(!text.contains("<b>"))
+        #expect(text.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"))
+        #expect(text.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; — Esc\\u{1B}[2J C1\\u{9B}31m bidi\\u{202E}gpj.exe</title>"))
+        #expect(text.contains("<td>&quot;quoted&quot; &amp; &#39;single&#39; &lt;b&gt;|pipe|&lt;/b&gt;</td><td class=\"num\">1</td>"))
+        #expect(text.contains("<section id=\"rows&quot;x\">"))
+        #expect(text.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(text.contains("<p class=\"note\">a\\u{1B}[0m<br>b\\u{202E}</p>"))
+    }
+
+    @Test func htmlIsOneSelfContainedFile() {
+        let text = Self.render(Self.sample, .html, labels: RendererLabels(
+            language: "kk", computedFrom: "Есептелді", sequence: "seq", events: "оқиға", headHash: "SHA-256",
+            asOf: "күйі", item: "Атауы", value: "Мәні", definition: "Анықтама", data: "Деректер", noRows: "Жоқ."))
+        #expect(text.hasPrefix("<!DOCTYPE html>\n<html lang=\"kk\">\n<head>\n<meta charset=\"utf-8\">\n"))
+        #expect(text.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
+        #expect(text.hasSuffix("</html>\n"))
+        for reference in ["http://", "https://", "src=", "href=", "url(", "@import", "<script", "<link", "xmlns"] {
+            #expect(!text.contains(reference), "found \(reference)")
+        }
+        #expect(text.contains("<span>Есептелді: seq 1-12</span>"))
+        #expect(text.contains("<th scope=\"col\" class=\"num\">Score</th>"))
+        #expect(text.contains("<td>Әлия Ахметова</td><td>Медеу</td><td class=\"num\">12</td><td>Yes</td>"))
+        #expect(text.contains("<dt>Attended</dt><dd class=\"value\">2</dd><dd class=\"definition\">Checked in at the door</dd>"))
+        #expect(text.contains("<summary>Деректер</summary>"))
+    }
+
+    @Test func htmlDrawsBarAndLineChartsAsInlineSVG() {
+        let text = Self.render(Self.sample, .html)
+        #expect(text.components(separatedBy: "<svg ").count == 3)
+        #expect(text.contains("<svg class=\"chart bars\" viewBox=\"0 0 360 "))
+        #expect(text.contains("<svg class=\"chart line\" viewBox=\"0 0 480 280\" role=\"img\" aria-label=\"Engaged by month\""))
+        #expect(text.contains(">Government</text>"))
+        #expect(text.contains("<polyline class=\"line1\""))
+        #expect(text.contains("<polyline class=\"line2\""))
+        #expect(text.contains(">Cumulative</text>")) // the legend
+        #expect(text.contains("<title>2017-11: 190</title>"))
+        #expect(text.contains(">2017-10</text>"))
+        #expect(Self.unquotedAttributes(in: text).isEmpty)
+        #expect(Self.unquotedAttributes(in: Self.render(Self.hostile, .html)).isEmpty)
+        #expect(Self.unquotedAttributes(in: "<a href=x>") == ["<a href=x>"])
+    }
+
+    /// The tags of `html` that hold an attribute whose value is not in double quotes.
+    static func unquotedAttributes(in html: String) -> [String] {
+        var found: [String] = []
+        for piece in html.split(separator: "<").dropFirst() where !piece.hasPrefix("/") && !piece.hasPrefix("!") {
+            var rest = piece.prefix { $0 != ">" }.drop { $0 != " " } // the attributes, after the tag name
+            while let equals = rest.firstIndex(of: "=") {
+                rest = rest[rest.index(after: equals)...]
+                guard rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") else {
+                    found.append("<" + piece.prefix { $0 != ">" } + ">")
+                    break
+                }
+                rest = rest[rest.index(after: close)...]
+            }
+        }
+        return found
+    }
+
+    @Test func lineChartAxisHasRoundTicks() {
+        #expect(SVGChart.Scale(from: 0, to: 190, wholeSteps: true).ticks == [0, 50, 100, 150, 200])
+        #expect(SVGChart.Scale(from: 0, to: 3, wholeSteps: true).ticks == [0, 1, 2, 3])
+        #expect(SVGChart.Scale(from: 0, to: 0, wholeSteps: true).ticks == [0, 1])
+        #expect(SVGChart.Scale(from: 0, to: 0.8, wholeSteps: false).ticks == [0, 0.2, 0.4, 0.6, 0.8])
+    }
+}
