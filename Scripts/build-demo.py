@@ -196,7 +196,7 @@ class Demo:
             "title": "WeAlmaty forum 2: dialogue platform on the Green Corridor and public space",
             "starts_at": stamp(forum2), "ends_at": stamp(forum2 + timedelta(hours=4)), "time_zone": "Asia/Almaty",
             "venue": "Transforma theatre, Smart Point coworking, AlmatyTowers business centre (south tower), 280 Baizakov street, Almaty",
-            "rsvp_deadline": "2017-11-29T12:00", "capacity": 150})
+            "rsvp_deadline": "2017-11-29T12:00", "capacity": 130})
         self.event("contest.announced", "announce-photo-2", datetime(2017, 11, 6, 10, 0, tzinfo=ALMATY), {
             "contest": "photo-2", "engagement": "forum-2", "kind": "photo", "title": "Most active Almaty resident",
             "prize": "a tablet", "prize_count": 1, "entry_deadline": "2017-11-28T23:59",

@@ -1,0 +1,89 @@
+import Foundation
+import Ledger
+import Projections
+
+extension Tool {
+    func runReport(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let format = try list.option("--format") ?? "table"
+        let asOf = try list.option("--as-of")
+        let language = try list.option("--lang") ?? "en"
+        let output = try list.option("--output")
+        let engagement = try list.option("--engagement")
+        let contest = try list.option("--contest")
+        let project = try list.option("--project")
+        let theme = try list.option("--theme")
+        let status = try list.option("--status")
+        let positionals = try list.positionals()
+        guard positionals.count == 1, let kind = positionals.first else {
+            throw UsageError("report takes one of: attendees, standings, impact, proposals")
+        }
+        guard ["attendees", "standings", "impact", "proposals"].contains(kind) else { throw UsageError("unknown report '\(kind)' (attendees, standings, impact, proposals)") }
+        let given: [(String, String?)] = [("--engagement", engagement), ("--contest", contest), ("--project", project), ("--theme", theme), ("--status", status)]
+        let accepted: [String: Set<String>] = ["attendees": ["--engagement"], "standings": ["--contest"], "impact": ["--project", "--engagement"],
+                                               "proposals": ["--engagement", "--theme", "--status"]]
+        if let stray = given.first(where: { $0.1 != nil && !accepted[kind]!.contains($0.0) }) {
+            throw UsageError("report \(kind) does not take \(stray.0)")
+        }
+        guard let lang = Language(rawValue: language) else { throw UsageError("--lang takes en, kk or ru") }
+        let isIATI = format == "iati"
+        guard isIATI || ReportFormat(rawValue: format) != nil else { throw UsageError("--format takes table, json, csv, md, html (or iati for impact)") }
+        if isIATI && kind != "impact" { throw UsageError("--format iati is for the impact report") }
+        let cutoff: EventLog.Cutoff
+        if let asOf {
+            if let seq = Int64(asOf), seq >= 0 {
+                cutoff = .seq(seq)
+            } else if let instant = Timestamp(rfc3339: asOf) {
+                cutoff = .time(instant)
+            } else {
+                throw UsageError("--as-of takes a seq (such as 1200) or a date-time with an offset (such as 2017-12-31T23:59:59+06:00)")
+            }
+        } else {
+            cutoff = .head
+        }
+
+        let log = try EventLog(path: context.directory)
+        let labels = Labels(lang)
+        var attendees = AttendeeProjection()
+        var standings = StandingsProjection()
+        var impact = ImpactProjection()
+        var proposals = ProposalsProjection()
+        let replayed = try log.replay(until: cutoff) { event in
+            switch kind {
+            case "attendees": attendees.apply(event)
+            case "standings": standings.apply(event)
+            case "impact": impact.apply(event)
+            default: proposals.apply(event)
+            }
+        }
+        let stamp = ReportStamp(firstSeq: replayed.firstSeq, lastSeq: replayed.lastSeq, headHash: replayed.headHash.hex,
+                                asOf: asOf, eventsIncluded: replayed.eventsIncluded)
+        let names = PersonalNames(records: try PersonalDataStore(path: log.directory.personalPath).records())
+        let text: String
+        do {
+            if isIATI {
+                let results = try impact.results(project: project, engagement: engagement)
+                let span = impact.projects[results.projectID]
+                text = IATIWriter.xml(results, projectStartsOn: span?.startsOn ?? "", projectEndsOn: span?.endsOn ?? "", stamp: stamp)
+            } else {
+                let document: ReportDocument = switch kind {
+                case "attendees": try attendees.document(engagement: engagement, labels: labels, names: names, stamp: stamp)
+                case "standings": try standings.document(contest: contest, labels: labels, names: names, stamp: stamp)
+                case "impact": try impact.document(project: project, engagement: engagement, labels: labels, stamp: stamp)
+                default: try proposals.document(engagement: engagement, theme: theme, status: status, labels: labels, names: names, stamp: stamp)
+                }
+                text = ReportRenderer.render(document, as: ReportFormat(rawValue: format)!, labels: labels.renderer)
+            }
+        } catch {
+            throw LedgerError.invalidArgument("\(error)")
+        }
+        if let output {
+            // Reports name people: written owner-only, like the personal-data store.
+            guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw LedgerError.io(SystemError(operation: "write", path: output, code: errno))
+            }
+        } else {
+            try StandardStreams.write(Array(text.utf8))
+        }
+        return .success
+    }
+}
