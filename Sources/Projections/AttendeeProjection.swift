@@ -129,7 +129,8 @@ extension AttendeeProjection {
         struct Row { var participant: String; var name: String?; var person: Attendance; var status: String }
         var rows = participants.map { p in
             let person = engagement.people[p]!
-            return Row(participant: p, name: person.profile.isErased ? nil : names.name(of: p, asOf: stamp.lastSeq),
+            let isErased = directory[p]?.isErased ?? false // erased now, whatever the profile was on the day
+            return Row(participant: p, name: isErased ? nil : names.name(of: p, asOf: stamp.lastSeq),
                        person: person, status: engagement.status(of: p))
         }
         rows.sort { a, b in
@@ -150,7 +151,7 @@ extension AttendeeProjection {
         ], rows: rows.map { row in
             let profile = row.person.profile
             return [.text(row.participant), .text(row.name ?? labels["erased"]),
-                    profile.isErased ? .empty : profile.organization.map(ReportCell.text) ?? .empty,
+                    profile.organization.map(ReportCell.text) ?? .empty,
                     .text(labels[profile.group]), profile.district.map { .text(labels[$0]) } ?? .empty,
                     row.person.response.map { .text(labels[$0]) } ?? .empty, .text(local(row.person.respondedAt)),
                     .text(labels[row.status]),
@@ -169,10 +170,10 @@ extension AttendeeProjection {
                                 value: seated.isEmpty ? .empty : .number(100 * Double(attendedSeated) / Double(seated.count), decimals: 1),
                                 definition: "checked in, of those confirmed or late (holding a seat)"))
         if let capacity = engagement.info.capacity {
-            facts.append(ReportFact(id: "capacity", label: "Capacity", value: .integer(capacity)))
+            facts.append(ReportFact(id: "capacity", label: labels["capacity"], value: .integer(capacity)))
         }
         if let deadline = engagement.info.rsvpDeadline {
-            facts.append(ReportFact(id: "rsvp_deadline", label: "RSVP deadline", value: .text(engagement.info.localTime(deadline) + " (\(engagement.info.timeZone.identifier))")))
+            facts.append(ReportFact(id: "rsvp_deadline", label: labels["rsvp_deadline"], value: .text(engagement.info.localTime(deadline) + " (\(engagement.info.timeZone.identifier))")))
         }
         let byStatus = Self.statuses.map { status in (status, rows.filter { $0.status == status }.count) }
         let groups = EventCatalog.groups.filter { g in rows.contains { $0.person.profile.group == g } }

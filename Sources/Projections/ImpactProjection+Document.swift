@@ -42,17 +42,17 @@ extension ImpactProjection {
                         period.actual.flatMap { period.target > 0 ? .number(100 * $0 / period.target, decimals: 0) : nil } ?? .empty]
             }))))
         }
-        let countColumns = [ReportColumn(id: "people_registered", label: "Registered", isNumeric: true),
-                            ReportColumn(id: "people_engaged", label: "Engaged", isNumeric: true),
+        let countColumns = [ReportColumn(id: "people_registered", label: labels["registered"], isNumeric: true),
+                            ReportColumn(id: "people_engaged", label: labels["engaged"], isNumeric: true),
                             ReportColumn(id: "unique_attendees", label: labels["attended"], isNumeric: true),
-                            ReportColumn(id: "repeat_attendees", label: "Repeat", isNumeric: true)]
+                            ReportColumn(id: "repeat_attendees", label: labels["repeat"], isNumeric: true)]
         for breakdown in results.breakdowns {
             let rows = breakdown.rows.filter { $0.counts.contains { $0 > 0 } }
             sections.append(ReportSection(id: "by_" + breakdown.dimension, title: labels["by_" + breakdown.dimension], content: .table(ReportTable(
                 columns: [ReportColumn(id: breakdown.dimension, label: labels[breakdown.dimension])] + countColumns,
                 rows: rows.map { row in [.text(labels[row.category])] + row.counts.map { .integer($0) } }))))
             if breakdown.dimension != "district" {
-                sections.append(ReportSection(id: "by_\(breakdown.dimension)_chart", title: labels["by_" + breakdown.dimension] + " (Engaged)",
+                sections.append(ReportSection(id: "by_\(breakdown.dimension)_chart", title: labels["by_" + breakdown.dimension] + " (" + labels["engaged"] + ")",
                                               content: .chart(ReportChart(style: .bars, unit: labels["people"],
                                                                           points: rows.map { (labels[$0.category], Double($0.counts[1])) }))))
             }

@@ -55,6 +55,9 @@ public struct Labels: Sendable {
         "academia": "Academia", "culture": "Culture", "media": "Media", "citizen": "Citizens",
         "pedestrian_zones": "Pedestrian zones", "cycle_paths": "Cycle paths", "parks": "Parks", "green_areas": "Green areas",
         "public_space": "Public space",
+        "alatau": "Alatau", "almaly": "Almaly", "auezov": "Auezov", "bostandyk": "Bostandyk", "zhetysu": "Zhetysu", "medeu": "Medeu",
+        "nauryzbay": "Nauryzbay", "turksib": "Turksib", "ineligible": "Not eligible", "questions": "Questions", "capacity": "Capacity",
+        "rsvp_deadline": "RSVP deadline", "registered": "Registered", "engaged": "Engaged", "repeat": "Repeat",
     ]
 
     static let kazakh: [String: String] = [
@@ -82,6 +85,9 @@ public struct Labels: Sendable {
         "academia": "Ғылым", "culture": "Мәдениет", "media": "БАҚ", "citizen": "Азаматтар",
         "pedestrian_zones": "Жаяу жүргіншілер аймақтары", "cycle_paths": "Велосипед жолдары", "parks": "Саябақтар",
         "green_areas": "Жасыл аймақтар", "public_space": "Қоғамдық кеңістік",
+        "alatau": "Алатау", "almaly": "Алмалы", "auezov": "Әуезов", "bostandyk": "Бостандық", "zhetysu": "Жетісу", "medeu": "Медеу",
+        "nauryzbay": "Наурызбай", "turksib": "Түрксіб", "ineligible": "Рұқсат жоқ", "questions": "Сұрақтар", "capacity": "Орын саны",
+        "rsvp_deadline": "Жауап беру мерзімі", "registered": "Тіркелген", "engaged": "Тартылған", "repeat": "Қайта келген",
     ]
 
     static let russian: [String: String] = [
@@ -109,5 +115,8 @@ public struct Labels: Sendable {
         "academia": "Наука", "culture": "Культура", "media": "СМИ", "citizen": "Горожане",
         "pedestrian_zones": "Пешеходные зоны", "cycle_paths": "Велодорожки", "parks": "Парки", "green_areas": "Зелёные зоны",
         "public_space": "Общественные пространства",
+        "alatau": "Алатауский", "almaly": "Алмалинский", "auezov": "Ауэзовский", "bostandyk": "Бостандыкский", "zhetysu": "Жетысуский",
+        "medeu": "Медеуский", "nauryzbay": "Наурызбайский", "turksib": "Турксибский", "ineligible": "Не допущено", "questions": "Вопросы",
+        "capacity": "Вместимость", "rsvp_deadline": "Срок ответа", "registered": "Зарегистрированы", "engaged": "Вовлечены", "repeat": "Повторно",
     ]
 }

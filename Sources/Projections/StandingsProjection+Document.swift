@@ -68,7 +68,7 @@ extension StandingsProjection {
             ReportSection(id: "totals", title: labels["totals"], content: .facts([
                 ReportFact(id: "entries", label: labels["total"], value: .integer(scored.count)),
                 ReportFact(id: "eligible", label: labels["eligible"], value: .integer(eligible.count)),
-                ReportFact(id: "ineligible", label: "≠ " + labels["eligible"], value: .integer(scored.count - eligible.count)),
+                ReportFact(id: "ineligible", label: labels["ineligible"], value: .integer(scored.count - eligible.count)),
             ])),
         ])
     }
@@ -147,7 +147,7 @@ extension StandingsProjection {
             ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
             ReportSection(id: "totals", title: labels["totals"], content: .facts([
                 ReportFact(id: "players", label: labels["total"], value: .integer(lines.count)),
-                ReportFact(id: "questions", label: "Questions", value: .integer(contest.questions.count)),
+                ReportFact(id: "questions", label: labels["questions"], value: .integer(contest.questions.count)),
                 ReportFact(id: "ignored_answers", label: labels["ignored_answers"], value: .integer(ignored),
                            definition: "answers after a participant's first to the same question: not counted"),
             ])),

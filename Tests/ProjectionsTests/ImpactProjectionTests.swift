@@ -1,0 +1,167 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Ledger
+@testable import Projections
+
+@Suite struct ImpactProjectionTests {
+    /// Two forums; five people; worked out by hand below.
+    func ledger() -> HandBuiltLedger {
+        var ledger = HandBuiltLedger.forum()
+        ledger.add("engagement.scheduled", at: "2017-09-01T10:00:00+06:00", ["engagement": "forum-1", "project": "wealmaty", "title": "Forum 1",
+                                                                             "starts_at": "2017-09-22T10:00:00+06:00", "ends_at": "2017-09-22T13:00:00+06:00",
+                                                                             "time_zone": "Asia/Almaty"])
+        ledger.add("indicator.target.set", ["indicator": "unique_attendees", "project": "wealmaty", "period_start": "2017-04-01",
+                                            "period_end": "2017-12-31", "target": 4, "baseline": 0])
+        ledger.add("indicator.target.set", ["indicator": "unique_attendees", "project": "wealmaty", "period_start": "2018-01-01",
+                                            "period_end": "2018-12-31", "target": 10])
+        ledger.person("a", "A", group: "citizen", sex: "female", at: "2017-09-01T10:00:00+06:00")
+        ledger.person("b", "B", group: "business", sex: "male", at: "2017-09-01T10:00:00+06:00")
+        ledger.person("c", "C", group: "citizen", at: "2017-09-01T10:00:00+06:00")
+        ledger.person("d", "D", group: "media", sex: "female", at: "2017-11-01T10:00:00+06:00")
+        ledger.person("e", "E", group: "expert", sex: "male", at: "2017-11-01T10:00:00+06:00") // registered, never acts
+        // forum 1 (September): a and b answer and come; c answers and does not.
+        for who in ["a", "b", "c"] {
+            ledger.add("rsvp.submitted", at: "2017-09-10T10:00:00+06:00", ["engagement": "forum-1", "participant": who, "response": "accepted"])
+        }
+        for who in ["a", "b"] { ledger.add("attendance.checked_in", at: "2017-09-22T09:50:00+06:00", ["engagement": "forum-1", "participant": who]) }
+        // a changes group before forum 2: forum 1's figures keep "citizen".
+        ledger.add("participant.updated", at: "2017-10-01T10:00:00+06:00", ["participant": "a", "group": "civil_society"])
+        // forum 2 (November): a comes again, d walks in; d proposes, a supports, the city accepts in 2018.
+        ledger.add("rsvp.submitted", at: "2017-11-20T10:00:00+06:00", ["engagement": "forum-2", "participant": "a", "response": "accepted"])
+        ledger.add("attendance.checked_in", at: "2017-11-30T08:50:00+06:00", ["engagement": "forum-2", "participant": "a"])
+        ledger.add("attendance.checked_in", at: "2017-11-30T08:55:00+06:00", ["engagement": "forum-2", "participant": "d"])
+        ledger.add("proposal.submitted", at: "2017-11-30T11:00:00+06:00", ["proposal": "pr-1", "engagement": "forum-2", "participant": "d",
+                                                                           "theme": "cycle_paths", "title": "Velo"])
+        ledger.add("proposal.submitted", at: "2017-11-30T11:05:00+06:00", ["proposal": "pr-2", "engagement": "forum-2", "participant": "a",
+                                                                           "theme": "parks", "title": "Shade"])
+        ledger.add("proposal.supported", at: "2017-11-30T11:10:00+06:00", ["proposal": "pr-1", "participant": "a"])
+        ledger.add("proposal.status.changed", at: "2018-02-20T10:00:00+06:00", ["proposal": "pr-1", "status": "accepted"])
+        return ledger
+    }
+
+    func results(_ ledger: HandBuiltLedger, engagement: String? = nil) throws -> ImpactResults {
+        var projection = ImpactProjection()
+        for event in ledger.events { projection.apply(event) }
+        return try projection.results(project: nil, engagement: engagement)
+    }
+
+    func value(_ results: ImpactResults, _ id: String) -> Double? {
+        results.indicators.first { $0.id == id }?.value
+    }
+
+    @Test func countsPeopleOnceAndRepeatAttendeesAcrossForums() throws {
+        let results = try results(ledger())
+        #expect(value(results, "people_registered") == 5)
+        #expect(value(results, "people_engaged") == 4)      // a, b, c (RSVP), d (check-in); not e
+        #expect(value(results, "unique_attendees") == 3)    // a, b, d
+        #expect(value(results, "repeat_attendees") == 1)    // a
+        #expect(value(results, "rsvp_conversion") == 75)    // 3 of 4 seats (a, b, c at forum 1; a at forum 2)
+        #expect(value(results, "no_show_rate") == 25)
+        #expect(value(results, "proposals_received") == 2)
+        #expect(value(results, "proposals_accepted") == 1)
+        #expect(value(results, "proposals_accepted_share") == 50)
+        #expect(value(results, "supports_per_proposal") == 0.5)
+        #expect(value(results, "cost_per_engaged_person") == 107_500) // 430,000 / 4
+        let engaged = results.indicators.first { $0.id == "people_engaged" }!
+        #expect(engaged.bySex.map(\.sex) == ["female", "male", "other", "undisclosed"])
+        #expect(engaged.bySex.map(\.value) == [2, 1, 0, 1]) // c never said: undisclosed
+    }
+
+    @Test func breaksDownByTheProfileOfTheDay() throws {
+        let results = try results(ledger())
+        let groups = Dictionary(uniqueKeysWithValues: results.breakdowns.first { $0.dimension == "group" }!.rows.map { ($0.category, $0.counts) })
+        // columns: registered, engaged, attendees, repeat. a registered and first came as a citizen.
+        #expect(groups["citizen"] == [2, 2, 1, 1])
+        #expect(groups["civil_society"] == [0, 0, 0, 0])
+        #expect(groups["media"] == [1, 1, 1, 0])
+        let forum2 = try self.results(ledger(), engagement: "forum-2")
+        let groups2 = Dictionary(uniqueKeysWithValues: forum2.breakdowns.first { $0.dimension == "group" }!.rows.map { ($0.category, $0.counts) })
+        #expect(groups2["civil_society"]?[2] == 1) // at forum 2, a came as civil society
+        #expect(value(forum2, "unique_attendees") == 2)
+        #expect(value(forum2, "repeat_attendees") == 1) // a also came to forum 1
+    }
+
+    @Test func drawsTheMonthlyProgressLine() throws {
+        let monthly = try results(ledger()).monthly
+        #expect(monthly.map(\.month) == ["2017-09", "2017-10", "2017-11"])
+        #expect(monthly.map(\.new) == [3, 0, 1])
+        #expect(monthly.map(\.cumulative) == [3, 3, 4])
+    }
+
+    @Test func showsTargetsWithActualsPerPeriod() throws {
+        let attendees = try results(ledger()).indicators.first { $0.id == "unique_attendees" }!
+        #expect(attendees.periods.count == 2)
+        #expect(attendees.periods[0].target == 4 && attendees.periods[0].baseline == 0 && attendees.periods[0].actual == 3)
+        #expect(attendees.periods[1].target == 10 && attendees.periods[1].actual == 0)
+        #expect(attendees.periods[0].actualBySex.map(\.value) == [2, 1, 0, 0])
+    }
+
+    @Test func writesIATIResultsWithTheRequiredStructure() throws {
+        var projection = ImpactProjection()
+        for event in ledger().events { projection.apply(event) }
+        let results = try projection.results(project: nil, engagement: nil)
+        let stamp = ReportStamp(firstSeq: 1, lastSeq: 9, headHash: "abc", asOf: nil, eventsIncluded: 9)
+        let xml = IATIWriter.xml(results, projectStartsOn: "2017-04-01", projectEndsOn: "2020-03-31", stamp: stamp)
+        let document = try XMLDocument(xmlString: xml)
+        let root = try #require(document.rootElement())
+        #expect(root.name == "iati-activities" && root.attribute(forName: "version")?.stringValue == "2.03")
+        let activity = try #require(root.elements(forName: "iati-activity").first)
+        #expect(activity.elements(forName: "iati-identifier").first?.stringValue == "wealmaty")
+        let resultElements = activity.elements(forName: "result")
+        #expect(resultElements.count == results.indicators.count)
+        for result in resultElements {
+            #expect(["1", "2", "3"].contains(result.attribute(forName: "type")?.stringValue ?? ""))
+            let indicator = try #require(result.elements(forName: "indicator").first)
+            #expect(["1", "2"].contains(indicator.attribute(forName: "measure")?.stringValue ?? ""))
+            #expect(indicator.elements(forName: "title").first?.elements(forName: "narrative").first?.stringValue?.isEmpty == false)
+            for baseline in indicator.elements(forName: "baseline") {
+                #expect(baseline.attribute(forName: "year")?.stringValue?.count == 4)
+            }
+            let periods = indicator.elements(forName: "period")
+            #expect(!periods.isEmpty)
+            for period in periods {
+                #expect(period.elements(forName: "period-start").first?.attribute(forName: "iso-date") != nil)
+                #expect(period.elements(forName: "period-end").first?.attribute(forName: "iso-date") != nil)
+            }
+        }
+        let attendees = try #require(resultElements.first { $0.elements(forName: "indicator").first?.elements(forName: "title").first?.stringValue == "Unique attendees" })
+        let firstPeriod = try #require(attendees.elements(forName: "indicator").first?.elements(forName: "period").first)
+        #expect(firstPeriod.elements(forName: "target").first?.attribute(forName: "value")?.stringValue == "4")
+        let actuals = firstPeriod.elements(forName: "actual")
+        #expect(actuals.first?.attribute(forName: "value")?.stringValue == "3")
+        let female = actuals.first { $0.elements(forName: "dimension").first?.attribute(forName: "value")?.stringValue == "female" }
+        #expect(female?.attribute(forName: "value")?.stringValue == "2")
+        #expect(female?.elements(forName: "dimension").first?.attribute(forName: "name")?.stringValue == "sex")
+    }
+}
+
+@Suite struct ProposalsProjectionTests {
+    @Test func keepsTheHistoryOfDecisionsAndFilters() throws {
+        var ledger = HandBuiltLedger.forum()
+        ledger.person("d", "Дана")
+        ledger.add("proposal.submitted", at: "2017-11-30T11:00:00+06:00", ["proposal": "pr-1", "engagement": "forum-2", "participant": "d",
+                                                                           "theme": "cycle_paths", "title": "Velo", "district": "medeu"])
+        ledger.add("proposal.submitted", at: "2017-11-30T11:05:00+06:00", ["proposal": "pr-2", "engagement": "forum-2", "participant": "d",
+                                                                           "theme": "parks", "title": "Shade"])
+        ledger.add("proposal.status.changed", at: "2017-12-15T10:00:00+06:00", ["proposal": "pr-1", "status": "under_review"])
+        ledger.add("proposal.status.changed", at: "2018-02-20T10:00:00+06:00", ["proposal": "pr-1", "status": "accepted", "note": "phase 2"])
+        ledger.add("proposal.status.changed", at: "2018-09-01T02:00:00+06:00", ["proposal": "pr-1", "status": "implemented"])
+        var projection = ProposalsProjection()
+        for event in ledger.events { projection.apply(event) }
+        let all = try projection.document(engagement: nil, theme: nil, status: nil, labels: Labels(.en), names: ledger.names, stamp: ledger.stamp)
+        let rows = all.rows()
+        #expect(rows.map { $0["proposal"]! } == ["pr-1", "pr-2"])
+        #expect(rows[0]["status"] == "Implemented" && rows[1]["status"] == "Submitted")
+        #expect(rows[0]["history"] == "2017-12-15 Under review; 2018-02-20 Accepted: phase 2; 2018-09-01 Implemented")
+        #expect(rows[0]["author"] == "Дана" && rows[0]["district"] == "Medeu")
+        #expect(all.facts("totals")["taken_up"] == "1")
+        let parks = try projection.document(engagement: nil, theme: "parks", status: nil, labels: Labels(.en), names: ledger.names, stamp: ledger.stamp)
+        #expect(parks.rows().map { $0["proposal"]! } == ["pr-2"])
+        #expect(throws: ReportError.self) {
+            try projection.document(engagement: nil, theme: "roads", status: nil, labels: Labels(.en), names: ledger.names, stamp: ledger.stamp)
+        }
+    }
+}
