@@ -120,9 +120,9 @@ struct SetupFailed: Error, CustomStringConvertible {
 /// A ledger with the WeAlmaty project and the second forum.
 func demoLedger(_ dir: String, segmentSize: String = "16M") throws {
     try given(dir, "init", "--segment-size", segmentSize)
-    try given(dir, "append", "project.defined", "project=wealmaty", "title=WeAlmaty", "starts_on=2017-04-01", "ends_on=2020-03-31",
+    try given(dir, "append", "project.defined", "--occurred-at", "2017-04-03T10:00:00+06:00", "project=wealmaty", "title=WeAlmaty", "starts_on=2017-04-01", "ends_on=2020-03-31",
                "budget_eur:=430000", #"partners:=["British Council","Almaty akimat","Almaty Development Center","KBTU"]"#)
-    try given(dir, "append", "engagement.scheduled", "engagement=forum-2", "project=wealmaty", "title=Green corridor and public space",
+    try given(dir, "append", "engagement.scheduled", "--occurred-at", "2017-11-01T10:00:00+06:00", "engagement=forum-2", "project=wealmaty", "title=Green corridor and public space",
                "starts_at=2017-11-30T09:00:00+06:00", "ends_at=2017-11-30T13:00:00+06:00", "time_zone=Asia/Almaty",
                "rsvp_deadline=2017-11-29T12:00", "venue=Transforma theatre, Smart Point, 280 Baizakov street")
 }
