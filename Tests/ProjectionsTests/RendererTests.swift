@@ -71,7 +71,7 @@ import Testing
     func isDeterministicAndEndsWithALineBreak(format: ReportFormat) {
         let first = Self.render(Self.sample, format)
         #expect(first == Self.render(Self.sample, format))
-        #expect(first.hasSuffix("\n"))
+        #expect(first.utf8.last == UInt8(ascii: "\n")) // CSV's CR LF too: hasSuffix compares whole characters
     }
 
     @Test(arguments: [ReportFormat.table, .json, .md, .html])
@@ -231,7 +231,7 @@ import Testing
             "Әлия Ахметова  Медеу        12  Yes",
         ])
         #expect(lines[9] == "李娜           Alatau     3.14  No")
-        #expect(lines[10] == "Bob                        -4")
+        #expect(lines[10] == "Bob                         -4")
         #expect(lines.dropLast().allSatisfy { !$0.hasSuffix(" ") })
     }
 
@@ -246,15 +246,17 @@ import Testing
         #expect(text.contains("""
             By group
             ────────
-                                                                   people
+                                                                     people
             Government     ████████████████████████████████████████       4
             Civil society  ████████████████████                           2
             """))
         #expect(text.contains("""
-                                                                New  Cumulative
-            2017-09  ███████████                                 40          40
-            2017-10                                               0          40
-            2017-11  ████████████████████████████████████████   150         190
+            Engaged by month
+            ────────────────
+                                                               New  Cumulative
+            2017-09  ███████████                                40          40
+            2017-10                                              0          40
+            2017-11  ████████████████████████████████████████  150         190
             """))
     }
 
@@ -281,12 +283,12 @@ import Testing
     @Test func markdownEscapesPipesAndMarkup() {
         let text = Self.render(Self.hostile, .md)
         #expect(text.hasPrefix("# &lt;script&gt;alert(1)&lt;/script&gt;\n\n"))
-        #expect(text.contains("""
+        #expect(text.contains(#"""
             | Title\\u{202E} | N |
             | --- | ---: |
-            | "quoted" &amp; 'single' &lt;b&gt;\\|pipe\\|&lt;/b&gt; | 1 |
-            | line break\\u{1B}\\[31m red \\u{2066}iso | 2 |
-            """))
+            | "quoted" &amp; 'single' &lt;b&gt;\|pipe\|&lt;/b&gt; | 1 |
+            | line break\\u{1B}\[31m red \\u{2066}iso | 2 |
+            """#))
     }
 
     @Test func markdownRendersFactsChartsAndStamp() {
@@ -330,7 +332,7 @@ import Testing
         #expect(!text.contains("<b>"))
         #expect(text.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"))
         #expect(text.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; — Esc\\u{1B}[2J C1\\u{9B}31m bidi\\u{202E}gpj.exe</title>"))
-        #expect(text.contains("<td>&quot;quoted&quot; &amp; &#39;single&#39; &lt;b&gt;|pipe|&lt;/b&gt;</td><td class=\"num\">1</td>"))
+        #expect(text.contains("<td class=\"long\">&quot;quoted&quot; &amp; &#39;single&#39; &lt;b&gt;|pipe|&lt;/b&gt;</td><td class=\"num\">1</td>"))
         #expect(text.contains("<section id=\"rows&quot;x\">"))
         #expect(text.contains("&lt;img src=x onerror=alert(1)&gt;"))
         #expect(text.contains("<p class=\"note\">a\\u{1B}[0m<br>b\\u{202E}</p>"))
@@ -372,7 +374,7 @@ import Testing
     /// The tags of `html` that hold an attribute whose value is not in double quotes.
     static func unquotedAttributes(in html: String) -> [String] {
         var found: [String] = []
-        for piece in html.split(separator: "<").dropFirst() where !piece.hasPrefix("/") && !piece.hasPrefix("!") {
+        for piece in html.split(separator: "<", omittingEmptySubsequences: false).dropFirst() where !piece.hasPrefix("/") && !piece.hasPrefix("!") {
             var rest = piece.prefix { $0 != ">" }.drop { $0 != " " } // the attributes, after the tag name
             while let equals = rest.firstIndex(of: "=") {
                 rest = rest[rest.index(after: equals)...]

@@ -8,8 +8,9 @@
 ///   `& < > " '`; every attribute is quoted; no user text is written inside `<style>`. Controls and
 ///   bidirectional overrides in user text are shown as visible escapes, line breaks as spaces
 ///   (in notes, as `<br>`).
-/// - Layout: a centred column at most 60rem wide, tables that scroll sideways on a narrow screen,
-///   numeric columns right-aligned, facts as cards, light and dark colours, the stamp under the title.
+/// - Layout: a centred column at most 60rem wide, tables that scroll sideways on a narrow screen
+///   (cells on one line but for long text), numeric columns right-aligned, facts as cards, a chart's
+///   numbers in a table that opens under it, light and dark colours, the stamp under the title.
 enum HTMLRenderer {
     /// The document as an HTML file, ending with a line break.
     static func render(_ document: ReportDocument, labels: RendererLabels) -> String {
@@ -60,20 +61,27 @@ enum HTMLRenderer {
     }
 
     /// A table in a wrapper that scrolls sideways when the screen is narrower than the table.
+    /// Cells keep to one line, but for long text (class `long`), which wraps in a column wide enough to read.
     static func table(_ table: ReportTable) -> String {
         func numeric(_ column: ReportColumn) -> String { column.isNumeric ? " class=\"num\"" : "" }
+        func kind(_ cell: ReportCell, _ column: ReportColumn) -> String {
+            column.isNumeric ? " class=\"num\"" : cell.text.count > longText ? " class=\"long\"" : ""
+        }
         var out = "<div class=\"scroll\">\n<table>\n<thead><tr>"
         for column in table.columns { out += "<th scope=\"col\"\(numeric(column))>\(text(column.label))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in table.rows {
             out += "<tr>"
             for (cell, column) in zip(ReportRenderer.cells(row, count: table.columns.count), table.columns) {
-                out += "<td\(numeric(column))>\(text(cell.text))</td>"
+                out += "<td\(kind(cell, column))>\(text(cell.text))</td>"
             }
             out += "</tr>\n"
         }
         return out + "</tbody>\n</table>\n</div>\n"
     }
+
+    /// How many characters make a cell's text long enough to wrap.
+    static let longText = 32
 
     /// Facts as a grid of cards: label, value, definition.
     static func facts(_ facts: [ReportFact]) -> String {
@@ -126,7 +134,9 @@ enum HTMLRenderer {
     .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; border: 1px solid var(--rule); border-radius: 6px; }
     table { border-collapse: collapse; width: 100%; font-size: .92rem; }
     th, td { padding: .45rem .7rem; text-align: left; vertical-align: top; border-bottom: 1px solid var(--rule); }
-    th { background: var(--panel); font-weight: 600; white-space: nowrap; }
+    th { background: var(--panel); font-weight: 600; }
+    th, td { white-space: nowrap; }
+    td.long { white-space: normal; min-width: 16rem; }
     tbody tr:nth-child(even) { background: var(--panel); }
     tbody tr:last-child td { border-bottom: 0; }
     .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -137,8 +147,8 @@ enum HTMLRenderer {
     .facts .value { font-size: 1.5rem; font-weight: 600; font-variant-numeric: tabular-nums; }
     .facts .definition { color: var(--muted); font-size: .8rem; margin-top: .3rem; }
     figure { margin: 0; }
-    svg.chart { display: block; width: 100%; height: auto; max-width: 32rem; }
-    svg.line { max-width: 44rem; }
+    svg.chart { display: block; width: 100%; height: auto; max-width: 28rem; }
+    svg.line { max-width: 38rem; }
     svg text { fill: var(--fg); }
     svg text.muted { fill: var(--muted); }
     svg .c1 { fill: var(--c1); }

@@ -33,7 +33,7 @@ enum SVGChart {
         let barRoom = max(width - valueWidth - 8, 40)
         let barHeight = series.count > 1 ? 12.0 : 16.0
         let legendHeight = series.count > 1 ? 24.0 : 0
-        let rowHeight = 28 + Double(series.count) * (barHeight + 3)
+        let rowHeight = 26 + Double(series.count) * (barHeight + 3)
         let height = legendHeight + Double(count) * rowHeight
 
         var out = open(style: "bars", width: width, height: height, fontSize: fontSize, title: title)
@@ -45,7 +45,7 @@ enum SVGChart {
             out += "<g><title>\(HTMLRenderer.text(label + ": " + shown.joined(separator: " / ")))</title>"
             out += "<text x=\"0\" y=\"\(number(top + 15))\">\(HTMLRenderer.text(truncated(label, toWidth: width, size: fontSize)))</text>"
             for (s, points) in series.enumerated() where i < points.count {
-                let barTop = top + 22 + Double(s) * (barHeight + 3)
+                let barTop = top + 20 + Double(s) * (barHeight + 3)
                 let value = points[i].value
                 let length = value.isFinite && value > 0 && largest > 0 ? max(1, value / largest * barRoom) : 0
                 out += "<rect class=\"c\(s + 1)\" x=\"0\" y=\"\(number(barTop))\" width=\"\(number(length))\" height=\"\(number(barHeight))\" rx=\"2\"/>"
@@ -163,7 +163,7 @@ enum SVGChart {
 
     /// About how wide `text` is drawn at `size`: wide characters count twice (`TerminalText.width`).
     static func textWidth(_ text: String, size: Double) -> Double {
-        Double(TerminalText.width(text)) * size * 0.62
+        Double(TerminalText.width(text)) * size * 0.6
     }
 
     /// `text` cut with an ellipsis to fit `width` at `size`.
