@@ -54,20 +54,6 @@ public struct EventLog: Sendable {
         return 0
     }
 
-    /// Calls `body` with every event, in order, until it returns false.
-    /// - Throws: `LedgerError.damaged` naming the file and line of a line that is not a stored event.
-    public func forEachEvent(_ body: (StoredEvent, Location) throws(LedgerError) -> Bool) throws(LedgerError) {
-        try forEachLine { location, line throws(LedgerError) in
-            let event: StoredEvent
-            do {
-                event = try StoredEvent(line: line)
-            } catch {
-                throw .damaged(file: directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
-            }
-            return try body(event, location)
-        }
-    }
-
     /// Calls `body` with every committed event, its line and its place, in order, until it returns
     /// false. The lines of an import batch are held back until the batch's last line is read: a
     /// batch still being written (or torn by a crash) is not part of the ledger yet, as a whole.
@@ -76,12 +62,7 @@ public struct EventLog: Sendable {
         var held: [(StoredEvent, [UInt8], Location)] = []
         var stopped = false
         try forEachLine { location, line throws(LedgerError) in
-            let event: StoredEvent
-            do {
-                event = try StoredEvent(line: line)
-            } catch {
-                throw .damaged(file: directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
-            }
+            let event = try self.event(in: line, at: location)
             guard let batch = event.batch else {
                 held.removeAll() // a batch interrupted by a plain line is damage; verify names it
                 return try body(event, Array(line), location)
@@ -93,6 +74,16 @@ public struct EventLog: Sendable {
                 if !(try body(heldEvent, heldLine, heldLocation)) { stopped = true }
             }
             return !stopped
+        }
+    }
+
+    /// The event a line holds.
+    /// - Throws: `LedgerError.damaged` naming the file and line when it holds none.
+    public func event(in line: some Collection<UInt8>, at location: Location) throws(LedgerError) -> StoredEvent {
+        do {
+            return try StoredEvent(line: line)
+        } catch {
+            throw .damaged(file: directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
         }
     }
 

@@ -57,13 +57,7 @@ public struct LedgerDirectory: Sendable {
     /// The segment files, in order.
     /// - Throws: `LedgerError.notALedger` when DIR is not a ledger, `.io` when it cannot be read.
     public func segments() throws(LedgerError) -> [Segment] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: path)
-        } catch {
-            throw .notALedger(path: path, reason: "cannot list the directory")
-        }
-        return names.compactMap { name in
+        try entries().compactMap { name in
             LedgerDirectory.firstSeq(ofSegment: name).map { Segment(name: name, firstSeq: $0) }
         }.sorted { $0.firstSeq < $1.firstSeq }
     }
@@ -71,13 +65,15 @@ public struct LedgerDirectory: Sendable {
     /// Files whose names start like a segment's but are not one (`segment-15.jsonl`,
     /// `segment-000000000001.jsonl.bak`): never read as events, so `verify` points them out.
     public func strayFiles() throws(LedgerError) -> [String] {
-        let names: [String]
+        try entries().filter { $0.hasPrefix("segment-") && LedgerDirectory.firstSeq(ofSegment: $0) == nil }.sorted()
+    }
+
+    private func entries() throws(LedgerError) -> [String] {
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: path)
+            return try FileManager.default.contentsOfDirectory(atPath: path)
         } catch {
             throw .notALedger(path: path, reason: "cannot list the directory")
         }
-        return names.filter { $0.hasPrefix("segment-") && LedgerDirectory.firstSeq(ofSegment: $0) == nil }.sorted()
     }
 
     /// The ledger's settings, from `ledger.json`.
