@@ -27,6 +27,15 @@ extension EventLog {
     /// - Throws: `LedgerError.damaged` naming the first bad file and line: a report is never
     ///   computed from a ledger whose chain is broken.
     public func replay(until cutoff: Cutoff = .head, _ body: (StoredEvent) throws(LedgerError) -> Void) throws(LedgerError) -> ReplayStamp {
+        try replayLines(until: cutoff) { event, _ throws(LedgerError) in
+            try body(event)
+            return true
+        }
+    }
+
+    /// `replay(until:_:)` with each event's stored line, until `body` returns false.
+    @discardableResult
+    public func replayLines(until cutoff: Cutoff = .head, _ body: (StoredEvent, [UInt8]) throws(LedgerError) -> Bool) throws(LedgerError) -> ReplayStamp {
         var stamp = ReplayStamp()
         if case .seq(let last) = cutoff, last < 1 { return stamp }
         var expected: Int64 = 1
@@ -48,7 +57,7 @@ extension EventLog {
                 guard let occurred = Timestamp(rfc3339: event.occurredAt), occurred <= instant else { return true }
             }
             stamp.eventsIncluded += 1
-            try body(event)
+            guard try body(event, line) else { return false }
             if case .seq(let last) = cutoff, event.seq >= last { return false }
             return true
         }

@@ -22,7 +22,8 @@ extension Tool {
         var output = FileOutput()
         guard limit > 0 else { return .success }
         var failure: (any Error)?
-        try log.forEachCommittedEvent { event, line, _ in
+        // Read through the chain check: a damaged ledger is named, never listed as if it were whole.
+        try log.replayLines { event, line in
             if event.seq <= since { return true }
             if let type, !(type.hasSuffix(".") ? event.type.hasPrefix(type) : event.type == type) { return true }
             if asJSON {
