@@ -64,7 +64,7 @@ public final class Ledger {
         do {
             let lock = try FileDescriptor.open(directory.lockPath, O_RDWR | O_CREAT, mode: 0o600, system: system)
             try lock.close()
-            try FileDescriptor.replaceAtomically(directory.configPath, with: bytes, mode: 0o644, system: system)
+            try FileDescriptor.replaceAtomically(directory.configPath, with: bytes, mode: 0o600, system: system)
         } catch {
             throw .io(error)
         }

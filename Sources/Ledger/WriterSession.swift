@@ -444,7 +444,7 @@ final class WriterSession: LedgerState {
             for chunk in chunks {
                 let path = directory.path + "/" + chunk.segment.name
                 let flags = O_WRONLY | O_APPEND | O_CREAT | (chunk.isNew ? O_EXCL : 0)
-                let file = try FileDescriptor.open(path, flags, mode: 0o644, system: system)
+                let file = try FileDescriptor.open(path, flags, mode: 0o600, system: system)
                 done.append(chunk)
                 try file.writeAll(chunk.bytes)
                 try file.synchronize()

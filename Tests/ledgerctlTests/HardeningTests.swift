@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct HardeningTests {
+    @Test func createsEveryFileOwnerOnlyWhateverTheUmask() throws {
+        try withTemporaryDirectory { dir in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "umask 000 && \"$0\" --dir \"$1\" init --segment-size 1K && for i in 1 2 3 4 5 6; do \"$0\" --dir \"$1\" append project.defined project=p$i title=T starts_on=2017-04-01 ends_on=2020-03-31 >/dev/null; done && \"$0\" --dir \"$1\" append participant.registered participant=a group=citizen name=A >/dev/null",
+                                 Ledgerctl.path, dir + "/ledger"]
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            let enumerator = FileManager.default.enumerator(atPath: dir + "/ledger")
+            var checked = 0
+            while let relative = enumerator?.nextObject() as? String {
+                let mode = try #require(FileManager.default.attributesOfItem(atPath: dir + "/ledger/" + relative)[.posixPermissions] as? Int)
+                #expect(mode & 0o077 == 0, "\(relative) has mode \(String(mode, radix: 8))")
+                checked += 1
+            }
+            let top = try #require(FileManager.default.attributesOfItem(atPath: dir + "/ledger")[.posixPermissions] as? Int)
+            #expect(top & 0o077 == 0)
+            #expect(checked >= 7) // ledger.json, lock, segments, personal.jsonl, index and its files
+        }
+    }
+
+    /// Ways to damage a ledger of several segments: each named file and line must be reported.
+    static let damages: [(name: String, apply: @Sendable (String, [String]) throws -> Void)] = [
+        ("flipped byte", { dir, segments in try edit(dir + "/" + segments[0]) { $0.replacingOccurrences(of: "title", with: "titlf") } }),
+        ("deleted line", { dir, segments in try edit(dir + "/" + segments[0]) { lines($0, drop: 1) } }),
+        ("duplicated line", { dir, segments in try edit(dir + "/" + segments[0]) { text in
+            let all = text.split(separator: "\n")
+            return (all.prefix(2) + [all[1]] + all.dropFirst(2)).joined(separator: "\n") + "\n"
+        } }),
+        ("truncated mid-line in the middle", { dir, segments in try edit(dir + "/" + segments[1]) { String($0.dropLast(40)) } }),
+        ("segment removed", { dir, segments in try FileManager.default.removeItem(atPath: dir + "/" + segments[1]) }),
+        ("not JSON", { dir, segments in try edit(dir + "/" + segments[0]) { "garbage\n" + $0 } }),
+    ]
+
+    static func edit(_ path: String, _ change: (String) -> String) throws {
+        try change(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    static func lines(_ text: String, drop index: Int) -> String {
+        var all = text.split(separator: "\n")
+        all.remove(at: index)
+        return all.joined(separator: "\n") + "\n"
+    }
+
+    @Test func everyReadCommandNamesTheDamageInsteadOfReadingPastIt() throws {
+        let commands: [[String]] = [["verify"], ["checkpoint"], ["log"], ["log", "--json"], ["report", "attendees"],
+                                    ["report", "standings"], ["report", "impact"], ["report", "proposals"], ["report", "impact", "--format", "iati"]]
+        var cases = 0
+        for damage in Self.damages {
+            try withTemporaryDirectory { dir in
+                try demoLedger(dir, segmentSize: "1K")
+                try given(dir, "append", "contest.announced", "contest=quiz", "engagement=forum-2", "kind=quiz", "title=Quiz", "prize=Coffee")
+                for k in 1...8 { try given(dir, "append", "participant.registered", "participant=p\(k)", "group=academia", "name=N \(k)") }
+                try given(dir, "append", "proposal.submitted", "proposal=pr", "engagement=forum-2", "participant=p1", "theme=parks", "title=Shade")
+                let segments = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("segment-") }.sorted()
+                try damage.apply(dir, segments)
+                for command in commands {
+                    let result = try Ledgerctl.run(["--dir", dir] + command)
+                    cases += 1
+                    #expect(result.exited, "\(damage.name), \(command): crashed")
+                    #expect(result.status == 1, "\(damage.name), \(command): exit \(result.status)")
+                    #expect(result.stderr.hasPrefix("error: \(dir)/segment-") && result.stderr.contains(" line "),
+                            "\(damage.name), \(command): \(result.stderr)")
+                    #expect(result.stderr.split(separator: "\n").count == 1)
+                }
+            }
+        }
+        #expect(cases == Self.damages.count * commands.count)
+    }
+
+    @Test func readersAndWritersAndForgetAtTheSameTime() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir, segmentSize: "8K")
+            for k in 1...20 { try given(dir, "append", "participant.registered", "participant=f\(k)", "group=media", "name=Forget Me \(k)") }
+            let failures = Failures()
+            DispatchQueue.concurrentPerform(iterations: 7) { worker in
+                for k in 1...40 {
+                    let arguments: [String]
+                    switch worker {
+                    case 0, 1, 2:
+                        arguments = ["append", "participant.registered", "participant=w\(worker)-\(k)", "group=citizen", "name=Writer \(k)", "--id", "w\(worker)-\(k)"]
+                    case 3:
+                        arguments = k % 2 == 0 ? ["log", "--json"] : ["verify"]
+                    case 4:
+                        arguments = ["report", "attendees", "--format", "json"]
+                    case 5:
+                        arguments = k <= 20 ? ["forget", "f\(k)"] : ["report", "impact", "--format", "csv"]
+                    default:
+                        arguments = ["import", "-"]
+                    }
+                    let stdin = worker == 6 ? (1...5).map { #"{"type":"participant.registered","id":"i\#(k)-\#($0)","data":{"participant":"i\#(k)-\#($0)","group":"expert","name":"Import"}}"# }.joined(separator: "\n") : nil
+                    let result = try? Ledgerctl.run(["--dir", dir, "--wait", "60"] + arguments, stdin: stdin)
+                    if result?.status != 0 || result?.stderr.isEmpty == false {
+                        failures.add("\(arguments.prefix(2)): \(result?.status ?? -1) \(result?.stderr ?? "")")
+                    }
+                    if worker == 3, k % 2 == 0, let output = result?.stdout {
+                        for line in output.split(separator: "\n") where !line.hasSuffix("\"}") {
+                            failures.add("log --json printed half a line: \(line.suffix(40))")
+                        }
+                    }
+                }
+            }
+            #expect(failures.all.isEmpty, "\(failures.all.prefix(5))")
+            let verify = try ledger(dir, "verify")
+            #expect(verify.status == 0 && verify.stdout.contains("ok: \(2 + 20 + 120 + 200 + 20) events"), "\(verify.stdout)")
+            let personal = try String(contentsOfFile: dir + "/personal.jsonl", encoding: .utf8)
+            #expect(!personal.contains("Forget Me"))
+        }
+    }
+}
