@@ -165,3 +165,19 @@ import Testing
         }
     }
 }
+
+@Suite struct IATIEscapingTests {
+    @Test func userTextCannotInjectXMLMarkup() throws {
+        var ledger = HandBuiltLedger()
+        let title = #"WeAlmaty <script>alert("x")</script> & ]]> <!-- --> 'q'"#
+        ledger.add("project.defined", ["project": "wealmaty", "title": title, "starts_on": "2017-04-01", "ends_on": "2020-03-31"])
+        var projection = ImpactProjection()
+        for event in ledger.events { projection.apply(event) }
+        let results = try projection.results(project: nil, engagement: nil)
+        let xml = IATIWriter.xml(results, projectStartsOn: "2017-04-01", projectEndsOn: "2020-03-31", stamp: ledger.stamp)
+        #expect(!xml.contains("<script>"))
+        let document = try XMLDocument(xmlString: xml)
+        let activity = try #require(document.rootElement()?.elements(forName: "iati-activity").first)
+        #expect(activity.elements(forName: "title").first?.elements(forName: "narrative").first?.stringValue == title)
+    }
+}
