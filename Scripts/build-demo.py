@@ -157,7 +157,7 @@ class Demo:
             "venue": "KBTU, 59 Tole Bi street, Almaty", "rsvp_deadline": "2017-09-21T12:00", "capacity": 120})
         self.commit(datetime(2017, 8, 28, 18, 0, tzinfo=ALMATY))
 
-        people = self.people(230)
+        people = self.people(240)  # the last ten register and never take part
         personal = ("name", "email", "phone", "handle")
         # Registrations before forum 1 (the first 140) and before forum 2 (the rest).
         for k, person in enumerate(people[:140]):
@@ -337,15 +337,16 @@ class Demo:
 
         # The city's decisions through 2018.
         for k, proposal in enumerate(proposals):
+            decision = (k // 6 + k) % 3  # varies within each theme: some accepted, some declined, some still under review
             self.event("proposal.status.changed", f"status-{proposal}-review", datetime(2017, 12, 15, 10, 0, tzinfo=ALMATY) + timedelta(minutes=k),
                        {"proposal": proposal, "status": "under_review", "note": "Сәулет және қала құрылысы басқармасына жіберілді"})
-            if k % 3 == 0:
+            if decision == 0:
                 self.event("proposal.status.changed", f"status-{proposal}-accepted", datetime(2018, 2, 20, 10, 0, tzinfo=ALMATY) + timedelta(days=k),
                            {"proposal": proposal, "status": "accepted", "note": "Included in the second phase of the centre's reconstruction"})
-                if k % 9 == 0:
+                if (k // 6) % 2 == 0:
                     self.event("proposal.status.changed", f"status-{proposal}-implemented", datetime(2018, 9, 1, 10, 0, tzinfo=ALMATY) + timedelta(days=k),
                                {"proposal": proposal, "status": "implemented", "note": "Реализовано летом 2018 года"})
-            elif k % 3 == 1:
+            elif decision == 1:
                 self.event("proposal.status.changed", f"status-{proposal}-declined", datetime(2018, 4, 2, 10, 0, tzinfo=ALMATY) + timedelta(days=k),
                            {"proposal": proposal, "status": "declined", "note": "Outside the 2018 reconstruction area"})
         self.commit(datetime(2018, 10, 1, 12, 0, tzinfo=ALMATY))

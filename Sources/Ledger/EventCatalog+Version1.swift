@@ -7,6 +7,11 @@ extension EventCatalog {
     public static let districts = ["alatau", "almaly", "auezov", "bostandyk", "zhetysu", "medeu", "nauryzbay", "turksib", "other"]
     /// Proposal themes: the second phase of the pedestrian and cycle network, parks and green areas.
     public static let themes = ["pedestrian_zones", "cycle_paths", "parks", "green_areas", "public_space", "other"]
+    /// The impact indicators that targets (`indicator.target.set`) can name; the impact report computes each.
+    public static let indicators = ["people_registered", "people_engaged", "unique_attendees", "repeat_attendees", "rsvp_conversion",
+                                    "no_show_rate", "quiz_players", "photo_entries", "photo_entries_eligible", "photo_entries_ineligible",
+                                    "proposals_received", "proposals_accepted", "proposals_accepted_share", "supports_per_proposal",
+                                    "cost_per_engaged_person"]
     /// Where a proposal stands with the city.
     public static let proposalStatuses = ["under_review", "accepted", "declined", "implemented"]
 
@@ -141,7 +146,7 @@ extension EventCatalog {
                 Field("note", paragraph),
             ], requires: [EntityReference("proposal")]),
             EventType("indicator.target.set", "a baseline and target of an impact indicator for a period", fields: [
-                Field("indicator", id, required: true),
+                Field("indicator", .oneOf(indicators), required: true),
                 Field("project", id, required: true),
                 Field("period_start", .date, required: true),
                 Field("period_end", .date, required: true),

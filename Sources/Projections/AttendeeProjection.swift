@@ -4,56 +4,99 @@ import Ledger
 ///
 /// Status: `confirmed` (accepted by the RSVP deadline, read in the engagement's time zone),
 /// `late` (accepted after it), `tentative`, `declined`, `cancelled`, `waitlisted` (accepted beyond
-/// the capacity, in the order the RSVPs were recorded; a cancellation or a change of answer
+/// the capacity; seats go in the order people answered, by `occurred_at`, then by seq, so an RSVP
+/// taken by phone and entered later keeps its place; a cancellation or a change of answer
 /// promotes the first waiting), `walk_in` (checked in without an RSVP).
 public struct AttendeeProjection: Sendable {
     /// One person's dealings with one engagement.
     public struct Attendance: Sendable {
-        public var response: String?
-        public var respondedAt: Timestamp?
-        /// When the current acceptance began (judged against the deadline).
-        public var acceptedAt: Timestamp?
-        public var isCancelled = false
         public var checkedInAt: Timestamp?
         /// The profile at the person's latest action for this engagement.
         public var profile: Profile
-        public var hasRSVP: Bool { response != nil || isCancelled }
+        /// True once the person answered the invitation (or cancelled).
+        public var hasRSVP = false
+    }
+
+    /// An answer or a cancellation, kept so that seats can be given in the order people answered.
+    public struct Answer: Sendable {
+        public var at: Timestamp
+        public var seq: Int64
+        public var participant: String
+        /// `accepted`, `declined`, `tentative` or `cancelled`.
+        public var kind: String
+    }
+
+    /// Where the answers leave everyone: seats, the waiting list, each person's latest answer.
+    public struct Resolution: Sendable {
+        public var seated: [String] = []
+        public var waitlist: [String] = []
+        public var response: [String: String] = [:]
+        public var respondedAt: [String: Timestamp] = [:]
+        /// When each person's current acceptance began (judged against the deadline).
+        public var acceptedAt: [String: Timestamp] = [:]
+        public var cancelled: Set<String> = []
     }
 
     /// An engagement and everyone who answered or came.
     public struct Engagement: Sendable {
         public var info: EngagementInfo
         public var people: [String: Attendance] = [:]
-        /// Holders of a seat, in the order they got it.
-        public var seated: [String] = []
-        /// Accepted beyond the capacity, in the order they answered.
-        public var waitlist: [String] = []
+        public var answers: [Answer] = []
 
-        /// The status of `participant` (see the type's summary).
-        public func status(of participant: String) -> String {
+        /// Replays the answers in the order they were given.
+        public func resolve() -> Resolution {
+            var state = Resolution()
+            func promote() {
+                while let capacity = info.capacity, state.seated.count < capacity, !state.waitlist.isEmpty {
+                    state.seated.append(state.waitlist.removeFirst())
+                }
+            }
+            func free(_ participant: String) {
+                state.seated.removeAll { $0 == participant }
+                state.waitlist.removeAll { $0 == participant }
+                promote()
+            }
+            let ordered = answers.sorted { $0.at != $1.at ? $0.at < $1.at : $0.seq < $1.seq }
+            for answer in ordered {
+                let p = answer.participant
+                let wasAccepted = state.response[p] == "accepted" && !state.cancelled.contains(p)
+                if answer.kind == "cancelled" {
+                    state.cancelled.insert(p)
+                    state.acceptedAt[p] = nil
+                    free(p)
+                    continue
+                }
+                state.cancelled.remove(p)
+                state.response[p] = answer.kind
+                state.respondedAt[p] = answer.at
+                if answer.kind == "accepted" {
+                    guard !wasAccepted else { continue }
+                    state.acceptedAt[p] = answer.at
+                    if let capacity = info.capacity, state.seated.count >= capacity {
+                        state.waitlist.append(p)
+                    } else {
+                        state.seated.append(p)
+                    }
+                } else if wasAccepted {
+                    free(p)
+                }
+            }
+            return state
+        }
+
+        /// The status of `participant` under `resolution` (see the type's summary).
+        public func status(of participant: String, in resolution: Resolution) -> String {
             guard let person = people[participant] else { return "" }
-            if person.isCancelled { return "cancelled" }
-            switch person.response {
+            if resolution.cancelled.contains(participant) { return "cancelled" }
+            switch resolution.response[participant] {
             case "accepted"?:
-                if waitlist.contains(participant) { return "waitlisted" }
-                if let deadline = info.rsvpDeadline, let accepted = person.acceptedAt, accepted > deadline { return "late" }
+                if resolution.waitlist.contains(participant) { return "waitlisted" }
+                if let deadline = info.rsvpDeadline, let accepted = resolution.acceptedAt[participant], accepted > deadline { return "late" }
                 return "confirmed"
             case let response?:
                 return response
             case nil:
                 return person.checkedInAt != nil ? "walk_in" : ""
-            }
-        }
-
-        mutating func freeSeat(of participant: String) {
-            seated.removeAll { $0 == participant }
-            waitlist.removeAll { $0 == participant }
-            promote()
-        }
-
-        mutating func promote() {
-            while let capacity = info.capacity, seated.count < capacity, !waitlist.isEmpty {
-                seated.append(waitlist.removeFirst())
             }
         }
     }
@@ -76,41 +119,24 @@ public struct AttendeeProjection: Sendable {
             return
         }
         guard let engagementID = data["engagement"]?.stringValue, var engagement = engagements[engagementID],
-              let participant = data["participant"]?.stringValue, let profile = directory[participant] else { return }
-        let occurred = Timestamp(rfc3339: event.occurredAt)
+              let participant = data["participant"]?.stringValue, let profile = directory[participant],
+              let occurred = Timestamp(rfc3339: event.occurredAt) else { return }
         var person = engagement.people[participant] ?? Attendance(profile: profile)
         person.profile = profile
         switch event.type {
         case "rsvp.submitted":
-            let response = data["response"]?.stringValue ?? "accepted"
-            let wasAccepted = person.response == "accepted" && !person.isCancelled
-            person.response = response
-            person.respondedAt = occurred
-            person.isCancelled = false
-            engagement.people[participant] = person
-            if response == "accepted" {
-                if !wasAccepted {
-                    engagement.people[participant]?.acceptedAt = occurred
-                    if let capacity = engagement.info.capacity, engagement.seated.count >= capacity {
-                        engagement.waitlist.append(participant)
-                    } else {
-                        engagement.seated.append(participant)
-                    }
-                }
-            } else if wasAccepted {
-                engagement.freeSeat(of: participant)
-            }
+            person.hasRSVP = true
+            engagement.answers.append(Answer(at: occurred, seq: event.seq, participant: participant,
+                                             kind: data["response"]?.stringValue ?? "accepted"))
         case "rsvp.cancelled":
-            person.isCancelled = true
-            person.acceptedAt = nil
-            engagement.people[participant] = person
-            engagement.freeSeat(of: participant)
+            person.hasRSVP = true
+            engagement.answers.append(Answer(at: occurred, seq: event.seq, participant: participant, kind: "cancelled"))
         case "attendance.checked_in":
-            person.checkedInAt = person.checkedInAt ?? occurred
-            engagement.people[participant] = person
+            person.checkedInAt = min(person.checkedInAt ?? occurred, occurred)
         default:
             return
         }
+        engagement.people[participant] = person
         engagements[engagementID] = engagement
     }
 }
@@ -124,14 +150,16 @@ extension AttendeeProjection {
     /// The attendee list of `engagement` (the only one when nil).
     public func document(engagement given: String?, labels: Labels, names: PersonalNames, stamp: ReportStamp) throws(ReportError) -> ReportDocument {
         let id = try ReportError.pick(given, from: order, what: "engagement", option: "--engagement")
-        let engagement = engagements[id]!
+        guard let engagement = engagements[id] else { throw .notFound(what: "engagement", id: id, among: order) }
+        let resolution = engagement.resolve()
         let participants = engagement.people.keys.sorted()
         struct Row { var participant: String; var name: String?; var person: Attendance; var status: String }
+        let response = { (p: String) in resolution.cancelled.contains(p) ? nil : resolution.response[p] }
         var rows = participants.map { p in
             let person = engagement.people[p]!
             let isErased = directory[p]?.isErased ?? false // erased now, whatever the profile was on the day
             return Row(participant: p, name: isErased ? nil : names.name(of: p, asOf: stamp.lastSeq),
-                       person: person, status: engagement.status(of: p))
+                       person: person, status: engagement.status(of: p, in: resolution))
         }
         rows.sort { a, b in
             switch (a.name, b.name) {
@@ -152,13 +180,13 @@ extension AttendeeProjection {
             let profile = row.person.profile
             return [.text(row.participant), .text(row.name ?? labels["erased"]),
                     profile.organization.map(ReportCell.text) ?? .empty,
-                    .text(labels[profile.group]), profile.district.map { .text(labels[$0]) } ?? .empty,
-                    row.person.response.map { .text(labels[$0]) } ?? .empty, .text(local(row.person.respondedAt)),
-                    .text(labels[row.status]),
+                    .term(profile.group, label: labels[profile.group]), profile.district.map { .term($0, label: labels[$0]) } ?? .empty,
+                    response(row.participant).map { .term($0, label: labels[$0]) } ?? .empty, .text(local(resolution.respondedAt[row.participant])),
+                    .term(row.status, label: labels[row.status]),
                     .flag(row.person.checkedInAt != nil, label: labels[row.person.checkedInAt != nil ? "yes" : "no"]),
                     .text(local(row.person.checkedInAt))]
         })
-        let seated = engagement.seated
+        let seated = resolution.seated
         let attendedSeated = seated.filter { engagement.people[$0]?.checkedInAt != nil }.count
         let attended = rows.filter { $0.person.checkedInAt != nil }.count
         var facts = [ReportFact(id: "people", label: labels["total"], value: .integer(rows.count),
@@ -181,7 +209,7 @@ extension AttendeeProjection {
                                             ReportColumn(id: "attended", label: labels["attended"], isNumeric: true)],
                                   rows: groups.map { g in
                                       let members = rows.filter { $0.person.profile.group == g }
-                                      return [.text(labels[g]), .integer(members.count), .integer(members.filter { $0.person.checkedInAt != nil }.count)]
+                                      return [.term(g, label: labels[g]), .integer(members.count), .integer(members.filter { $0.person.checkedInAt != nil }.count)]
                                   })
         return ReportDocument(kind: "attendees", title: labels["attendees"], subject: engagement.info.title, stamp: stamp, sections: [
             ReportSection(id: "rows", title: labels["rows"], content: .table(table)),

@@ -32,11 +32,14 @@ public struct EngagementInfo: Sendable {
 
 /// Formats instants as local wall-clock times, the way people at the engagement read them.
 public enum LocalTime {
-    /// `2017-11-29 12:00` in `zone`, by the zone's rules for that date.
+    /// `2017-11-29 12:00` in `zone`, by the zone's rules for that date; seconds are shown when
+    /// there are any (`12:00:01`), so that a time just past a deadline never reads as the deadline.
     public static func format(_ instant: Timestamp, in zone: TimeZone) -> String {
         let offset = Int64(zone.secondsFromGMT(for: instant.date)) * 1000
         let shifted = Timestamp(millisecondsSinceEpoch: instant.millisecondsSinceEpoch + offset).description
-        return String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(5))
+        let seconds = shifted.dropFirst(17).prefix(2)
+        let minute = String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(5))
+        return seconds == "00" && shifted.dropFirst(20).prefix(3) == "000" ? minute : minute + ":" + seconds
     }
 
     /// The calendar month `2017-11` of `instant` in `zone`.

@@ -16,6 +16,7 @@ public enum IATIWriter {
     public static func xml(_ results: ImpactResults, projectStartsOn: String, projectEndsOn: String, stamp: ReportStamp) -> String {
         let root = XMLElement(name: "iati-activities")
         root.addAttribute(attribute("version", "2.03"))
+        root.addAttribute(attribute("xml:lang", "en"))
         root.addChild(XMLNode.comment(withStringValue: " ledger seq \(stamp.firstSeq)-\(stamp.lastSeq), head sha256 \(stamp.headHash)"
                                       + (stamp.asOf.map { ", as of \($0)" } ?? "") + " ") as! XMLNode)
         let activity = XMLElement(name: "iati-activity")

@@ -25,7 +25,8 @@ extension ImpactProjection {
             let sexes = EventCatalog.sexes.map { sex in
                 indicator.bySex.first { $0.sex == sex }.map { ReportCell.integer(Int($0.value)) } ?? .empty
             }
-            return [.text(indicator.id), .text(indicator.title), value(indicator)] + sexes + [.text(indicator.definition)]
+            return [.text(indicator.id), .text(labels.text("indicator." + indicator.id, fallback: indicator.title)), value(indicator)]
+                + sexes + [.text(indicator.definition)]
         })
         var sections = [ReportSection(id: "indicators", title: labels["impact"], content: .table(indicators))]
         let periods = results.indicators.flatMap { indicator in indicator.periods.map { (indicator, $0) } }
@@ -50,7 +51,7 @@ extension ImpactProjection {
             let rows = breakdown.rows.filter { $0.counts.contains { $0 > 0 } }
             sections.append(ReportSection(id: "by_" + breakdown.dimension, title: labels["by_" + breakdown.dimension], content: .table(ReportTable(
                 columns: [ReportColumn(id: breakdown.dimension, label: labels[breakdown.dimension])] + countColumns,
-                rows: rows.map { row in [.text(labels[row.category])] + row.counts.map { .integer($0) } }))))
+                rows: rows.map { row in [.term(row.category, label: labels[row.category])] + row.counts.map { .integer($0) } }))))
             if breakdown.dimension != "district" {
                 sections.append(ReportSection(id: "by_\(breakdown.dimension)_chart", title: labels["by_" + breakdown.dimension] + " (" + labels["engaged"] + ")",
                                               content: .chart(ReportChart(style: .bars, unit: labels["people"],

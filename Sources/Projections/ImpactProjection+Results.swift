@@ -88,7 +88,11 @@ extension ImpactProjection {
         var repeaters: [String: Profile] = [:]
         for (id, activity) in people {
             if isProject {
-                if let registration = activity.registered { registered[id] = registration.profile }
+                // Registrations belong to no project: with one project they all count; with
+                // several, a project counts those who took part in one of its engagements.
+                if let registration = activity.registered, projectOrder.count <= 1 || activity.acted.keys.contains(where: inScope.contains) {
+                    registered[id] = registration.profile
+                }
             } else if let person = attendees.engagements[engagement!]?.people[id], person.hasRSVP {
                 registered[id] = activity.acted[engagement!]?.profile ?? person.profile
             }
@@ -118,11 +122,12 @@ extension ImpactProjection {
         var perEngagement: [(engagement: String, title: String, answered: Int, attended: Int, conversion: Double?)] = []
         for id in scope {
             guard let e = attendees.engagements[id] else { continue }
-            let came = e.seated.filter { e.people[$0]?.checkedInAt != nil }.count
-            seated += e.seated.count
+            let holders = e.resolve().seated
+            let came = holders.filter { e.people[$0]?.checkedInAt != nil }.count
+            seated += holders.count
             seatedAttended += came
             perEngagement.append((id, e.info.title, e.people.values.filter(\.hasRSVP).count, e.people.values.filter { $0.checkedInAt != nil }.count,
-                                  e.seated.isEmpty ? nil : 100 * Double(came) / Double(e.seated.count)))
+                                  holders.isEmpty ? nil : 100 * Double(came) / Double(holders.count)))
         }
         let conversion = seated == 0 ? nil : 100 * Double(seatedAttended) / Double(seated)
 
@@ -194,46 +199,87 @@ extension ImpactProjection {
                              monthly: monthly, perEngagement: isProject ? perEngagement : [])
     }
 
-    /// The actual value of an indicator over a period (dates inclusive), or nil when it has no per-period definition.
+    /// The actual value of an indicator over a period (dates inclusive, local dates), or nil when it has no data.
     func actualValue(_ indicator: String, from start: String, to end: String, scope: Set<String>) -> (value: Double?, bySex: [(sex: String, value: Double)]) {
         guard let first = Timestamp.days(ofDate: start), let last = Timestamp.days(ofDate: end) else { return (nil, []) }
         let period = first...last
         func counted(_ people: [Profile]) -> (Double?, [(sex: String, value: Double)]) {
             (Double(people.count), EventCatalog.sexes.map { sex in (sex, Double(people.filter { $0.sexKey == sex }.count)) })
         }
+        func engaged(through lastDay: ClosedRange<Int64>) -> [Profile] {
+            people.values.compactMap { activity in
+                let days = activity.actionDays.filter { scope.contains($0.key) }
+                guard days.values.contains(where: { $0.contains(where: lastDay.contains) }) else { return nil }
+                return activity.acted.filter { scope.contains($0.key) }.min { $0.value.at < $1.value.at }?.value.profile
+            }
+        }
+        let proposalList = proposals.order.compactMap { proposals.proposals[$0] }.filter { scope.contains($0.engagement) }
+        func submitted(_ proposal: ProposalsProjection.Proposal) -> Bool {
+            proposal.submittedAt.map { period.contains(day($0, zone: proposals.zones[proposal.engagement])) } ?? false
+        }
+        func takenUp(_ proposal: ProposalsProjection.Proposal, within days: ClosedRange<Int64>) -> Bool {
+            proposal.history.contains { ($0.status == "accepted" || $0.status == "implemented")
+                && ($0.at.map { days.contains(day($0, zone: proposals.zones[proposal.engagement])) } ?? false) }
+        }
+        func conversion() -> Double? {
+            var seated = 0, came = 0
+            for id in scope {
+                guard let e = attendees.engagements[id], let starts = e.info.startsAt, period.contains(day(starts, zone: e.info.timeZone)) else { continue }
+                let holders = e.resolve().seated
+                seated += holders.count
+                came += holders.filter { e.people[$0]?.checkedInAt != nil }.count
+            }
+            return seated == 0 ? nil : 100 * Double(came) / Double(seated)
+        }
+        func photoEntries(eligible: Bool?) -> Double {
+            let contests = standings.order.compactMap { standings.contests[$0] }.filter { $0.kind == "photo" && scope.contains($0.engagement) }
+            return Double(contests.flatMap { contest in
+                standings.evaluatedEntries(of: contest).filter { scored in
+                    let zone = attendees.engagements[contest.engagement]?.info.timeZone
+                    guard let posted = scored.entry.postedAt, period.contains(day(posted, zone: zone)) else { return false }
+                    return eligible.map { $0 == scored.reasons.isEmpty } ?? true
+                }
+            }.count)
+        }
         switch indicator {
         case "people_registered":
             return counted(people.values.compactMap { $0.registered.flatMap { period.contains($0.day) ? $0.profile : nil } })
         case "people_engaged":
-            return counted(people.values.compactMap { activity in
-                let days = activity.actionDays.filter { scope.contains($0.key) }
-                guard days.values.contains(where: { $0.contains(where: period.contains) }) else { return nil }
-                return activity.acted.filter { scope.contains($0.key) }.min { $0.value.at < $1.value.at }?.value.profile
-            })
+            return counted(engaged(through: period))
         case "unique_attendees", "repeat_attendees":
             let needed = indicator == "unique_attendees" ? 1 : 2
             return counted(people.values.compactMap { activity in
                 let visits = activity.checkIns.filter { scope.contains($0.key) && period.contains($0.value.day) }
                 return visits.count >= needed ? visits.min { $0.value.day < $1.value.day }?.value.profile : nil
             })
-        case "proposals_received", "proposals_accepted":
-            let list = proposals.order.compactMap { proposals.proposals[$0] }.filter { scope.contains($0.engagement) }
-            let count = list.filter { proposal in
-                let zone = proposals.zones[proposal.engagement]
-                if indicator == "proposals_received" { return proposal.submittedAt.map { period.contains(day($0, zone: zone)) } ?? false }
-                return proposal.history.contains { ($0.status == "accepted" || $0.status == "implemented") && ($0.at.map { period.contains(day($0, zone: zone)) } ?? false) }
-            }.count
-            return (Double(count), [])
+        case "proposals_received":
+            return (Double(proposalList.filter(submitted).count), [])
+        case "proposals_accepted":
+            return (Double(proposalList.filter { takenUp($0, within: period) }.count), [])
+        case "proposals_accepted_share":
+            let received = proposalList.filter(submitted)
+            let taken = received.filter { takenUp($0, within: first...Int64.max) }.count
+            return (received.isEmpty ? nil : 100 * Double(taken) / Double(received.count), [])
+        case "supports_per_proposal":
+            let received = proposalList.filter(submitted)
+            return (received.isEmpty ? nil : Double(received.reduce(0) { $0 + $1.supporters.count }) / Double(received.count), [])
         case "rsvp_conversion":
-            var seated = 0, came = 0
-            for id in scope {
-                guard let e = attendees.engagements[id], let starts = e.info.startsAt, period.contains(day(starts, zone: e.info.timeZone)) else { continue }
-                seated += e.seated.count
-                came += e.seated.filter { e.people[$0]?.checkedInAt != nil }.count
-            }
-            return (seated == 0 ? nil : 100 * Double(came) / Double(seated), [])
+            return (conversion(), [])
+        case "no_show_rate":
+            return (conversion().map { 100 - $0 }, [])
         case "quiz_players":
             return (Double(Set(scope.flatMap { id in (quizPlayers[id] ?? [:]).filter { period.contains($0.value) }.map(\.key) }).count), [])
+        case "photo_entries":
+            return (photoEntries(eligible: nil), [])
+        case "photo_entries_eligible":
+            return (photoEntries(eligible: true), [])
+        case "photo_entries_ineligible":
+            return (photoEntries(eligible: false), [])
+        case "cost_per_engaged_person":
+            // The whole budget over everyone engaged from the start of the project to the end of the period.
+            let everyone = engaged(through: Int64.min...last).count
+            let budget = projects.values.first { project in attendees.engagements.values.contains { scope.contains($0.info.id) && $0.info.project == project.id } }?.budget
+            return (budget.flatMap { everyone == 0 ? nil : $0 / Double(everyone) }, [])
         default:
             return (nil, [])
         }

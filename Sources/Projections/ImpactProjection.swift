@@ -58,12 +58,15 @@ public struct ImpactProjection: Sendable {
         case "indicator.target.set":
             if let indicator = data["indicator"]?.stringValue, let project = data["project"]?.stringValue,
                let start = data["period_start"]?.stringValue, let end = data["period_end"]?.stringValue, let target = data["target"]?.doubleValue {
+                // A target set again for the same indicator and period replaces the earlier one.
+                targets.removeAll { $0.indicator == indicator && $0.project == project && $0.start == start && $0.end == end }
                 targets.append((indicator, project, start, end, target, data["baseline"]?.doubleValue))
             }
             return
         case "participant.registered":
-            if let id = data["participant"]?.stringValue, let profile = directory[id], let occurred {
-                people[id, default: Activity()].registered = (day(occurred, zone: nil), profile)
+            // The registration's own local date, as its occurred_at writes it (registrations belong to no engagement).
+            if let id = data["participant"]?.stringValue, let profile = directory[id], let date = Timestamp.days(ofDate: String(event.occurredAt.prefix(10))) {
+                people[id, default: Activity()].registered = (date, profile)
             }
             return
         default:

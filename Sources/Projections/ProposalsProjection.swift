@@ -73,8 +73,8 @@ public struct ProposalsProjection: Sendable {
             let author: ReportCell = directory[p.participant]?.isErased == true ? .text(labels["erased"])
                 : names.name(of: p.participant, asOf: stamp.lastSeq).map(ReportCell.text) ?? .text(p.participant)
             let history = p.history.map { "\(day($0.at, p.engagement)) \(labels[$0.status])" + ($0.note.map { ": \($0)" } ?? "") }
-            return [.text(p.id), .text(p.title), .text(labels[p.theme]), p.district.map { .text(labels[$0]) } ?? .empty, author,
-                    .text(day(p.submittedAt, p.engagement)), .integer(p.supporters.count), .text(labels[p.status]),
+            return [.text(p.id), .text(p.title), .term(p.theme, label: labels[p.theme]), p.district.map { .term($0, label: labels[$0]) } ?? .empty, author,
+                    .text(day(p.submittedAt, p.engagement)), .integer(p.supporters.count), .term(p.status, label: labels[p.status]),
                     .text(history.joined(separator: "; "))]
         }
         let table = ReportTable(columns: [

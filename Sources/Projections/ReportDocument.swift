@@ -110,6 +110,9 @@ public enum ReportCell: Sendable, Equatable {
     case number(Double, decimals: Int)
     /// A flag, shown with a translated yes/no.
     case flag(Bool, label: String)
+    /// A value from a fixed vocabulary (a status, group, district): JSON keeps the stable `code`,
+    /// every other format shows the translated `label`.
+    case term(String, label: String)
     case empty
 
     /// The value as text, as tables, CSV and HTML show it.
@@ -119,6 +122,7 @@ public enum ReportCell: Sendable, Equatable {
         case .integer(let i): String(i)
         case let .number(value, decimals): ReportCell.format(value, decimals: decimals)
         case .flag(_, let label): label
+        case .term(_, let label): label
         case .empty: ""
         }
     }

@@ -62,6 +62,9 @@ extension StandingsProjection {
             }
         }
         if contest.announcedWinners.isEmpty { findings.append("No winner has been announced yet.") }
+        if contest.announcedWinners.count > contest.prizeCount {
+            findings.append("AUDIT FINDING: \(contest.announcedWinners.count) winners were announced for \(contest.prizeCount) prize\(contest.prizeCount == 1 ? "" : "s").")
+        }
         return ReportDocument(kind: "standings", title: labels["standings"] + ": " + labels["photo"], subject: subject, stamp: stamp, sections: [
             ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
             ReportSection(id: "audit", title: labels["audit"], content: .note(findings.joined(separator: "\n"))),
@@ -117,21 +120,21 @@ extension StandingsProjection {
 
     private func quizDocument(_ contest: Contest, labels: Labels, name: (String) -> ReportCell, winner: (Ranked) -> ReportCell,
                               subject: String, stamp: ReportStamp) -> ReportDocument {
-        struct Line { var participant: String; var score: Int; var seconds: Double; var finished: Int64; var ignored: Int }
+        struct Line { var participant: String; var score: Int; var milliseconds: Int64; var finished: Int64; var ignored: Int }
         let lines = contest.players.map { participant, player in
             Line(participant: participant, score: player.answers.values.filter(\.correct).count,
-                 seconds: player.answers.values.reduce(0) { $0 + $1.seconds },
+                 milliseconds: player.answers.values.reduce(0) { $0 + $1.milliseconds },
                  finished: player.answers.values.map(\.at.millisecondsSinceEpoch).max() ?? 0, ignored: player.ignored)
         }.sorted { a, b in
             if a.score != b.score { return a.score > b.score }
-            if a.seconds != b.seconds { return a.seconds < b.seconds }
+            if a.milliseconds != b.milliseconds { return a.milliseconds < b.milliseconds }
             if a.finished != b.finished { return a.finished < b.finished }
             return a.participant < b.participant
         }
         let byID = Dictionary(uniqueKeysWithValues: lines.map { ($0.participant, $0) })
         let ranking = StandingsProjection.rank(lines.map(\.participant), prizes: contest.prizeCount) { a, b in
             let x = byID[a]!, y = byID[b]!
-            return x.score == y.score && x.seconds == y.seconds && x.finished == y.finished
+            return x.score == y.score && x.milliseconds == y.milliseconds && x.finished == y.finished
         }
         let table = ReportTable(columns: [
             ReportColumn(id: "rank", label: labels["rank"], isNumeric: true), ReportColumn(id: "participant", label: "ID"),
@@ -140,7 +143,7 @@ extension StandingsProjection {
             ReportColumn(id: "ignored_answers", label: labels["ignored_answers"], isNumeric: true), ReportColumn(id: "winner", label: labels["winner"]),
         ], rows: zip(lines, ranking).map { line, ranked in
             [.integer(ranked.rank), .text(line.participant), name(line.participant), .integer(line.score),
-             .number(line.seconds, decimals: 1), .integer(line.ignored), winner(ranked)]
+             .number(Double(line.milliseconds) / 1000, decimals: 1), .integer(line.ignored), winner(ranked)]
         })
         let ignored = lines.reduce(0) { $0 + $1.ignored }
         return ReportDocument(kind: "standings", title: labels["standings"] + ": " + labels["quiz"], subject: subject, stamp: stamp, sections: [

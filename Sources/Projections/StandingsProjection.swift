@@ -28,7 +28,9 @@ public struct StandingsProjection: Sendable {
     }
 
     public struct Player: Sendable {
-        public var answers: [String: (correct: Bool, seconds: Double, at: Timestamp)] = [:]
+        /// The first answer to each question (by when it was given, then by seq): correct or not,
+        /// the response time in whole milliseconds (sums stay exact, so ties are real ties), when.
+        public var answers: [String: (correct: Bool, milliseconds: Int64, at: Timestamp, seq: Int64)] = [:]
         public var ignored = 0
         public var firstSeq: Int64
     }
@@ -73,11 +75,13 @@ public struct StandingsProjection: Sendable {
             guard let question = data["question"]?.stringValue, let participant = data["participant"]?.stringValue,
                   let published = contest.questions[question], let at = occurred else { return }
             var player = contest.players[participant] ?? Player(firstSeq: event.seq)
-            if player.answers[question] != nil {
+            let milliseconds = published.publishedAt.map { at.millisecondsSinceEpoch - $0.millisecondsSinceEpoch } ?? 0
+            let answer = (correct: data["answer"]?.stringValue == published.correct, milliseconds: max(0, milliseconds), at: at, seq: event.seq)
+            if let first = player.answers[question] {
                 player.ignored += 1
+                if at < first.at { player.answers[question] = answer } // recorded later, given earlier: it was the first
             } else {
-                let seconds = published.publishedAt.map { Double(at.millisecondsSinceEpoch - $0.millisecondsSinceEpoch) / 1000 } ?? 0
-                player.answers[question] = (data["answer"]?.stringValue == published.correct, max(0, seconds), at)
+                player.answers[question] = answer
             }
             contest.players[participant] = player
         case "photo.entry.submitted":

@@ -4,11 +4,15 @@ public enum TerminalText {
     /// or hide text shown as a visible escape: C0 controls (line feeds and tabs included), DEL,
     /// C1 controls (0x80-0x9F), and the bidirectional overrides and isolates U+202A-U+202E,
     /// U+2066-U+2069. Everything else is kept.
-    public static func sanitized(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+    /// - Parameter keepingLineBreaks: keep tab, CR and LF (for CSV, where quoting holds them).
+    public static func sanitized(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        let unsafe = { (scalar: Unicode.Scalar) in
+            isUnsafe(scalar) && !(keepingLineBreaks && (scalar == "\t" || scalar == "\r" || scalar == "\n"))
+        }
+        guard text.unicodeScalars.contains(where: unsafe) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            if isUnsafe(scalar) {
+            if unsafe(scalar) {
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 out.append(contentsOf: "\\u{\(hex)}".unicodeScalars)
             } else {
@@ -33,7 +37,7 @@ public enum TerminalText {
             let v = first.value
             let category = first.properties.generalCategory
             if category == .nonspacingMark || category == .enclosingMark || category == .format { continue }
-            let isWide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            let isWide = first.properties.isEmojiPresentation || (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
                 || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
                 || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
                 || (0x20000...0x3FFFD).contains(v)

@@ -53,7 +53,7 @@ extension Tool {
 
     /// Columns aligned by terminal width, user text sanitised; the last column is cut to `lastColumnWidth`.
     static func table(headers: [String], rows: [[String]], lastColumnWidth: Int) -> String {
-        let cells = ([headers] + rows).map { $0.map(TerminalText.sanitized) }
+        let cells = ([headers] + rows).map { $0.map { TerminalText.sanitized($0) } }
         var widths = headers.map { _ in 0 }
         for row in cells {
             for (k, cell) in row.enumerated() where k < widths.count - 1 {

@@ -29,11 +29,14 @@ extension Tool {
         guard isIATI || ReportFormat(rawValue: format) != nil else { throw UsageError("--format takes table, json, csv, md, html (or iati for impact)") }
         if isIATI && kind != "impact" { throw UsageError("--format iati is for the impact report") }
         let cutoff: EventLog.Cutoff
+        var asOfStamp: String?
         if let asOf {
             if let seq = Int64(asOf), seq >= 0 {
                 cutoff = .seq(seq)
+                asOfStamp = String(seq)
             } else if let instant = Timestamp(rfc3339: asOf) {
                 cutoff = .time(instant)
+                asOfStamp = instant.description // one spelling per instant, so the same cutoff gives the same bytes
             } else {
                 throw UsageError("--as-of takes a seq (such as 1200) or a date-time with an offset (such as 2017-12-31T23:59:59+06:00)")
             }
@@ -56,7 +59,7 @@ extension Tool {
             }
         }
         let stamp = ReportStamp(firstSeq: replayed.firstSeq, lastSeq: replayed.lastSeq, headHash: replayed.headHash.hex,
-                                asOf: asOf, eventsIncluded: replayed.eventsIncluded)
+                                asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)
         let names = PersonalNames(records: try PersonalDataStore(path: log.directory.personalPath).records())
         let text: String
         do {

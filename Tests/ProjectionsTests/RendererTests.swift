@@ -187,6 +187,7 @@ import Testing
                 [.text("a \"b\"\nc"), .integer(3)],
                 [.text("Әлия, Алматы"), .integer(4)],
                 [.flag(true, label: "Yes")],
+                [.text("a\u{1B}[31mred\u{202E}b"), .integer(5)],
             ])
         let document = ReportDocument(kind: "attendees", title: "T", subject: "S", stamp: Self.stamp, sections: [
             ReportSection(id: "note", title: "N", content: .note("first")),
@@ -204,6 +205,7 @@ import Testing
             "\"a \"\"b\"\"\nc\",3",
             "\"Әлия, Алматы\",4",
             "Yes,",
+            "a\\u{1B}[31mred\\u{202E}b,5",
         ].map { $0 + "\r\n" }.joined()
         #expect(Self.render(document, .csv) == expected)
     }

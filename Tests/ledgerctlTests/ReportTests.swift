@@ -36,8 +36,8 @@ import Testing
             let sections = try #require(report["sections"] as? [[String: Any]])
             let rows = try #require(sections.first { $0["id"] as? String == "rows" }?["rows"] as? [[String: Any]])
             let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0["participant"] as? String ?? "", $0) })
-            #expect(byID["p1"]?["status"] as? String == "Confirmed")
-            #expect(byID["p2"]?["status"] as? String == "Late")
+            #expect(byID["p1"]?["status"] as? String == "confirmed") // stable codes in JSON, whatever --lang
+            #expect(byID["p2"]?["status"] as? String == "late")
             #expect(byID["p3"]?["name"] as? String == "Erased")
             #expect(byID["p1"]?["attended"] as? Bool == true)
         }
@@ -91,7 +91,7 @@ import Testing
             #expect(try ledger(dir, "report", "attendees", "--lang", "kk").stdout.hasPrefix("Қатысушылар"))
             #expect(try ledger(dir, "report", "impact", "--lang", "ru").stdout.hasPrefix("Показатели результатов"))
             let iati = try ledger(dir, "report", "impact", "--format", "iati")
-            #expect(iati.status == 0 && iati.stdout.contains("<iati-activities version=\"2.03\">"))
+            #expect(iati.status == 0 && iati.stdout.contains("<iati-activities version=\"2.03\""))
         }
     }
 

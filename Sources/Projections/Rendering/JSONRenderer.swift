@@ -118,6 +118,7 @@ enum JSONRenderer {
         case .integer(let value): .integer(Int64(value))
         case let .number(value, decimals): number(Double(ReportCell.format(value, decimals: decimals)) ?? .nan)
         case .flag(let value, _): .bool(value)
+        case .term(let code, _): .string(code)
         case .empty: .null
         }
     }
