@@ -119,7 +119,10 @@ final class FailingAtCall: @unchecked Sendable {
                 try check(dir, succeeded)
                 return false
             }
-            if done { return injected }
+            if done {
+                print("fault loop (\(String(cString: strerror(code)))): \(injected) system calls failed in turn, the ledger intact after each")
+                return injected
+            }
             n += 1
         }
     }
