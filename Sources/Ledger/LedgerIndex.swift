@@ -104,9 +104,10 @@ final class LedgerIndex {
     }
 
     private static func probe(_ key: EntityKey) -> Probe {
-        let digest = SHA256.hash(key.indexBytes).bytes
-        // 0 marks an empty slot's seq, not its digest, so every digest value is usable.
-        return Probe(high: digest.littleEndianUInt64(at: 0), low: digest.littleEndianUInt64(at: 8))
+        let digest = SHA256.hash(key.indexBytes)
+        // The first 16 digest bytes read as two little-endian words (the digest keeps them
+        // big-endian). 0 marks an empty slot's seq, not its digest, so every digest is usable.
+        return Probe(high: digest.high.byteSwapped, low: digest.second.byteSwapped)
     }
 
     /// The seq of the event that added `key`, or nil when the ledger does not hold it.

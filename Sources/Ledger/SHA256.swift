@@ -6,23 +6,42 @@
 /// hasher.update(line)
 /// let digest = hasher.finalize()   // 32 bytes
 /// ```
+/// `SHA256.hash(_:)` hashes a buffer in one call without allocating: the ledger hashes every
+/// line it reads, so this is a hot path.
 public struct SHA256: Sendable {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+    private var state = SHA256.initialState
+    /// Bytes not yet compressed (fewer than 64), in a fixed buffer: no allocation per hasher.
+    private var pending = Block()
+    private var pendingCount = 0
+    private var byteCount: UInt64 = 0
+
+    private static let initialState: State = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
         0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
-    private var pending: [UInt8] = []
-    private var byteCount: UInt64 = 0
+
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    /// 64 bytes on the stack.
+    struct Block {
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    }
 
     /// Creates a hasher in its initial state.
-    public init() {
-        pending.reserveCapacity(64)
-    }
+    public init() {}
 
     /// The digest of `bytes` in one call.
     public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> Digest where Bytes.Element == UInt8 {
+        if let digest = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) {
+            return digest
+        }
+        return Array(bytes).withUnsafeBytes { hash($0) }
+    }
+
+    /// The digest of the bytes of `buffer`.
+    public static func hash(_ buffer: UnsafeRawBufferPointer) -> Digest {
         var hasher = SHA256()
-        hasher.update(bytes)
+        hasher.update(buffer)
         return hasher.finalize()
     }
 
@@ -32,97 +51,96 @@ public struct SHA256: Sendable {
             self.update(UnsafeRawBufferPointer(buffer))
         }
         if handled == nil {
-            let copy = Array(bytes)
-            copy.withUnsafeBytes { self.update($0) }
+            Array(bytes).withUnsafeBytes { self.update($0) }
         }
     }
 
     /// Adds the bytes of `buffer` to the message.
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
-        guard !buffer.isEmpty else { return }
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
         byteCount &+= UInt64(buffer.count)
         var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, buffer.count)
-            pending.append(contentsOf: buffer[0..<take])
+        if pendingCount > 0 {
+            let take = min(64 - pendingCount, buffer.count)
+            withUnsafeMutableBytes(of: &pending) { block in
+                (block.baseAddress! + pendingCount).copyMemory(from: base, byteCount: take)
+            }
+            pendingCount += take
             offset = take
-            guard pending.count == 64 else { return }
-            pending.withUnsafeBytes { compress(blocks: $0) }
-            pending.removeAll(keepingCapacity: true)
+            guard pendingCount == 64 else { return }
+            let block = pending
+            withUnsafeBytes(of: block) { SHA256.compress(&state, blocks: $0.baseAddress!, count: 1) }
+            pendingCount = 0
         }
-        let whole = (buffer.count - offset) / 64 * 64
+        let whole = (buffer.count - offset) / 64
         if whole > 0 {
-            compress(blocks: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + whole)]))
-            offset += whole
+            SHA256.compress(&state, blocks: base + offset, count: whole)
+            offset += whole * 64
         }
-        if offset < buffer.count {
-            pending.append(contentsOf: buffer[offset...])
+        let rest = buffer.count - offset
+        if rest > 0 {
+            withUnsafeMutableBytes(of: &pending) { block in
+                block.baseAddress!.copyMemory(from: base + offset, byteCount: rest)
+            }
+            pendingCount = rest
         }
     }
 
     /// Pads the message and returns its digest; the hasher must not be used afterwards.
     public mutating func finalize() -> Digest {
         let bitLength = byteCount &* 8
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) {
-            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        var tail = (Block(), Block()) // 128 bytes: room for the padding of any remainder
+        let blocks = pendingCount < 56 ? 1 : 2
+        withUnsafeMutableBytes(of: &tail) { bytes in
+            withUnsafeBytes(of: pending) { bytes.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: pendingCount) }
+            bytes[pendingCount] = 0x80
+            let end = blocks * 64
+            for k in 0..<8 { bytes[end - 1 - k] = UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(k))) }
         }
-        tail.withUnsafeBytes { compress(blocks: $0) }
-        pending.removeAll()
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(32)
-        for word in words {
-            bytes.append(UInt8(truncatingIfNeeded: word >> 24))
-            bytes.append(UInt8(truncatingIfNeeded: word >> 16))
-            bytes.append(UInt8(truncatingIfNeeded: word >> 8))
-            bytes.append(UInt8(truncatingIfNeeded: word))
-        }
-        return Digest(bytes: bytes)
-    }
-
-    private mutating func compress(blocks: UnsafeRawBufferPointer) {
-        precondition(blocks.count % 64 == 0) // invariant: callers pass whole blocks only
-        var w = [UInt32](repeating: 0, count: 64)
-        w.withUnsafeMutableBufferPointer { w in
-            var (a0, b0, c0, d0, e0, f0, g0, h0) = state
-            var base = 0
-            while base < blocks.count {
-                for t in 0..<16 {
-                    let i = base + t * 4
-                    w[t] = UInt32(blocks[i]) << 24 | UInt32(blocks[i + 1]) << 16
-                        | UInt32(blocks[i + 2]) << 8 | UInt32(blocks[i + 3])
-                }
-                for t in 16..<64 {
-                    let x = w[t - 15], y = w[t - 2]
-                    let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
-                    let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
-                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-                }
-                var (a, b, c, d, e, f, g, h) = (a0, b0, c0, d0, e0, f0, g0, h0)
-                for t in 0..<64 {
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let choice = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ choice &+ SHA256.roundConstants[t] &+ w[t]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ majority
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
-                }
-                a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
-                e0 &+= e; f0 &+= f; g0 &+= g; h0 &+= h
-                base += 64
-            }
-            state = (a0, b0, c0, d0, e0, f0, g0, h0)
-        }
+        withUnsafeBytes(of: tail) { SHA256.compress(&state, blocks: $0.baseAddress!, count: blocks) }
+        pendingCount = 0
+        let s = state
+        return Digest(high: UInt64(s.0) << 32 | UInt64(s.1), second: UInt64(s.2) << 32 | UInt64(s.3),
+                      third: UInt64(s.4) << 32 | UInt64(s.5), low: UInt64(s.6) << 32 | UInt64(s.7))
     }
 
     @inline(__always)
-    private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
         (x >> n) | (x << (32 - n))
+    }
+
+    /// Compresses `count` 64-byte blocks starting at `blocks` into `state`.
+    private static func compress(_ state: inout State, blocks: UnsafeRawPointer, count: Int) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            roundConstants.withUnsafeBufferPointer { k in
+                var (a0, b0, c0, d0, e0, f0, g0, h0) = state
+                for block in 0..<count {
+                    let p = blocks + block * 64
+                    for t in 0..<16 {
+                        w[t] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self))
+                    }
+                    for t in 16..<64 {
+                        let x = w[t - 15], y = w[t - 2]
+                        let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
+                        let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
+                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    }
+                    var (a, b, c, d, e, f, g, h) = (a0, b0, c0, d0, e0, f0, g0, h0)
+                    for t in 0..<64 {
+                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                        let choice = (e & f) ^ (~e & g)
+                        let t1 = h &+ s1 &+ choice &+ k[t] &+ w[t]
+                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                        let majority = (a & b) ^ (a & c) ^ (b & c)
+                        h = g; g = f; f = e; e = d &+ t1
+                        d = c; c = b; b = a; a = t1 &+ s0 &+ majority
+                    }
+                    a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
+                    e0 &+= e; f0 &+= f; g0 &+= g; h0 &+= h
+                }
+                state = (a0, b0, c0, d0, e0, f0, g0, h0)
+            }
+        }
     }
 
     private static let roundConstants: [UInt32] = [
@@ -138,29 +156,46 @@ public struct SHA256: Sendable {
 }
 
 extension SHA256 {
-    /// A 32-byte SHA-256 digest.
+    /// A 32-byte SHA-256 digest, held in four words: comparing and copying digests allocates nothing.
     public struct Digest: Sendable, Hashable, CustomStringConvertible {
-        /// The 32 digest bytes, most significant first.
-        public let bytes: [UInt8]
+        let high: UInt64
+        let second: UInt64
+        let third: UInt64
+        let low: UInt64
 
         /// The digest of no line at all: the `prev` of the first event, 64 zeros in hex.
-        public static let zero = Digest(bytes: [UInt8](repeating: 0, count: 32))
+        public static let zero = Digest(high: 0, second: 0, third: 0, low: 0)
 
-        init(bytes: [UInt8]) {
-            self.bytes = bytes
+        init(high: UInt64, second: UInt64, third: UInt64, low: UInt64) {
+            self.high = high
+            self.second = second
+            self.third = third
+            self.low = low
+        }
+
+        /// The digest of 32 bytes, most significant first.
+        init(bytes: some Collection<UInt8>) {
+            let array = Array(bytes)
+            precondition(array.count == 32) // invariant: callers pass the 32 bytes of a stored digest
+            func word(_ start: Int) -> UInt64 { array[start..<(start + 8)].reduce(0) { $0 << 8 | UInt64($1) } }
+            self.init(high: word(0), second: word(8), third: word(16), low: word(24))
+        }
+
+        /// The 32 digest bytes, most significant first.
+        public var bytes: [UInt8] {
+            [high, second, third, low].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * UInt64($0))) } }
         }
 
         /// Parses 64 lowercase hex digits; returns nil for anything else.
         public init?(hex: some StringProtocol) {
             let utf8 = Array(hex.utf8)
             guard utf8.count == 64 else { return nil }
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(32)
-            for i in stride(from: 0, to: 64, by: 2) {
-                guard let high = Self.nibble(utf8[i]), let low = Self.nibble(utf8[i + 1]) else { return nil }
-                bytes.append(high << 4 | low)
+            var words: [UInt64] = [0, 0, 0, 0]
+            for (i, c) in utf8.enumerated() {
+                guard let nibble = Self.nibble(c) else { return nil }
+                words[i / 16] = words[i / 16] << 4 | UInt64(nibble)
             }
-            self.bytes = bytes
+            self.init(high: words[0], second: words[1], third: words[2], low: words[3])
         }
 
         /// The digest as 64 lowercase hex digits.
@@ -168,9 +203,10 @@ extension SHA256 {
             let digits = Array("0123456789abcdef".utf8)
             var out = [UInt8]()
             out.reserveCapacity(64)
-            for byte in bytes {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0f)])
+            for word in [high, second, third, low] {
+                for shift in stride(from: 60, through: 0, by: -4) {
+                    out.append(digits[Int((word >> UInt64(shift)) & 0xf)])
+                }
             }
             return String(decoding: out, as: UTF8.self)
         }
