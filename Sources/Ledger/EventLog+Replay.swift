@@ -35,7 +35,7 @@ extension EventLog {
 
     /// `replay(until:_:)` with each event's stored line, until `body` returns false.
     @discardableResult
-    public func replayLines(until cutoff: Cutoff = .head, _ body: (StoredEvent, [UInt8]) throws(LedgerError) -> Bool) throws(LedgerError) -> ReplayStamp {
+    public func replayLines(until cutoff: Cutoff = .head, _ body: (StoredEvent, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> ReplayStamp {
         var stamp = ReplayStamp()
         if case .seq(let last) = cutoff, last < 1 { return stamp }
         var expected: Int64 = 1
@@ -48,7 +48,7 @@ extension EventLog {
             guard event.prev == previousHash else {
                 throw .damaged(file: file, line: location.line, reason: "prev does not match the line before; run 'ledgerctl verify'")
             }
-            previousHash = SHA256.hash(line)
+            previousHash = SHA256.hash(UnsafeRawBufferPointer(line))
             expected += 1
             if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
             stamp.lastSeq = event.seq

@@ -54,27 +54,38 @@ public struct EventLog: Sendable {
         return 0
     }
 
-    /// Calls `body` with every committed event, its line and its place, in order, until it returns
-    /// false. The lines of an import batch are held back until the batch's last line is read: a
-    /// batch still being written (or torn by a crash) is not part of the ledger yet, as a whole.
+    /// Calls `body` with every committed event, its line (valid during the call) and its place,
+    /// in order, until it returns false. An import batch still being written (or torn by a
+    /// crash) at the end of the ledger is not part of it yet: reading stops before it, and at the
+    /// end found when reading began, so a writer that appends meanwhile changes nothing.
     /// - Throws: `LedgerError.damaged` naming the file and line of a line that is not a stored event.
-    public func forEachCommittedEvent(_ body: (StoredEvent, [UInt8], Location) throws(LedgerError) -> Bool) throws(LedgerError) {
-        var held: [(StoredEvent, [UInt8], Location)] = []
-        var stopped = false
+    public func forEachCommittedEvent(_ body: (StoredEvent, UnsafeBufferPointer<UInt8>, Location) throws(LedgerError) -> Bool) throws(LedgerError) {
+        let end = try committedEnd()
         try forEachLine { location, line throws(LedgerError) in
+            if let seq = EventLog.seqPrefix(of: line), seq > end { return false }
             let event = try self.event(in: line, at: location)
-            guard let batch = event.batch else {
-                held.removeAll() // a batch interrupted by a plain line is damage; verify names it
-                return try body(event, Array(line), location)
-            }
-            held.append((event, Array(line), location))
-            guard event.seq == batch.last else { return true }
-            defer { held.removeAll() }
-            for (heldEvent, heldLine, heldLocation) in held where !stopped {
-                if !(try body(heldEvent, heldLine, heldLocation)) { stopped = true }
-            }
-            return !stopped
+            return try body(event, line, location)
         }
+    }
+
+    /// The last seq that is part of the ledger: the seq of the last complete line, or, when that
+    /// line belongs to an import batch that has not finished, the seq before the batch. Reads only
+    /// the end of the last segment.
+    public func committedEnd() throws(LedgerError) -> Int64 {
+        for segment in try directory.segments().reversed() {
+            let path = directory.path + "/" + segment.name
+            guard let file = try io({ () throws(SystemError) in try FileDescriptor.openIfExists(path, system: system) }) else { continue }
+            let size = try io { () throws(SystemError) in try file.size() }
+            let end = try LineReader.completeEnd(of: file, size: size)
+            guard end > 0 else { continue }
+            let start = try LineReader.lastLineStart(in: file, end: end)
+            guard let line = try LineReader.line(in: file, at: start), let event = try? StoredEvent(line: line) else {
+                return .max // not an event: reading reaches it and names the damage
+            }
+            if let batch = event.batch, event.seq < batch.last { return batch.first - 1 }
+            return event.seq
+        }
+        return 0
     }
 
     /// The event a line holds.

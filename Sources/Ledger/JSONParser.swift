@@ -20,6 +20,11 @@ public struct JSONParser {
     /// Parses one JSON value that fills `text` (white space around it allowed).
     /// - Throws: `JSONParser.Failure` naming the first problem.
     public static func parse(_ text: some Collection<UInt8>) throws(Failure) -> JSON {
+        let direct: Result<JSON, Failure>? = text.withContiguousStorageIfAvailable { buffer in
+            var parser = Parser(bytes: buffer)
+            do throws(Failure) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
+        }
+        if let direct { return try direct.get() }
         let bytes = Array(text)
         return try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
             var parser = Parser(bytes: buffer)

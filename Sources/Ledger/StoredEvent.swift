@@ -78,8 +78,7 @@ public struct StoredEvent: Sendable, Equatable {
             throw Malformed(reason: "not valid JSON (\(error))")
         }
         guard let members = json.objectMembers else { throw Malformed(reason: "not a JSON object") }
-        let allowed: Set<String> = ["seq", "id", "type", "occurred_at", "recorded_at", "actor", "batch", "data", "prev"]
-        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+        if let unknown = members.first(where: { !StoredEvent.members.contains($0.key) }) {
             throw Malformed(reason: "unknown member '\(unknown.key)'")
         }
         func string(_ key: String) throws(Malformed) -> String {
@@ -106,6 +105,8 @@ public struct StoredEvent: Sendable, Equatable {
         self.init(seq: seq, id: try string("id"), type: try string("type"), occurredAt: try string("occurred_at"),
                   recordedAt: try string("recorded_at"), actor: actor, batch: batch, data: data, prev: prev)
     }
+
+    static let members: Set<String> = ["seq", "id", "type", "occurred_at", "recorded_at", "actor", "batch", "data", "prev"]
 
     /// Why a line is not a well-formed stored event.
     public struct Malformed: Error, Sendable, CustomStringConvertible {

@@ -32,6 +32,27 @@ public struct Verifier: Sendable {
         public var extendsCheckpoint: Bool?
     }
 
+    /// FNV-1a, 64 bits: a fingerprint of an id for the set of ids seen.
+    static func fingerprint(_ id: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    /// The first line whose id an earlier line already has, among ids with the given fingerprints.
+    static func firstRepeatedID(in log: EventLog, among fingerprints: Set<UInt64>) throws(LedgerError) -> (id: String, location: EventLog.Location)? {
+        var seen = Set<String>()
+        var found: (String, EventLog.Location)?
+        try log.forEachLine { location, line throws(LedgerError) in
+            guard let event = try? StoredEvent(line: line), fingerprints.contains(fingerprint(event.id)) else { return true }
+            if !seen.insert(event.id).inserted { found = (event.id, location); return false }
+            return true
+        }
+        return found
+    }
+
     /// Reads and checks every line.
     /// - Parameter checkpoint: an earlier head that the ledger must still extend.
     /// - Returns: the report; `damage` is set when the ledger fails.
@@ -43,7 +64,10 @@ public struct Verifier: Sendable {
         var previousHash = SHA256.Digest.zero
         var previousRecorded: Timestamp?
         var openBatch: (batch: StoredEvent.Batch, location: EventLog.Location)?
-        var seenIDs = Set<SHA256.Digest>()
+        // Ids are remembered by a 64-bit hash (8 bytes each, not the id): a repeat of a hash is
+        // checked against the ids themselves in a second pass, so a collision never fails a ledger.
+        var seenIDs = Set<UInt64>()
+        var repeatedHashes = Set<UInt64>()
         var currentSegment = ""
         var lastLocation: EventLog.Location?
         let segments = try log.directory.segments()
@@ -90,9 +114,8 @@ public struct Verifier: Sendable {
                 }
                 guard catalog[event.type] != nil else { throw damage(location, "unknown event type '\(event.type)'") }
                 guard EventValidator.isIdentifier(event.id) else { throw damage(location, "id is not a valid id") }
-                guard seenIDs.insert(SHA256.hash(Array(event.id.utf8))).inserted else {
-                    throw damage(location, "id '\(event.id)' appears twice")
-                }
+                let idHash = Verifier.fingerprint(event.id)
+                if !seenIDs.insert(idHash).inserted { repeatedHashes.insert(idHash) }
                 guard Timestamp(rfc3339: event.occurredAt) != nil else { throw damage(location, "occurred_at is not an RFC 3339 date-time") }
                 guard let recorded = Timestamp(rfc3339: event.recordedAt) else { throw damage(location, "recorded_at is not an RFC 3339 date-time") }
                 if let previousRecorded, recorded < previousRecorded {
@@ -126,6 +149,11 @@ public struct Verifier: Sendable {
                 return report
             }
             throw error
+        }
+        if !repeatedHashes.isEmpty, let repeated = try Self.firstRepeatedID(in: log, among: repeatedHashes) {
+            report.damage = .damaged(file: log.directory.path + "/" + repeated.location.segment, line: repeated.location.line,
+                                     reason: "id '\(repeated.id)' appears twice")
+            return report
         }
         let writerActive = WriterLock.isHeld(log.directory.lockPath)
         if trailing > 0 && !writerActive {

@@ -140,3 +140,27 @@ import Testing
         }
     }
 }
+
+@Suite struct VerifierDuplicateIDTests {
+    @Test func catchesAnIDUsedTwiceEvenWhenTheChainWasRelinked() throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir)
+            _ = try ledger.append(project)
+            for k in 1...4 { _ = try ledger.append(person("p-\(k)")) }
+            let path = dir + "/segment-000000000001.jsonl"
+            var events = try #require(FileManager.default.contents(atPath: path)).split(separator: 0x0A).map { try StoredEvent(line: $0) }
+            events[3].id = events[1].id
+            var previous = SHA256.Digest.zero
+            var bytes: [UInt8] = []
+            for k in events.indices {
+                events[k].prev = previous
+                let line = events[k].line
+                previous = SHA256.hash(line)
+                bytes += line + [0x0A]
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let damage = try Verifier(path: dir).verify().damage.map { "\($0)" }
+            #expect(damage == "\(path) line 4: id '\(events[1].id)' appears twice")
+        }
+    }
+}
