@@ -40,7 +40,7 @@ extension EventLog {
         if case .seq(let last) = cutoff, last < 1 { return stamp }
         var expected: Int64 = 1
         var previousHash = SHA256.Digest.zero
-        try forEachCommittedEvent { event, line, location throws(LedgerError) in
+        try forEachCommittedEvent { event, line, hash, location throws(LedgerError) in
             let file = directory.path + "/" + location.segment
             guard event.seq == expected else {
                 throw .damaged(file: file, line: location.line, reason: "seq is \(event.seq), expected \(expected); run 'ledgerctl verify'")
@@ -48,7 +48,7 @@ extension EventLog {
             guard event.prev == previousHash else {
                 throw .damaged(file: file, line: location.line, reason: "prev does not match the line before; run 'ledgerctl verify'")
             }
-            previousHash = SHA256.hash(UnsafeRawBufferPointer(line))
+            previousHash = hash
             expected += 1
             if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
             stamp.lastSeq = event.seq

@@ -31,6 +31,16 @@ public struct EventLog: Sendable {
     /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
     @discardableResult
     public func forEachLine(_ body: (Location, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
+        try forEachLine(hashing: false) { location, line, _ throws(LedgerError) in try body(location, line) }
+    }
+
+    /// `forEachLine` with each line's SHA-256, computed on both cores a chunk of lines at a time.
+    @discardableResult
+    public func forEachHashedLine(_ body: (Location, UnsafeBufferPointer<UInt8>, SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
+        try forEachLine(hashing: true, body)
+    }
+
+    private func forEachLine(hashing: Bool, _ body: (Location, UnsafeBufferPointer<UInt8>, SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
         let segments = try directory.segments()
         for (k, segment) in segments.enumerated() {
             let path = directory.path + "/" + segment.name
@@ -39,12 +49,14 @@ public struct EventLog: Sendable {
             }
             var lineNumber = 0
             var stopped = false
-            let tail = try LineReader.forEachLine(in: file) { offset, line throws(LedgerError) in
+            func visit(_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>, _ hash: SHA256.Digest) throws(LedgerError) -> Bool {
                 lineNumber += 1
-                let keepGoing = try body(Location(segment: segment.name, line: lineNumber, offset: offset), line)
+                let keepGoing = try body(Location(segment: segment.name, line: lineNumber, offset: offset), line, hash)
                 if !keepGoing { stopped = true }
                 return keepGoing
             }
+            let tail = hashing ? try LineReader.forEachHashedLine(in: file, visit)
+                : try LineReader.forEachLine(in: file) { offset, line throws(LedgerError) in try visit(offset, line, .zero) }
             if stopped { return 0 }
             if tail.trailingBytes > 0 && k < segments.count - 1 {
                 throw .damaged(file: path, line: lineNumber + 1, reason: "\(tail.trailingBytes) bytes without a line feed before the next segment")
@@ -59,12 +71,12 @@ public struct EventLog: Sendable {
     /// crash) at the end of the ledger is not part of it yet: reading stops before it, and at the
     /// end found when reading began, so a writer that appends meanwhile changes nothing.
     /// - Throws: `LedgerError.damaged` naming the file and line of a line that is not a stored event.
-    public func forEachCommittedEvent(_ body: (StoredEvent, UnsafeBufferPointer<UInt8>, Location) throws(LedgerError) -> Bool) throws(LedgerError) {
+    public func forEachCommittedEvent(_ body: (StoredEvent, UnsafeBufferPointer<UInt8>, SHA256.Digest, Location) throws(LedgerError) -> Bool) throws(LedgerError) {
         let end = try committedEnd()
-        try forEachLine { location, line throws(LedgerError) in
+        try forEachHashedLine { location, line, hash throws(LedgerError) in
             if let seq = EventLog.seqPrefix(of: line), seq > end { return false }
             let event = try self.event(in: line, at: location)
-            return try body(event, line, location)
+            return try body(event, line, hash, location)
         }
     }
 

@@ -32,6 +32,13 @@ public struct JSONParser {
         }
     }
 
+    /// Parses a JSON object, building every member but `skipping`, which is only checked and
+    /// comes back as an empty object: for readers that need an envelope, not its payload.
+    static func parseObject(_ text: UnsafeBufferPointer<UInt8>, skipping skipped: String) throws(Failure) -> JSON {
+        var parser = Parser(bytes: text)
+        return try parser.parseTopObject(skipping: skipped)
+    }
+
     /// Parses one JSON value held in a string.
     public static func parse(_ text: String) throws(Failure) -> JSON {
         try parse(Array(text.utf8))
@@ -61,6 +68,46 @@ private struct Parser {
         skipWhiteSpace()
         guard index == bytes.count else { throw fail("unexpected text after the JSON value") }
         return value
+    }
+
+    mutating func parseTopObject(skipping skipped: String) throws(JSONParser.Failure) -> JSON {
+        skipWhiteSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("not a JSON object") }
+        try enter()
+        index += 1
+        var members: [(key: String, value: JSON)] = []
+        skipWhiteSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+        } else {
+            while true {
+                skipWhiteSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+                let keyStart = index
+                let key = try parseString()
+                guard !members.contains(where: { $0.key == key }) else { throw fail("duplicate member name \"\(key)\"", at: keyStart) }
+                skipWhiteSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
+                index += 1
+                skipWhiteSpace()
+                if key == skipped {
+                    let valueStart = index
+                    try skipValue()
+                    members.append((key: key, value: bytes[valueStart] == UInt8(ascii: "{") ? .object([]) : .null))
+                } else {
+                    members.append((key: key, value: try parseValue()))
+                }
+                skipWhiteSpace()
+                guard index < bytes.count else { throw fail("unterminated object") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+                throw fail("expected ',' or '}' in object")
+            }
+        }
+        depth -= 1
+        skipWhiteSpace()
+        guard index == bytes.count else { throw fail("unexpected text after the JSON value") }
+        return .object(members)
     }
 
     mutating func skipWhiteSpace() {
@@ -108,6 +155,68 @@ private struct Parser {
         }
     }
 
+    /// Checks the value at `index` as `parseValue` would (structure, strings, numbers, nesting)
+    /// without building it.
+    mutating func skipValue() throws(JSONParser.Failure) {
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let isObject = bytes[index] == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            try enter()
+            index += 1
+            skipWhiteSpace()
+            if index < bytes.count, bytes[index] == close {
+                index += 1
+                depth -= 1
+                return
+            }
+            while true {
+                skipWhiteSpace()
+                if isObject {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
+                    try skipString()
+                    skipWhiteSpace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
+                    index += 1
+                    skipWhiteSpace()
+                }
+                try skipValue()
+                skipWhiteSpace()
+                guard index < bytes.count else { throw fail(isObject ? "unterminated object" : "unterminated array") }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == close { index += 1; break }
+                throw fail(isObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
+            }
+            depth -= 1
+        case UInt8(ascii: "\""):
+            try skipString()
+        default:
+            _ = try parseValue() // numbers and literals allocate nothing
+        }
+    }
+
+    /// Checks a string as `parseString` would, without building it.
+    mutating func skipString() throws(JSONParser.Failure) {
+        let start = index
+        index += 1
+        var scratch: [UInt8] = []
+        while true {
+            guard index < bytes.count else { throw fail("unterminated string", at: start) }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { index += 1; return }
+            if byte < 0x20 { throw fail("control character \\x\(String(byte, radix: 16)) in a string (escape it)") }
+            if byte == UInt8(ascii: "\\") {
+                try parseEscape(into: &scratch)
+                scratch.removeAll(keepingCapacity: true)
+            } else if byte < 0x80 {
+                index += 1
+            } else {
+                try skipUTF8Sequence()
+            }
+        }
+    }
+
     mutating func parseArray() throws(JSONParser.Failure) -> JSON {
         try enter()
         index += 1
@@ -135,7 +244,7 @@ private struct Parser {
         try enter()
         index += 1
         var members: [(key: String, value: JSON)] = []
-        var seen = Set<String>()
+        var seen = Set<String>() // used past 12 members; below that a linear scan is cheaper
         skipWhiteSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -149,7 +258,14 @@ private struct Parser {
             }
             let keyStart = index
             let key = try parseString()
-            guard seen.insert(key).inserted else { throw fail("duplicate member name \"\(key)\"", at: keyStart) }
+            let isDuplicate: Bool
+            if members.count < 12 {
+                isDuplicate = members.contains { $0.key == key }
+            } else {
+                if seen.isEmpty { seen = Set(members.map(\.key)) }
+                isDuplicate = !seen.insert(key).inserted
+            }
+            guard !isDuplicate else { throw fail("duplicate member name \"\(key)\"", at: keyStart) }
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
             index += 1

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 
 /// Reads a file of LF-terminated lines in large chunks, without loading it whole.
 struct LineReader {
@@ -25,6 +26,19 @@ struct LineReader {
     @discardableResult
     static func forEachLine(in file: FileDescriptor, from offset: Int64 = 0,
                             _ body: (_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> Tail {
+        try forEachLine(in: file, from: offset, hashing: false) { offset, line, _ throws(LedgerError) in try body(offset, line) }
+    }
+
+    /// `forEachLine` with each line's SHA-256, computed for a whole chunk of lines at a time on
+    /// both cores before the lines are handed over in order.
+    @discardableResult
+    static func forEachHashedLine(in file: FileDescriptor, from offset: Int64 = 0,
+                                  _ body: (_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>, _ hash: SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Tail {
+        try forEachLine(in: file, from: offset, hashing: true, body)
+    }
+
+    private static func forEachLine(in file: FileDescriptor, from offset: Int64, hashing: Bool,
+                                    _ body: (_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>, _ hash: SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Tail {
         var buffer = [UInt8](repeating: 0, count: chunkBytes)
         var filled = 0           // bytes of buffer holding data
         var bufferOffset = offset // file offset of buffer[0]
@@ -50,13 +64,17 @@ struct LineReader {
             var start = 0
             var keepGoing = true
             try buffer.withUnsafeBufferPointer { all throws(LedgerError) in
+                var ends: [Int] = [] // where each complete line of the chunk ends
                 var i = 0
-                while i < filled {
-                    guard let newline = memchrIndex(all, from: i, to: filled) else { break }
+                while i < filled, let newline = memchrIndex(all, from: i, to: filled) {
+                    ends.append(newline)
+                    i = newline + 1
+                }
+                let hashes = hashing ? parallelHashes(all, ends: ends, from: start) : []
+                for (k, newline) in ends.enumerated() {
                     let line = UnsafeBufferPointer(rebasing: all[start..<newline])
-                    if !(try body(bufferOffset + Int64(start), line)) { keepGoing = false; start = newline + 1; return }
+                    if !(try body(bufferOffset + Int64(start), line, hashing ? hashes[k] : .zero)) { keepGoing = false; start = newline + 1; return }
                     start = newline + 1
-                    i = start
                 }
             }
             lineNumberOffset = bufferOffset + Int64(start)
@@ -76,6 +94,29 @@ struct LineReader {
                 if buffer.count > chunkBytes && filled < chunkBytes { buffer.removeSubrange(chunkBytes...) }
             }
         }
+    }
+
+    /// The SHA-256 of each line (from `start`, ending at each of `ends`), the lines split between two threads.
+    private static func parallelHashes(_ all: UnsafeBufferPointer<UInt8>, ends: [Int], from start: Int) -> [SHA256.Digest] {
+        let starts = [start] + ends.dropLast().map { $0 + 1 }
+        var hashes = [SHA256.Digest](repeating: .zero, count: ends.count)
+        hashes.withUnsafeMutableBufferPointer { out in
+            let shared = SharedBuffers(input: all, output: out)
+            let parts = ends.count < 64 ? 1 : 2
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = part == 0 ? 0..<(ends.count / parts) : (ends.count / parts)..<ends.count
+                for k in range {
+                    shared.output[k] = SHA256.hash(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: shared.input[starts[k]..<ends[k]])))
+                }
+            }
+        }
+        return hashes
+    }
+
+    /// Buffers that two threads use at once, each writing its own indices only.
+    private struct SharedBuffers: @unchecked Sendable {
+        let input: UnsafeBufferPointer<UInt8>
+        let output: UnsafeMutableBufferPointer<SHA256.Digest>
     }
 
     private static func memchrIndex(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {

@@ -91,11 +91,11 @@ public struct Verifier: Sendable {
         }
         let trailing: Int64
         do {
-            trailing = try log.forEachLine { location, line throws(LedgerError) in
+            trailing = try log.forEachHashedLine { location, line, lineHash throws(LedgerError) in
                 lastLocation = location
                 let event: StoredEvent
                 do {
-                    event = try StoredEvent(line: line)
+                    event = try StoredEvent(envelopeOf: line)
                 } catch {
                     throw damage(location, "not a stored event (\(error))")
                 }
@@ -130,13 +130,12 @@ public struct Verifier: Sendable {
                     if event.seq == batch.last { openBatch = nil }
                 }
                 if let checkpoint, event.seq == checkpoint.seq {
-                    let hash = SHA256.hash(UnsafeRawBufferPointer(line))
-                    guard hash == checkpoint.hash else {
+                    guard lineHash == checkpoint.hash else {
                         throw damage(location, "does not match the checkpoint: history up to seq \(checkpoint.seq) was rewritten")
                     }
                     report.extendsCheckpoint = true
                 }
-                previousHash = SHA256.hash(UnsafeRawBufferPointer(line))
+                previousHash = lineHash
                 previousRecorded = recorded
                 report.head = Checkpoint(seq: event.seq, hash: previousHash, recordedAt: event.recordedAt)
                 report.events = event.seq
