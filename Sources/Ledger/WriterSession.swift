@@ -93,16 +93,29 @@ final class WriterSession: LedgerState {
                     }
                     let batchPath = directory.path + "/" + segments[found].name
                     let batchFile = try io { () throws(SystemError) in try FileDescriptor.open(batchPath, O_RDONLY, system: system) }
-                    guard let offset = try offsetOfLine(withSeq: batch.first, in: batchFile) else {
+                    if let offset = try offsetOfLine(withSeq: batch.first, in: batchFile) {
+                        cutIndex = found
+                        cutOffset = offset
+                    } else if found + 1 < segments.count, try lastSeq(of: batchFile) == batch.first - 1 {
+                        // A repair that died after cutting this segment: the batch starts with the next one.
+                        cutIndex = found + 1
+                        cutOffset = 0
+                    } else {
                         throw .damaged(file: batchPath, line: 0, reason: "an unfinished import batch starts at seq \(batch.first), which is not in this segment")
                     }
-                    cutIndex = found
-                    cutOffset = offset
                 }
             }
             if cutIndex == segments.count - 1 && cutOffset == size { return }
             try quarantine(segments[cutIndex...], from: cutOffset, ledger: ledger)
         }
+    }
+
+    /// The seq of a segment's last complete line, or nil.
+    private static func lastSeq(of file: FileDescriptor) throws(LedgerError) -> Int64? {
+        let size = try io { () throws(SystemError) in try file.size() }
+        let end = try LineReader.completeEnd(of: file, size: size)
+        guard end > 0, let line = try LineReader.line(in: file, at: try LineReader.lastLineStart(in: file, end: end)) else { return nil }
+        return EventLog.seqPrefix(of: line)
     }
 
     /// The offset of the line whose seq is `seq`, found by reading each line's `{"seq":N` prefix.
@@ -141,13 +154,16 @@ final class WriterSession: LedgerState {
             try target.synchronize()
             try target.close()
             try FileDescriptor.synchronizeDirectory(directory.quarantinePath, system: system)
-            try file.truncate(to: offset)
-            try file.synchronize()
+            // Later segments go first, newest first, then the first one is cut: a crash at any
+            // step leaves a ledger that still ends in the unfinished batch, which the next writer
+            // repairs again, never a gap.
             for later in segments.dropFirst().reversed() {
                 let path = directory.path + "/" + later.name
                 guard system.unlink(path) == 0 else { throw SystemError(operation: "unlink", path: path, code: errno) }
+                try FileDescriptor.synchronizeDirectory(directory.path, system: system)
             }
-            if segments.count > 1 { try FileDescriptor.synchronizeDirectory(directory.path, system: system) }
+            try file.truncate(to: offset)
+            try file.synchronize()
             ledger.warn("repaired a torn tail left by a writer that died: moved \(moved.count) bytes from \(first.name) at byte \(offset)"
                         + (segments.count > 1 ? " (and \(segments.count - 1) later segment(s))" : "")
                         + " to quarantine/\(name)")

@@ -130,3 +130,30 @@ import Testing
         }
     }
 }
+
+@Suite struct RecoveryInterruptedTests {
+    /// A repair that died between cutting the segment where a batch began and removing the
+    /// segments after it (the order of an earlier version) is repaired by the next writer.
+    @Test func finishesARepairThatDiedHalfWay() throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir, segmentBytes: 1024)
+            _ = try ledger.append(project)
+            _ = try ledger.importBatch((1...20).map { person("p-\($0)") }, source: "test")
+            let segments = try LedgerDirectory(path: dir).segments()
+            #expect(segments.count >= 3)
+            // The batch began in the first segment, after the project line: cut it there, keep the next segment only.
+            let first = dir + "/" + segments[0].name
+            let bytes = try #require(FileManager.default.contents(atPath: first))
+            let projectLine = bytes.firstIndex(of: 0x0A)! + 1
+            try Data(bytes.prefix(projectLine)).write(to: URL(fileURLWithPath: first))
+            for later in segments.dropFirst(2) { try FileManager.default.removeItem(atPath: dir + "/" + later.name) }
+            let next = try Ledger(path: dir)
+            var warnings: [String] = []
+            next.warningHandler = { warnings.append($0) }
+            #expect(try next.append(person("p-after")).event.seq == 2)
+            #expect(warnings.contains { $0.contains("torn tail") })
+            let report = try Verifier(path: dir).verify()
+            #expect(report.damage == nil && report.tornTail == nil && report.events == 2)
+        }
+    }
+}
