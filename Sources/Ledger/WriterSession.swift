@@ -148,8 +148,20 @@ final class WriterSession: LedgerState {
                 throw SystemError(operation: "mkdir", path: directory.quarantinePath, code: errno)
             }
             let stamp = Timestamp.now().millisecondsSinceEpoch
-            let name = "\(first.name).\(offset).\(stamp).\(getpid()).torn"
-            let target = try FileDescriptor.open(directory.quarantinePath + "/" + name, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600, system: system)
+            // A name of its own, even when an earlier repair of the same tail failed within the same millisecond.
+            var name = "\(first.name).\(offset).\(stamp).\(getpid()).torn"
+            var attempt = 0
+            var target: FileDescriptor
+            while true {
+                do throws(SystemError) {
+                    target = try FileDescriptor.open(directory.quarantinePath + "/" + name, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600, system: system)
+                    break
+                } catch {
+                    guard error.code == EEXIST, attempt < 1000 else { throw error }
+                    attempt += 1
+                    name = "\(first.name).\(offset).\(stamp).\(getpid()).\(attempt).torn"
+                }
+            }
             try target.writeAll(moved)
             try target.synchronize()
             try target.close()

@@ -43,6 +43,20 @@ public struct AttendeeProjection: Sendable {
         public var people: [String: Attendance] = [:]
         public var answers: [Answer] = []
 
+        mutating func record(_ type: String, participant: String, profile: Profile, at occurred: Timestamp, seq: Int64, response: String?) {
+            people[participant, default: Attendance(profile: profile)].profile = profile
+            switch type {
+            case "rsvp.submitted":
+                people[participant]!.hasRSVP = true
+                answers.append(Answer(at: occurred, seq: seq, participant: participant, kind: response ?? "accepted"))
+            case "rsvp.cancelled":
+                people[participant]!.hasRSVP = true
+                answers.append(Answer(at: occurred, seq: seq, participant: participant, kind: "cancelled"))
+            default:
+                people[participant]!.checkedInAt = min(people[participant]!.checkedInAt ?? occurred, occurred)
+            }
+        }
+
         /// Replays the answers in the order they were given.
         public func resolve() -> Resolution {
             var state = Resolution()
@@ -118,26 +132,14 @@ public struct AttendeeProjection: Sendable {
             order.append(info.id)
             return
         }
-        guard let engagementID = data["engagement"]?.stringValue, var engagement = engagements[engagementID],
+        guard ["rsvp.submitted", "rsvp.cancelled", "attendance.checked_in"].contains(event.type),
+              let engagementID = data["engagement"]?.stringValue, engagements[engagementID] != nil,
               let participant = data["participant"]?.stringValue, let profile = directory[participant],
               let occurred = Timestamp(rfc3339: event.occurredAt) else { return }
-        var person = engagement.people[participant] ?? Attendance(profile: profile)
-        person.profile = profile
-        switch event.type {
-        case "rsvp.submitted":
-            person.hasRSVP = true
-            engagement.answers.append(Answer(at: occurred, seq: event.seq, participant: participant,
-                                             kind: data["response"]?.stringValue ?? "accepted"))
-        case "rsvp.cancelled":
-            person.hasRSVP = true
-            engagement.answers.append(Answer(at: occurred, seq: event.seq, participant: participant, kind: "cancelled"))
-        case "attendance.checked_in":
-            person.checkedInAt = min(person.checkedInAt ?? occurred, occurred)
-        default:
-            return
-        }
-        engagement.people[participant] = person
-        engagements[engagementID] = engagement
+        // Mutated in place through the dictionary: copying an engagement out and back would copy
+        // its whole attendee table on every event.
+        engagements[engagementID]!.record(event.type, participant: participant, profile: profile, at: occurred, seq: event.seq,
+                                          response: data["response"]?.stringValue)
     }
 }
 

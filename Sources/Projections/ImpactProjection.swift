@@ -76,20 +76,19 @@ public struct ImpactProjection: Sendable {
               let engagement = engagementOf(event) else { return }
         let zone = attendees.engagements[engagement]?.info.timeZone
         let today = day(occurred, zone: zone)
-        var activity = people[participant, default: Activity()]
         switch event.type {
         case "rsvp.submitted", "rsvp.cancelled", "photo.entry.submitted", "proposal.submitted", "proposal.supported":
             break
         case "attendance.checked_in":
-            if activity.checkIns[engagement] == nil { activity.checkIns[engagement] = (today, profile) }
+            if people[participant, default: Activity()].checkIns[engagement] == nil { people[participant]!.checkIns[engagement] = (today, profile) }
         case "quiz.answer.submitted":
             if quizPlayers[engagement, default: [:]][participant] == nil { quizPlayers[engagement, default: [:]][participant] = today }
         default:
             return
         }
-        if activity.acted[engagement] == nil { activity.acted[engagement] = (occurred, profile) }
-        activity.actionDays[engagement, default: []].insert(today)
-        people[participant] = activity
+        // Mutated in place through the dictionary, never copied out and back.
+        if people[participant, default: Activity()].acted[engagement] == nil { people[participant]!.acted[engagement] = (occurred, profile) }
+        people[participant]!.actionDays[engagement, default: []].insert(today)
     }
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).

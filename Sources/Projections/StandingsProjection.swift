@@ -65,16 +65,24 @@ public struct StandingsProjection: Sendable {
             order.append(id)
             return
         }
-        guard let id = data["contest"]?.stringValue, var contest = contests[id] else { return }
+        guard let id = data["contest"]?.stringValue, contests[id] != nil else { return }
+        // Mutated in place: copying a contest out and back would copy its tables on every event.
+        contests[id]!.apply(event, at: occurred)
+    }
+}
+
+extension StandingsProjection.Contest {
+    mutating func apply(_ event: StoredEvent, at occurred: Timestamp?) {
+        let data = event.data
         switch event.type {
         case "quiz.question.published":
             if let question = data["question"]?.stringValue {
-                contest.questions[question] = (data["correct"]?.stringValue ?? "", occurred)
+                self.questions[question] = (data["correct"]?.stringValue ?? "", occurred)
             }
         case "quiz.answer.submitted":
             guard let question = data["question"]?.stringValue, let participant = data["participant"]?.stringValue,
-                  let published = contest.questions[question], let at = occurred else { return }
-            var player = contest.players[participant] ?? Player(firstSeq: event.seq)
+                  let published = self.questions[question], let at = occurred else { return }
+            var player = self.players[participant] ?? StandingsProjection.Player(firstSeq: event.seq)
             let milliseconds = published.publishedAt.map { at.millisecondsSinceEpoch - $0.millisecondsSinceEpoch } ?? 0
             let answer = (correct: data["answer"]?.stringValue == published.correct, milliseconds: max(0, milliseconds), at: at, seq: event.seq)
             if let first = player.answers[question] {
@@ -83,23 +91,22 @@ public struct StandingsProjection: Sendable {
             } else {
                 player.answers[question] = answer
             }
-            contest.players[participant] = player
+            self.players[participant] = player
         case "photo.entry.submitted":
             guard let entry = data["entry"]?.stringValue, let participant = data["participant"]?.stringValue else { return }
-            contest.entries.append(Entry(id: entry, participant: participant, platform: data["platform"]?.stringValue ?? "",
+            self.entries.append(StandingsProjection.Entry(id: entry, participant: participant, platform: data["platform"]?.stringValue ?? "",
                                          url: data["url"]?.stringValue ?? "", postedAt: data["posted_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
                                          caption: data["caption"]?.stringValue ?? ""))
         case "jury.score.recorded":
             guard let entry = data["entry"]?.stringValue, let juror = data["juror"]?.stringValue,
                   let criterion = data["criterion"]?.stringValue, let score = data["score"]?.doubleValue else { return }
-            contest.scores[entry, default: [:]][juror, default: [:]][criterion] = score
-            if !contest.jurors.contains(juror) { contest.jurors.append(juror) }
+            self.scores[entry, default: [:]][juror, default: [:]][criterion] = score
+            if !self.jurors.contains(juror) { self.jurors.append(juror) }
         case "contest.winner.announced":
-            if let entry = data["entry"]?.stringValue { contest.announcedWinners.append((entry, data["prize"]?.stringValue)) }
+            if let entry = data["entry"]?.stringValue { self.announcedWinners.append((entry, data["prize"]?.stringValue)) }
         default:
             return
         }
-        contests[id] = contest
     }
 }
 
