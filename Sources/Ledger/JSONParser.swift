@@ -73,41 +73,10 @@ private struct Parser {
     mutating func parseTopObject(skipping skipped: String) throws(JSONParser.Failure) -> JSON {
         skipWhiteSpace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("not a JSON object") }
-        try enter()
-        index += 1
-        var members: [(key: String, value: JSON)] = []
-        skipWhiteSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-        } else {
-            while true {
-                skipWhiteSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
-                let keyStart = index
-                let key = try parseString()
-                guard !members.contains(where: { $0.key == key }) else { throw fail("duplicate member name \"\(key)\"", at: keyStart) }
-                skipWhiteSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
-                index += 1
-                skipWhiteSpace()
-                if key == skipped {
-                    let valueStart = index
-                    try skipValue()
-                    members.append((key: key, value: bytes[valueStart] == UInt8(ascii: "{") ? .object([]) : .null))
-                } else {
-                    members.append((key: key, value: try parseValue()))
-                }
-                skipWhiteSpace()
-                guard index < bytes.count else { throw fail("unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; break }
-                throw fail("expected ',' or '}' in object")
-            }
-        }
-        depth -= 1
+        let object = try parseObject(skipping: skipped)
         skipWhiteSpace()
         guard index == bytes.count else { throw fail("unexpected text after the JSON value") }
-        return .object(members)
+        return object
     }
 
     mutating func skipWhiteSpace() {
@@ -240,7 +209,9 @@ private struct Parser {
         return .array(elements)
     }
 
-    mutating func parseObject() throws(JSONParser.Failure) -> JSON {
+    /// Parses an object; the member named `skipped` (if any) is only checked, and comes back as
+    /// an empty object when it is one, or null.
+    mutating func parseObject(skipping skipped: String? = nil) throws(JSONParser.Failure) -> JSON {
         try enter()
         index += 1
         var members: [(key: String, value: JSON)] = []
@@ -270,7 +241,13 @@ private struct Parser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
             index += 1
             skipWhiteSpace()
-            members.append((key: key, value: try parseValue()))
+            if let skipped, key == skipped {
+                let valueStart = index
+                try skipValue()
+                members.append((key: key, value: bytes[valueStart] == UInt8(ascii: "{") ? .object([]) : .null))
+            } else {
+                members.append((key: key, value: try parseValue()))
+            }
             skipWhiteSpace()
             guard index < bytes.count else { throw fail("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
