@@ -305,6 +305,11 @@ private struct Parser {
             guard index < bytes.count else { throw fail("unterminated string", at: start) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                if out.isEmpty && runStart == start + 1 {
+                    // No escape in it (most strings): decode straight from the input, no copy.
+                    defer { index += 1 }
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
+                }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
                 break

@@ -116,12 +116,15 @@ final class LedgerIndex {
         return try find(probe).seq
     }
 
-    private func find(_ probe: Probe) throws(SystemError) -> (slot: UInt64, seq: Int64?) {
+    /// The slot holding `probe`, or the empty slot where it would go; `slot` is nil when the
+    /// table has no empty slot at all (its count had fallen behind, after a writer died).
+    private func find(_ probe: Probe) throws(SystemError) -> (slot: UInt64?, seq: Int64?) {
         let mask = capacity - 1
         var slot = probe.high & mask
+        var visited: UInt64 = 0
         let run = 16
-        while true {
-            let available = Int(min(UInt64(run), capacity - slot))
+        while visited < capacity { // bounded: a full table is never probed forever
+            let available = Int(min(UInt64(run), capacity - slot, capacity - visited))
             let bytes = try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot))
             for k in 0..<available {
                 let base = k * LedgerIndex.slotBytes
@@ -131,8 +134,24 @@ final class LedgerIndex {
                     return (slot + UInt64(k), seq)
                 }
             }
+            visited += UInt64(available)
             slot = (slot + UInt64(available)) & mask
         }
+        return (nil, nil)
+    }
+
+    /// Counts the occupied slots again: a writer that died after writing slots but before its
+    /// header left the count behind, and growth depends on it.
+    func recount() throws(SystemError) {
+        var occupied: UInt64 = 0
+        var slot: UInt64 = 0
+        while slot < capacity {
+            let available = Int(min(65_536, capacity - slot))
+            let bytes = try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot))
+            for k in 0..<available where bytes.littleEndianUInt64(at: k * LedgerIndex.slotBytes + 16) != 0 { occupied += 1 }
+            slot += UInt64(available)
+        }
+        count = occupied
     }
 
     private func slotOffset(_ slot: UInt64) -> Int64 {
@@ -143,9 +162,14 @@ final class LedgerIndex {
     func insert(_ key: EntityKey, seq: Int64) throws(SystemError) {
         if (count + 1) * 2 > capacity { try grow() }
         let probe = LedgerIndex.probe(key)
-        let found = try find(probe)
-        guard found.seq == nil else { return }
-        try writeSlot(found.slot, probe, seq: seq)
+        var found = try find(probe)
+        if found.slot == nil { // full: the count was behind; count again and grow
+            try recount()
+            try grow()
+            found = try find(probe)
+        }
+        guard found.seq == nil, let slot = found.slot else { return }
+        try writeSlot(slot, probe, seq: seq)
         count += 1
     }
 

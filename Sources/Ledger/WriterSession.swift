@@ -192,6 +192,8 @@ final class WriterSession: LedgerState {
             try io { () throws(SystemError) in try index.reset() }
         }
         guard index.indexedSeq < head.seq else { return }
+        // Behind the events: a writer may have died after writing slots but before the header.
+        try io { () throws(SystemError) in try index.recount() }
         var (segmentIndex, offset) = try position(after: index.indexedSeq)
         var expected = index.indexedSeq + 1
         var previousHash = index.indexedHash

@@ -157,3 +157,32 @@ import Testing
         }
     }
 }
+
+@Suite struct IndexRecoveryTests {
+    /// Writers killed between writing index slots and the index header leave its count behind;
+    /// the next writer counts again, so the table grows instead of filling up.
+    @Test func anIndexWhoseCountFellBehindIsCountedAgain() throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir)
+            _ = try ledger.append(project)
+            // Six times: the header forgets every slot (count 0) and claims to stop one event short;
+            // without a recount the table would fill up, and a lookup would never end.
+            for round in 0..<6 {
+                _ = try ledger.importBatch((1...300).map { person("r\(round)-\($0)") }, source: "test")
+                let lines = try LedgerDirectory(path: dir).segments().flatMap { segment in
+                    try #require(FileManager.default.contents(atPath: dir + "/" + segment.name)).split(separator: 0x0A)
+                }
+                let path = dir + "/index/keys"
+                var header = try #require(FileManager.default.contents(atPath: path))
+                let claimed = Int64(lines.count - 1)
+                for k in 0..<8 { header[16 + k] = 0 }
+                for k in 0..<8 { header[24 + k] = UInt8(truncatingIfNeeded: claimed >> (8 * Int64(k))) }
+                let hash = SHA256.hash(Array(lines[lines.count - 2])).bytes
+                for k in 0..<32 { header[32 + k] = hash[k] }
+                try header.write(to: URL(fileURLWithPath: path))
+            }
+            #expect(try ledger.append(person("last")).event.seq == 1802)
+            #expect(throws: LedgerError.self) { try ledger.append(person("r0-1")) } // still known: no duplicate registration
+        }
+    }
+}
