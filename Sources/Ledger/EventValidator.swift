@@ -26,7 +26,25 @@ public struct EventValidator: Sendable {
     /// - Returns: the event split into public and personal data, with the keys it adds.
     /// - Throws: `LedgerError` naming the type and field at fault.
     public func validate(_ event: NewEvent, in state: some LedgerState, allowInternal: Bool = false) throws(LedgerError) -> ValidatedEvent {
+        try validate(check(event, allowInternal: allowInternal), in: state)
+    }
+
+    /// An event whose fields passed the catalog's checks, ready for the checks that need the ledger.
+    public struct CheckedEvent: Sendable {
+        public let event: NewEvent
+        let type: EventType
+        let values: [String: JSON]
+    }
+
+    /// The checks that need no ledger: type, fields, values. Done once per event, before the lock.
+    public func check(_ event: NewEvent, allowInternal: Bool = false) throws(LedgerError) -> CheckedEvent {
         let (type, values) = try checkFields(of: event, allowInternal: allowInternal)
+        return CheckedEvent(event: event, type: type, values: values)
+    }
+
+    /// Finishes the validation of a checked event against `state`.
+    public func validate(_ checked: CheckedEvent, in state: some LedgerState) throws(LedgerError) -> ValidatedEvent {
+        let (event, type, values) = (checked.event, checked.type, checked.values)
         try checkRules(of: type, values, in: state)
         let keys = try checkReferences(of: type, values, in: state)
         let (publicData, personalData) = try split(values, of: type)

@@ -121,15 +121,17 @@ public final class Ledger {
                             allowInternal: Bool = false) throws(LedgerError) -> ImportResult {
         // What can be checked without the ledger is checked before the lock is taken: such a
         // refusal touches no file, and does not wait for other writers.
+        var checked: [EventValidator.CheckedEvent] = []
+        checked.reserveCapacity(events.count)
         for (i, event) in events.enumerated() {
             do {
-                _ = try validator.normalize(event, allowInternal: allowInternal)
+                checked.append(try validator.check(event, allowInternal: allowInternal))
             } catch {
                 throw events.count == 1 && source == "append" ? error : .invalidImportLine(source: source, line: lineNumbers?[i] ?? i + 1, reason: error.description)
             }
         }
         return try withWriter { session throws(LedgerError) in
-            try session.write(events, source: source, lineNumbers: lineNumbers, allowInternal: allowInternal)
+            try session.write(checked, source: source, lineNumbers: lineNumbers, allowInternal: allowInternal)
         }
     }
 

@@ -316,6 +316,20 @@ final class WriterSession: LedgerState {
 
     /// Validates and writes `events` as one unit.
     func write(_ events: [NewEvent], source: String, lineNumbers: [Int]? = nil, allowInternal: Bool) throws(LedgerError) -> Ledger.ImportResult {
+        var checked: [EventValidator.CheckedEvent] = []
+        for (i, event) in events.enumerated() {
+            do {
+                checked.append(try ledger.validator.check(event, allowInternal: allowInternal))
+            } catch {
+                throw events.count == 1 && source == "append" ? error : .invalidImportLine(source: source, line: lineNumbers?[i] ?? i + 1, reason: error.description)
+            }
+        }
+        return try write(checked, source: source, lineNumbers: lineNumbers, allowInternal: allowInternal)
+    }
+
+    /// Validates and writes events whose fields were already checked, as one unit.
+    func write(_ checkedEvents: [EventValidator.CheckedEvent], source: String, lineNumbers: [Int]? = nil, allowInternal: Bool) throws(LedgerError) -> Ledger.ImportResult {
+        let events = checkedEvents.map(\.event)
         var results: [StoredEvent?] = Array(repeating: nil, count: events.count)
         var accepted: [(input: Int, event: ValidatedEvent)] = []
         var inputOfID: [String: Int] = [:]
@@ -335,7 +349,7 @@ final class WriterSession: LedgerState {
                     alreadyPresent += 1
                     continue
                 }
-                let validated = try ledger.validator.validate(event, in: self, allowInternal: allowInternal)
+                let validated = try ledger.validator.validate(checkedEvents[i], in: self)
                 for key in validated.keys { pending[key] = validated.publicData }
                 if let id = event.id { inputOfID[id] = i }
                 accepted.append((i, validated))
