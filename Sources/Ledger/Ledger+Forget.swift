@@ -45,7 +45,7 @@ extension Ledger {
                 }
             }
             let event = NewEvent(type: "participant.erased", data: .object([("participant", .string(participant))]), id: id)
-            let result = try session.write([event], source: "forget", allowInternal: true)
+            let result = try session.write([try validator.check(event, allowInternal: true)], source: "forget", allowInternal: true)
             return ForgetResult(event: result.events[0], recordsRemoved: removed, wasAlreadyErased: false)
         }
     }

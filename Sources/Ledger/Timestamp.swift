@@ -185,7 +185,8 @@ extension Timestamp {
 }
 
 extension Int64 {
-    func floorDivided(by divisor: Int64) -> Int64 {
+    /// The quotient rounded towards minus infinity (`-1 / 1000` is `-1`, not `0`).
+    public func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }

@@ -314,19 +314,6 @@ final class WriterSession: LedgerState {
 
     // MARK: - Writing
 
-    /// Validates and writes `events` as one unit.
-    func write(_ events: [NewEvent], source: String, lineNumbers: [Int]? = nil, allowInternal: Bool) throws(LedgerError) -> Ledger.ImportResult {
-        var checked: [EventValidator.CheckedEvent] = []
-        for (i, event) in events.enumerated() {
-            do {
-                checked.append(try ledger.validator.check(event, allowInternal: allowInternal))
-            } catch {
-                throw events.count == 1 && source == "append" ? error : .invalidImportLine(source: source, line: lineNumbers?[i] ?? i + 1, reason: error.description)
-            }
-        }
-        return try write(checked, source: source, lineNumbers: lineNumbers, allowInternal: allowInternal)
-    }
-
     /// Validates and writes events whose fields were already checked, as one unit.
     func write(_ checkedEvents: [EventValidator.CheckedEvent], source: String, lineNumbers: [Int]? = nil, allowInternal: Bool) throws(LedgerError) -> Ledger.ImportResult {
         let events = checkedEvents.map(\.event)

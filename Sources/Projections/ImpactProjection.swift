@@ -104,10 +104,3 @@ public struct ImpactProjection: Sendable {
         return (instant.millisecondsSinceEpoch + offset).floorDivided(by: 86_400_000)
     }
 }
-
-extension Int64 {
-    func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-}
