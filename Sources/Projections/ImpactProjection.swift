@@ -19,11 +19,11 @@ public struct ImpactProjection: Sendable {
     struct Activity: Sendable {
         var registered: (day: Int64, profile: Profile)?
         /// First action per engagement: when, and the profile then.
-        var acted: [String: (at: Timestamp, profile: Profile)] = [:]
+        var acted = SmallMap<(at: Timestamp, profile: Profile)>()
         /// Days (local, days since 1970) on which the person acted, per engagement.
-        var actionDays: [String: Set<Int64>] = [:]
+        var actionDays = SmallMap<[Int64]>()
         /// First check-in per engagement: the day and the profile then.
-        var checkIns: [String: (day: Int64, profile: Profile)] = [:]
+        var checkIns = SmallMap<(day: Int64, profile: Profile)>()
     }
 
     public var standings = StandingsProjection()
@@ -88,7 +88,9 @@ public struct ImpactProjection: Sendable {
         }
         // Mutated in place through the dictionary, never copied out and back.
         if people[participant, default: Activity()].acted[engagement] == nil { people[participant]!.acted[engagement] = (occurred, profile) }
-        people[participant]!.actionDays[engagement, default: []].insert(today)
+        if people[participant]!.actionDays[engagement]?.contains(today) != true {
+            people[participant]!.actionDays[engagement] = (people[participant]!.actionDays[engagement] ?? []) + [today]
+        }
     }
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).

@@ -18,7 +18,9 @@ public struct ProposalsProjection: Sendable {
         public var status: String { history.last?.status ?? "submitted" }
     }
 
-    public var directory = ParticipantDirectory()
+    /// Participants whose personal data was erased: the register needs nothing else of people
+    /// (a whole profile directory here would be a second copy of everyone's, in the impact fold).
+    public private(set) var erased: Set<String> = []
     public private(set) var proposals: [String: Proposal] = [:]
     public private(set) var order: [String] = []
     /// Engagement time zones, to show dates as people there read them.
@@ -28,7 +30,7 @@ public struct ProposalsProjection: Sendable {
 
     /// Folds in one event.
     public mutating func apply(_ event: StoredEvent) {
-        directory.apply(event)
+        if event.type == "participant.erased", let participant = event.data["participant"]?.stringValue { erased.insert(participant) }
         let data = event.data
         let occurred = Timestamp(rfc3339: event.occurredAt)
         switch event.type {
@@ -70,7 +72,7 @@ public struct ProposalsProjection: Sendable {
             t.map { LocalTime.day($0, in: zones[engagement] ?? TimeZone(identifier: "UTC")!) } ?? ""
         }
         let rows: [[ReportCell]] = selected.map { p in
-            let author: ReportCell = directory[p.participant]?.isErased == true ? .text(labels["erased"])
+            let author: ReportCell = erased.contains(p.participant) ? .text(labels["erased"])
                 : names.name(of: p.participant, asOf: stamp.lastSeq).map(ReportCell.text) ?? .text(p.participant)
             let history = p.history.map { "\(day($0.at, p.engagement)) \(labels[$0.status])" + ($0.note.map { ": \($0)" } ?? "") }
             return [.text(p.id), .text(p.title), .term(p.theme, label: labels[p.theme]), p.district.map { .term($0, label: labels[$0]) } ?? .empty, author,
