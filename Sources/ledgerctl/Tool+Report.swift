@@ -60,7 +60,8 @@ extension Tool {
         }
         let stamp = ReportStamp(firstSeq: replayed.firstSeq, lastSeq: replayed.lastSeq, headHash: replayed.headHash.hex,
                                 asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)
-        let names = PersonalNames(records: try PersonalDataStore(path: log.directory.personalPath).records())
+        // Only the reports that show people read the personal-data store; impact counts, never names.
+        let names = kind == "impact" ? PersonalNames() : PersonalNames(records: try PersonalDataStore(path: log.directory.personalPath).records())
         let text: String
         do {
             if isIATI {
