@@ -1,3 +1,5 @@
+import Dispatch
+
 extension EventLog {
     /// How far a replay reads.
     public enum Cutoff: Sendable, Equatable {
@@ -20,17 +22,78 @@ extension EventLog {
         public var eventsIncluded: Int64 = 0
     }
 
-    /// Streams the events in order to `body`, checking the chain as it goes (seq without gaps,
-    /// every `prev` the hash of the line before), up to `cutoff`.
+    /// Streams the events in order to `body`, checking the chain (seq without gaps, every `prev`
+    /// the hash of the line before), up to `cutoff`.
     /// The lines of an import batch are passed on once the batch is complete: a batch still
     /// being written (or torn by a crash) at the end of the ledger is not part of it yet.
-    /// - Throws: `LedgerError.damaged` naming the first bad file and line: a report is never
-    ///   computed from a ledger whose chain is broken.
-    public func replay(until cutoff: Cutoff = .head, _ body: (StoredEvent) throws(LedgerError) -> Void) throws(LedgerError) -> ReplayStamp {
-        try replayLines(until: cutoff) { event, _ throws(LedgerError) in
-            try body(event)
-            return true
+    ///
+    /// Each chunk of about a megabyte is hashed on one core while its lines are read and folded on
+    /// the other; the chunk's `prev` links are checked when both are done. So `body` may have
+    /// folded up to a chunk's events past a broken link before the replay throws: what it built
+    /// must be thrown away with the error (a report is never computed from a damaged ledger).
+    /// - Throws: `LedgerError.damaged` naming the first bad file and line.
+    public func replay(until cutoff: Cutoff = .head, _ body: (ReplayedEvent) throws(LedgerError) -> Void) throws(LedgerError) -> ReplayStamp {
+        var stamp = ReplayStamp()
+        if case .seq(let last) = cutoff, last < 1 { return stamp }
+        let end = try committedEnd()
+        var expected: Int64 = 1
+        var previousHash = SHA256.Digest.zero
+        try forEachChunk { segment, firstLine, chunk throws(LedgerError) in
+            let hashes = UnsafeMutableBufferPointer<SHA256.Digest>.allocate(capacity: chunk.count)
+            defer { hashes.deallocate() }
+            let hashing = DispatchGroup()
+            let shared = LineReader.SharedChunk(chunk: chunk, output: hashes)
+            DispatchQueue.global().async(group: hashing) { shared.chunk.hash(0..<shared.chunk.count, into: shared.output) }
+
+            // Meanwhile: read and fold the lines; stop at the first problem, kept for after the chain check.
+            func damage(_ k: Int, _ reason: String) -> LedgerError {
+                .damaged(file: directory.path + "/" + segment, line: firstLine + k, reason: reason)
+            }
+            var links: [SHA256.Digest] = []
+            links.reserveCapacity(chunk.count)
+            var taken = chunk.count
+            var failure: LedgerError?
+            for k in 0..<chunk.count {
+                let line = chunk.line(k)
+                if let seq = EventLog.seqPrefix(of: line), seq > end { taken = k; break }
+                let event: ReplayedEvent
+                do {
+                    event = try ReplayedEvent(line: line)
+                } catch {
+                    failure = damage(k, "not a stored event (\(error))")
+                    taken = k
+                    break
+                }
+                guard event.seq == expected else {
+                    failure = damage(k, "seq is \(event.seq), expected \(expected); run 'ledgerctl verify'")
+                    taken = k
+                    break
+                }
+                links.append(event.prev)
+                expected += 1
+                if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
+                stamp.lastSeq = event.seq
+                let isIncluded: Bool = if case .time(let instant) = cutoff { event.occurred.map { $0 <= instant } ?? false } else { true }
+                if isIncluded {
+                    stamp.eventsIncluded += 1
+                    do throws(LedgerError) { try body(event) } catch {
+                        failure = error
+                        taken = k + 1
+                        break
+                    }
+                }
+                if case .seq(let last) = cutoff, event.seq >= last { taken = k + 1; break }
+            }
+            hashing.wait()
+            for (k, link) in links.enumerated() {
+                guard link == previousHash else { throw damage(k, "prev does not match the line before; run 'ledgerctl verify'") }
+                previousHash = hashes[k]
+            }
+            stamp.headHash = previousHash
+            if let failure { throw failure }
+            return taken
         }
+        return stamp
     }
 
     /// `replay(until:_:)` with each event's stored line, until `body` returns false.

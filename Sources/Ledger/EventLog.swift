@@ -41,25 +41,39 @@ public struct EventLog: Sendable {
     }
 
     private func forEachLine(hashing: Bool, _ body: (Location, UnsafeBufferPointer<UInt8>, SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
+        try forEachChunk { segment, firstLine, chunk throws(LedgerError) in
+            let hashes = hashing ? chunk.hashesOnBothCores() : []
+            for k in 0..<chunk.count {
+                let location = Location(segment: segment, line: firstLine + k, offset: chunk.offset(k))
+                if !(try body(location, chunk.line(k), hashing ? hashes[k] : .zero)) { return k + 1 }
+            }
+            return chunk.count
+        }
+    }
+
+    /// Calls `body` with the complete lines of each read of about a megabyte, in order, with the
+    /// segment's name and the line number of the chunk's first line, until `body` takes fewer
+    /// lines than it was given (it returns how many it took).
+    /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
+    @discardableResult
+    func forEachChunk(_ body: (_ segment: String, _ firstLine: Int, LineReader.Chunk) throws(LedgerError) -> Int) throws(LedgerError) -> Int64 {
         let segments = try directory.segments()
         for (k, segment) in segments.enumerated() {
             let path = directory.path + "/" + segment.name
             guard let file = try io({ () throws(SystemError) in try FileDescriptor.openIfExists(path, system: system) }) else {
                 continue // removed by a writer's recovery after the listing
             }
-            var lineNumber = 0
+            var lines = 0
             var stopped = false
-            func visit(_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>, _ hash: SHA256.Digest) throws(LedgerError) -> Bool {
-                lineNumber += 1
-                let keepGoing = try body(Location(segment: segment.name, line: lineNumber, offset: offset), line, hash)
-                if !keepGoing { stopped = true }
-                return keepGoing
+            let tail = try LineReader.forEachChunk(in: file) { chunk throws(LedgerError) in
+                let taken = try body(segment.name, lines + 1, chunk)
+                lines += taken
+                if taken < chunk.count { stopped = true }
+                return taken
             }
-            let tail = hashing ? try LineReader.forEachHashedLine(in: file, visit)
-                : try LineReader.forEachLine(in: file) { offset, line throws(LedgerError) in try visit(offset, line, .zero) }
             if stopped { return 0 }
             if tail.trailingBytes > 0 && k < segments.count - 1 {
-                throw .damaged(file: path, line: lineNumber + 1, reason: "\(tail.trailingBytes) bytes without a line feed before the next segment")
+                throw .damaged(file: path, line: lines + 1, reason: "\(tail.trailingBytes) bytes without a line feed before the next segment")
             }
             if k == segments.count - 1 { return tail.trailingBytes }
         }

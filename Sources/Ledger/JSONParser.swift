@@ -409,3 +409,152 @@ private struct Parser {
         return value
     }
 }
+
+// MARK: - Stored lines, read without building the payload
+
+/// Where a stored line's parts are, found by one checking pass over the line.
+struct ScannedLine {
+    var seq: Int64
+    var type: Range<Int>
+    var occurredAt: Range<Int>
+    var prev: SHA256.Digest
+    /// The `data` object, braces included, and its members (offsets within the line).
+    var data: Range<Int>
+    var members: [EventPayload.Member]
+}
+
+extension JSONParser {
+    /// Reads a stored line in the form writers produce (`{"seq":...,"data":{...},"prev":"..."}`,
+    /// member names without escapes, no member twice), checking every byte as `parse` would but
+    /// building only the envelope strings a replay needs. Returns nil for anything it does not
+    /// accept, valid or not: the caller then reads the line with the strict parser, which gives
+    /// the reason when there is one.
+    static func scanStoredLine(_ line: UnsafeBufferPointer<UInt8>) -> ScannedLine? {
+        var parser = Parser(bytes: line)
+        return try? parser.scanStoredLine()
+    }
+
+    /// The members of a JSON object's text, or nil when a name has escapes or is repeated.
+    static func scanMembers(_ text: UnsafeBufferPointer<UInt8>) -> [EventPayload.Member]? {
+        var parser = Parser(bytes: text)
+        guard let members = try? parser.scanMembers(), parser.index == text.count else { return nil }
+        return members
+    }
+
+    /// The value starting at `offset` of text already checked by a scan.
+    static func value(in text: UnsafeBufferPointer<UInt8>, at offset: Int) -> JSON? {
+        var parser = Parser(bytes: text)
+        parser.index = offset
+        return try? parser.parseValue()
+    }
+}
+
+private extension Parser {
+    /// The envelope's member names, in the order a bit stands for each.
+    static let envelopeNames: [[UInt8]] = ["seq", "id", "type", "occurred_at", "recorded_at", "actor", "batch", "data", "prev"].map { Array($0.utf8) }
+
+    mutating func scanStoredLine() throws(JSONParser.Failure) -> ScannedLine? {
+        guard bytes.count > 1, bytes[0] == UInt8(ascii: "{") else { return nil }
+        try enter()
+        index = 1
+        var seen: UInt16 = 0
+        var seq: Int64 = 0
+        var type = 0..<0, occurredAt = 0..<0, data = 0..<0
+        var prev = SHA256.Digest.zero
+        var members: [EventPayload.Member] = []
+        var batch: JSON?
+        while true {
+            skipWhiteSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString(),
+                  let which = Parser.envelopeNames.firstIndex(where: { $0.elementsEqual(UnsafeBufferPointer(rebasing: bytes[name])) }),
+                  seen & (1 << which) == 0 else { return nil }
+            seen |= 1 << which
+            skipWhiteSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipWhiteSpace()
+            guard index < bytes.count else { return nil }
+            switch which {
+            case 0: // seq
+                guard bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index]), case .integer(let value) = try parseNumber() else { return nil }
+                seq = value
+            case 2, 3, 8: // type, occurred_at, prev
+                guard bytes[index] == UInt8(ascii: "\""), let range = try plainString() else { return nil }
+                if which == 2 { type = range } else if which == 3 { occurredAt = range } else {
+                    guard let digest = SHA256.Digest(hex: UnsafeBufferPointer(rebasing: bytes[range])) else { return nil }
+                    prev = digest
+                }
+            case 6: // batch
+                guard bytes[index] == UInt8(ascii: "{") else { return nil }
+                batch = try parseValue()
+            case 7: // data
+                guard bytes[index] == UInt8(ascii: "{") else { return nil }
+                let start = index
+                guard let found = try scanMembers() else { return nil }
+                members = found.map { $0.shifted(by: start) }
+                data = start..<index
+            default: // id, recorded_at, actor: strings, checked only
+                guard bytes[index] == UInt8(ascii: "\"") else { return nil }
+                try skipString()
+            }
+            skipWhiteSpace()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            index += 1
+            break
+        }
+        skipWhiteSpace()
+        let required: UInt16 = 0b1_1001_1111 // all but actor and batch
+        guard index == bytes.count, seen & required == required, seq >= 1 else { return nil }
+        if let batch, StoredEvent.Batch(json: batch, seq: seq) == nil { return nil }
+        return ScannedLine(seq: seq, type: type, occurredAt: occurredAt, prev: prev, data: data, members: members)
+    }
+
+    /// An object's members at `index` (its names without escapes, none twice), each value checked.
+    mutating func scanMembers() throws(JSONParser.Failure) -> [EventPayload.Member]? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        let base = index
+        try enter()
+        index += 1
+        var members: [EventPayload.Member] = []
+        skipWhiteSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return members
+        }
+        while true {
+            skipWhiteSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString() else { return nil }
+            let key = UnsafeBufferPointer(rebasing: bytes[name])
+            guard !members.contains(where: { key.elementsEqual(UnsafeBufferPointer(rebasing: bytes[($0.keyStart + base)..<($0.keyEnd + base)])) }) else {
+                return nil
+            }
+            skipWhiteSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipWhiteSpace()
+            let valueStart = index
+            try skipValue()
+            members.append(EventPayload.Member(keyStart: name.lowerBound - base, keyEnd: name.upperBound - base, valueStart: valueStart - base))
+            skipWhiteSpace()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "}") else { return nil }
+            index += 1
+            break
+        }
+        depth -= 1
+        return members
+    }
+
+    /// The contents of the string at `index` when it has no escapes (checked as `skipString`
+    /// checks), or nil when it has one.
+    mutating func plainString() throws(JSONParser.Failure) -> Range<Int>? {
+        let start = index + 1
+        try skipString()
+        let contents = start..<(index - 1)
+        return UnsafeBufferPointer(rebasing: bytes[contents]).contains(UInt8(ascii: "\\")) ? nil : contents
+    }
+}

@@ -39,10 +39,74 @@ struct LineReader {
 
     private static func forEachLine(in file: FileDescriptor, from offset: Int64, hashing: Bool,
                                     _ body: (_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>, _ hash: SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Tail {
+        try forEachChunk(in: file, from: offset) { chunk throws(LedgerError) in
+            let hashes = hashing ? chunk.hashesOnBothCores() : []
+            for k in 0..<chunk.count {
+                if !(try body(chunk.offset(k), chunk.line(k), hashing ? hashes[k] : .zero)) { return k + 1 }
+            }
+            return chunk.count
+        }
+    }
+
+    /// The complete lines of one read of a file, valid during the call they are passed to.
+    struct Chunk {
+        /// The bytes read.
+        let bytes: UnsafeBufferPointer<UInt8>
+        /// The file offset of `bytes[0]`.
+        let fileOffset: Int64
+        /// Where each line starts and where its line feed is, in `bytes`.
+        let starts: [Int]
+        let ends: [Int]
+
+        var count: Int { ends.count }
+
+        /// Line `k` without its line feed.
+        func line(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[starts[k]..<ends[k]])
+        }
+
+        /// The file offset where line `k` starts.
+        func offset(_ k: Int) -> Int64 { fileOffset + Int64(starts[k]) }
+
+        /// Writes the SHA-256 of lines `range` to `output` (indexed as the lines are).
+        func hash(_ range: Range<Int>, into output: UnsafeMutableBufferPointer<SHA256.Digest>) {
+            for k in range {
+                output[k] = SHA256.hash(UnsafeRawBufferPointer(line(k)))
+            }
+        }
+
+        /// The SHA-256 of every line, the lines split between two threads.
+        func hashesOnBothCores() -> [SHA256.Digest] {
+            var hashes = [SHA256.Digest](repeating: .zero, count: count)
+            hashes.withUnsafeMutableBufferPointer { out in
+                let shared = SharedChunk(chunk: self, output: out)
+                let parts = count < 64 ? 1 : 2
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let half = shared.chunk.count / parts
+                    shared.chunk.hash(part == 0 ? 0..<half : half..<shared.chunk.count, into: shared.output)
+                }
+            }
+            return hashes
+        }
+    }
+
+    /// A chunk and an output buffer that two threads use at once, each writing its own indices only.
+    struct SharedChunk: @unchecked Sendable {
+        let chunk: Chunk
+        let output: UnsafeMutableBufferPointer<SHA256.Digest>
+    }
+
+    /// Calls `body` with the complete lines of each read of about a megabyte, from `offset` on,
+    /// until `body` takes fewer lines than it was given (it returns how many it took).
+    /// - Returns: where the lines taken end, and how many bytes follow them at the end of the file.
+    /// - Throws: `LedgerError.io` on a read error, `.damaged` for a line longer than the limit,
+    ///   or whatever `body` throws.
+    @discardableResult
+    static func forEachChunk(in file: FileDescriptor, from offset: Int64 = 0,
+                             _ body: (Chunk) throws(LedgerError) -> Int) throws(LedgerError) -> Tail {
         var buffer = [UInt8](repeating: 0, count: chunkBytes)
         var filled = 0           // bytes of buffer holding data
         var bufferOffset = offset // file offset of buffer[0]
-        var lineNumberOffset = offset
         while true {
             if filled == buffer.count {
                 guard buffer.count < maximumLineBytes + chunkBytes else {
@@ -64,25 +128,23 @@ struct LineReader {
             var start = 0
             var keepGoing = true
             try buffer.withUnsafeBufferPointer { all throws(LedgerError) in
-                var ends: [Int] = [] // where each complete line of the chunk ends
+                var starts: [Int] = [], ends: [Int] = []
                 var i = 0
                 while i < filled, let newline = memchrIndex(all, from: i, to: filled) {
+                    starts.append(i)
                     ends.append(newline)
                     i = newline + 1
                 }
-                let hashes = hashing ? parallelHashes(all, ends: ends, from: start) : []
-                for (k, newline) in ends.enumerated() {
-                    let line = UnsafeBufferPointer(rebasing: all[start..<newline])
-                    if !(try body(bufferOffset + Int64(start), line, hashing ? hashes[k] : .zero)) { keepGoing = false; start = newline + 1; return }
-                    start = newline + 1
-                }
+                guard !ends.isEmpty else { return }
+                let taken = try body(Chunk(bytes: all, fileOffset: bufferOffset, starts: starts, ends: ends))
+                keepGoing = taken >= ends.count
+                start = taken > 0 ? ends[min(taken, ends.count) - 1] + 1 : 0
             }
-            lineNumberOffset = bufferOffset + Int64(start)
             if !keepGoing {
-                return Tail(completeEnd: lineNumberOffset, trailingBytes: 0)
+                return Tail(completeEnd: bufferOffset + Int64(start), trailingBytes: 0)
             }
             if atEnd {
-                return Tail(completeEnd: lineNumberOffset, trailingBytes: Int64(filled - start))
+                return Tail(completeEnd: bufferOffset + Int64(start), trailingBytes: Int64(filled - start))
             }
             if start > 0 {
                 buffer.withUnsafeMutableBufferPointer { b in
@@ -94,29 +156,6 @@ struct LineReader {
                 if buffer.count > chunkBytes && filled < chunkBytes { buffer.removeSubrange(chunkBytes...) }
             }
         }
-    }
-
-    /// The SHA-256 of each line (from `start`, ending at each of `ends`), the lines split between two threads.
-    private static func parallelHashes(_ all: UnsafeBufferPointer<UInt8>, ends: [Int], from start: Int) -> [SHA256.Digest] {
-        let starts = [start] + ends.dropLast().map { $0 + 1 }
-        var hashes = [SHA256.Digest](repeating: .zero, count: ends.count)
-        hashes.withUnsafeMutableBufferPointer { out in
-            let shared = SharedBuffers(input: all, output: out)
-            let parts = ends.count < 64 ? 1 : 2
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let range = part == 0 ? 0..<(ends.count / parts) : (ends.count / parts)..<ends.count
-                for k in range {
-                    shared.output[k] = SHA256.hash(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: shared.input[starts[k]..<ends[k]])))
-                }
-            }
-        }
-        return hashes
-    }
-
-    /// Buffers that two threads use at once, each writing its own indices only.
-    private struct SharedBuffers: @unchecked Sendable {
-        let input: UnsafeBufferPointer<UInt8>
-        let output: UnsafeMutableBufferPointer<SHA256.Digest>
     }
 
     private static func memchrIndex(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {

@@ -189,13 +189,23 @@ extension SHA256 {
         /// Parses 64 lowercase hex digits; returns nil for anything else.
         public init?(hex: some StringProtocol) {
             let utf8 = Array(hex.utf8)
+            guard let digest = utf8.withUnsafeBufferPointer({ Digest(hex: $0) }) else { return nil }
+            self = digest
+        }
+
+        /// Parses 64 lowercase hex digits given as bytes; returns nil for anything else.
+        init?(hex utf8: UnsafeBufferPointer<UInt8>) {
             guard utf8.count == 64 else { return nil }
-            var words: [UInt64] = [0, 0, 0, 0]
-            for (i, c) in utf8.enumerated() {
-                guard let nibble = Self.nibble(c) else { return nil }
-                words[i / 16] = words[i / 16] << 4 | UInt64(nibble)
+            func word(_ start: Int) -> UInt64? {
+                var value: UInt64 = 0
+                for c in utf8[start..<(start + 16)] {
+                    guard let nibble = Self.nibble(c) else { return nil }
+                    value = value << 4 | UInt64(nibble)
+                }
+                return value
             }
-            self.init(high: words[0], second: words[1], third: words[2], low: words[3])
+            guard let high = word(0), let second = word(16), let third = word(32), let low = word(48) else { return nil }
+            self.init(high: high, second: second, third: third, low: low)
         }
 
         /// The digest as 64 lowercase hex digits.

@@ -34,6 +34,14 @@ public struct StoredEvent: Sendable, Equatable {
 
         /// The seq of the batch's last line.
         public var last: Int64 { first + count - 1 }
+
+        /// Reads `{"first": F, "count": N}` as stored on line `seq`: nil unless N >= 2 and the
+        /// batch's lines include `seq`.
+        init?(json: JSON, seq: Int64) {
+            guard let first = json["first"]?.integerValue, let count = json["count"]?.integerValue, count >= 2,
+                  first >= 1, first <= seq, seq <= first + count - 1 else { return nil }
+            self.init(first: first, count: count)
+        }
     }
 
     public init(seq: Int64, id: String, type: String, occurredAt: String, recordedAt: String,
@@ -110,11 +118,10 @@ public struct StoredEvent: Sendable, Equatable {
         guard let data = json["data"], data.objectMembers != nil else { throw Malformed(reason: "member 'data' is missing or not an object") }
         var batch: Batch?
         if let b = json["batch"] {
-            guard let first = b["first"]?.integerValue, let count = b["count"]?.integerValue, count >= 2,
-                  first >= 1, first <= seq, seq <= first + count - 1 else {
+            guard let read = Batch(json: b, seq: seq) else {
                 throw Malformed(reason: "member 'batch' is not {\"first\": seq, \"count\": n} around this line's seq")
             }
-            batch = Batch(first: first, count: count)
+            batch = read
         }
         var actor: String?
         if json["actor"] != nil { actor = try string("actor") }

@@ -53,7 +53,12 @@ extension Timestamp {
     /// Parses an RFC 3339 date-time with an offset: `2017-11-30T09:00:00+06:00`, `...Z`,
     /// seconds optional fraction. Returns nil for anything else, a missing offset included.
     public init?(rfc3339 text: String) {
-        guard let parts = Timestamp.parseLocal(Array(text.utf8), requireOffset: true), let offset = parts.offsetSeconds else {
+        self.init(rfc3339: Array(text.utf8))
+    }
+
+    /// `init?(rfc3339:)` for the text's UTF-8 bytes.
+    public init?(rfc3339 text: [UInt8]) {
+        guard let parts = Timestamp.parseLocal(text, requireOffset: true), let offset = parts.offsetSeconds else {
             return nil
         }
         self.init(millisecondsSinceEpoch: parts.localMilliseconds - offset * 1000)

@@ -124,7 +124,7 @@ public struct AttendeeProjection: Sendable {
     public init() {}
 
     /// Folds in one event.
-    public mutating func apply(_ event: StoredEvent) {
+    public mutating func apply(_ event: ReplayedEvent) {
         directory.apply(event)
         let data = event.data
         if let info = EngagementInfo(event) {

@@ -12,7 +12,7 @@ public struct EngagementInfo: Sendable {
     public var capacity: Int?
 
     /// Reads an `engagement.scheduled` event.
-    init?(_ event: StoredEvent) {
+    init?(_ event: ReplayedEvent) {
         let data = event.data
         guard event.type == "engagement.scheduled", let id = data["engagement"]?.stringValue else { return nil }
         self.id = id

@@ -42,7 +42,7 @@ public struct ImpactProjection: Sendable {
     var directory: ParticipantDirectory { standings.attendees.directory }
 
     /// Folds in one event.
-    public mutating func apply(_ event: StoredEvent) {
+    public mutating func apply(_ event: ReplayedEvent) {
         standings.apply(event)
         proposals.apply(event)
         let data = event.data
@@ -94,7 +94,7 @@ public struct ImpactProjection: Sendable {
     }
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).
-    func engagementOf(_ event: StoredEvent) -> String? {
+    func engagementOf(_ event: ReplayedEvent) -> String? {
         if let engagement = event.data["engagement"]?.stringValue { return engagement }
         if let contest = event.data["contest"]?.stringValue { return standings.contests[contest]?.engagement }
         if let proposal = event.data["proposal"]?.stringValue { return proposals.proposals[proposal]?.engagement }

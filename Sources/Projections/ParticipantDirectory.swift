@@ -23,7 +23,7 @@ public struct ParticipantDirectory: Sendable {
     public init() {}
 
     /// Folds in a registration, an update or an erasure; other events change nothing.
-    public mutating func apply(_ event: StoredEvent) {
+    public mutating func apply(_ event: ReplayedEvent) {
         let data = event.data
         guard let id = data["participant"]?.stringValue else { return }
         switch event.type {

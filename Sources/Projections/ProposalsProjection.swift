@@ -29,7 +29,7 @@ public struct ProposalsProjection: Sendable {
     public init() {}
 
     /// Folds in one event.
-    public mutating func apply(_ event: StoredEvent) {
+    public mutating func apply(_ event: ReplayedEvent) {
         if event.type == "participant.erased", let participant = event.data["participant"]?.stringValue { erased.insert(participant) }
         let data = event.data
         let occurred = Timestamp(rfc3339: event.occurredAt)

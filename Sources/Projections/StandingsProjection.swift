@@ -51,7 +51,7 @@ public struct StandingsProjection: Sendable {
     public init() {}
 
     /// Folds in one event.
-    public mutating func apply(_ event: StoredEvent) {
+    public mutating func apply(_ event: ReplayedEvent) {
         attendees.apply(event)
         let data = event.data
         let occurred = Timestamp(rfc3339: event.occurredAt)
@@ -72,7 +72,7 @@ public struct StandingsProjection: Sendable {
 }
 
 extension StandingsProjection.Contest {
-    mutating func apply(_ event: StoredEvent, at occurred: Timestamp?) {
+    mutating func apply(_ event: ReplayedEvent, at occurred: Timestamp?) {
         let data = event.data
         switch event.type {
         case "quiz.question.published":

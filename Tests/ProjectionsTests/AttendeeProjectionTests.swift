@@ -5,7 +5,7 @@ import Testing
 @Suite struct AttendeeProjectionTests {
     func document(_ ledger: HandBuiltLedger, language: Language = .en) throws -> ReportDocument {
         var projection = AttendeeProjection()
-        for event in ledger.events { projection.apply(event) }
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         return try projection.document(engagement: nil, labels: Labels(language), names: ledger.names, stamp: ledger.stamp)
     }
 
@@ -104,7 +104,7 @@ import Testing
         ledger.add("engagement.scheduled", ["engagement": "forum-3", "project": "wealmaty", "title": "F3", "starts_at": "2018-03-01T09:00:00+06:00",
                                             "ends_at": "2018-03-01T12:00:00+06:00", "time_zone": "Asia/Almaty"])
         var projection = AttendeeProjection()
-        for event in ledger.events { projection.apply(event) }
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         #expect(throws: ReportError.choose(what: "engagement", option: "--engagement", among: ["forum-2", "forum-3"])) {
             try projection.document(engagement: nil, labels: Labels(.en), names: ledger.names, stamp: ledger.stamp)
         }

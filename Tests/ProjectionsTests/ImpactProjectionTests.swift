@@ -44,7 +44,7 @@ import Testing
 
     func results(_ ledger: HandBuiltLedger, engagement: String? = nil) throws -> ImpactResults {
         var projection = ImpactProjection()
-        for event in ledger.events { projection.apply(event) }
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         return try projection.results(project: nil, engagement: engagement)
     }
 
@@ -101,7 +101,7 @@ import Testing
 
     @Test func writesIATIResultsWithTheRequiredStructure() throws {
         var projection = ImpactProjection()
-        for event in ledger().events { projection.apply(event) }
+        for event in ledger().events { projection.apply(ReplayedEvent(event)) }
         let results = try projection.results(project: nil, engagement: nil)
         let stamp = ReportStamp(firstSeq: 1, lastSeq: 9, headHash: "abc", asOf: nil, eventsIncluded: 9)
         let xml = IATIWriter.xml(results, projectStartsOn: "2017-04-01", projectEndsOn: "2020-03-31", stamp: stamp)
@@ -150,7 +150,7 @@ import Testing
         ledger.add("proposal.status.changed", at: "2018-02-20T10:00:00+06:00", ["proposal": "pr-1", "status": "accepted", "note": "phase 2"])
         ledger.add("proposal.status.changed", at: "2018-09-01T02:00:00+06:00", ["proposal": "pr-1", "status": "implemented"])
         var projection = ProposalsProjection()
-        for event in ledger.events { projection.apply(event) }
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         let all = try projection.document(engagement: nil, theme: nil, status: nil, labels: Labels(.en), names: ledger.names, stamp: ledger.stamp)
         let rows = all.rows()
         #expect(rows.map { $0["proposal"]! } == ["pr-1", "pr-2"])
@@ -172,7 +172,7 @@ import Testing
         let title = #"WeAlmaty <script>alert("x")</script> & ]]> <!-- --> 'q'"#
         ledger.add("project.defined", ["project": "wealmaty", "title": title, "starts_on": "2017-04-01", "ends_on": "2020-03-31"])
         var projection = ImpactProjection()
-        for event in ledger.events { projection.apply(event) }
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         let results = try projection.results(project: nil, engagement: nil)
         let xml = IATIWriter.xml(results, projectStartsOn: "2017-04-01", projectEndsOn: "2020-03-31", stamp: ledger.stamp)
         #expect(!xml.contains("<script>"))

@@ -21,7 +21,7 @@ import Testing
         }
         for _ in 0..<20 {
             var projection = StandingsProjection()
-            for event in ledger.events { projection.apply(event) }
+            for event in ledger.events { projection.apply(ReplayedEvent(event)) }
             let rows = try projection.document(contest: "quiz", labels: Labels(.en), names: ledger.names, stamp: ledger.stamp).rows()
             #expect(rows.map { $0["winner"]! } == ["Winner (tie)", "Winner (tie)"])
             #expect(rows.map { $0["time_s"]! } == ["0.6", "0.6"])
@@ -36,7 +36,7 @@ import Testing
         // Taken by phone on the 27th, typed in on the 29th.
         ledger.add("rsvp.submitted", at: "2017-11-27T10:00:00+06:00", ["engagement": "forum-2", "participant": "phone", "response": "accepted"])
         var projection = AttendeeProjection()
-        for event in ledger.events { projection.apply(event) }
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         let rows = try projection.document(engagement: nil, labels: Labels(.en), names: ledger.names, stamp: ledger.stamp).rows()
         let status = Dictionary(uniqueKeysWithValues: rows.map { ($0["participant"]!, $0["status"]!) })
         #expect(status == ["phone": "Confirmed", "web": "Waitlisted"])
@@ -50,7 +50,7 @@ import Testing
                                             "period_end": "2018-03-31", "target": 7])
         ledger.person("early", "Early", at: "2017-04-01T03:00:00+06:00") // 31 March in UTC, 1 April in Almaty
         var projection = ImpactProjection()
-        for event in ledger.events { projection.apply(event) }
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         let registered = try projection.results(project: nil, engagement: nil).indicators.first { $0.id == "people_registered" }!
         #expect(registered.periods.count == 1)
         #expect(registered.periods.first?.target == 7 && registered.periods.first?.actual == 1)

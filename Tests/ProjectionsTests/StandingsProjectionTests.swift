@@ -5,7 +5,7 @@ import Testing
 @Suite struct StandingsProjectionTests {
     func document(_ ledger: HandBuiltLedger, contest: String) throws -> ReportDocument {
         var projection = StandingsProjection()
-        for event in ledger.events { projection.apply(event) }
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         return try projection.document(contest: contest, labels: Labels(.en), names: ledger.names, stamp: ledger.stamp)
     }
 
