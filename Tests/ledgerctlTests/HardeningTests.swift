@@ -76,6 +76,28 @@ import Glibc
         #expect(cases == Self.damages.count * commands.count)
     }
 
+    /// Replay folds a chunk's lines while another core hashes them and checks the links after:
+    /// with an edited line early in a chunk and garbage later in it, reports still name the
+    /// first damage (the broken link after the edit), as `verify` does.
+    @Test func reportsNameTheFirstDamageWhenAChunkHasTwo() throws {
+        try withTemporaryDirectory { dir in
+            try given(dir, "init")
+            for k in 1...12 { try given(dir, "append", "participant.registered", "participant=p\(k)", "group=academia", "name=N \(k)") }
+            let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasPrefix("segment-") })
+            try Self.edit(dir + "/" + segment) { text in
+                var all = text.split(separator: "\n").map(String.init)
+                all[2] = all[2].replacingOccurrences(of: "\"academia\"", with: "\"business\"") // still a valid line
+                all[8] = "garbage"
+                return all.joined(separator: "\n") + "\n"
+            }
+            for command in [["verify"], ["report", "impact"], ["report", "attendees"], ["log"]] {
+                let result = try Ledgerctl.run(["--dir", dir] + command)
+                #expect(result.status == 1, "\(command)")
+                #expect(result.stderr.contains("\(segment) line 4"), "\(command): \(result.stderr)")
+            }
+        }
+    }
+
     @Test func readersAndWritersAndForgetAtTheSameTime() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir, segmentSize: "8K")
