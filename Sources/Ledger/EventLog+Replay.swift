@@ -37,63 +37,90 @@ extension EventLog {
         if case .seq(let last) = cutoff, last < 1 { return stamp }
         let end = try committedEnd()
         var expected: Int64 = 1
-        var previousHash = SHA256.Digest.zero
-        try forEachChunk { segment, firstLine, chunk throws(LedgerError) in
-            let hashes = UnsafeMutableBufferPointer<SHA256.Digest>.allocate(capacity: chunk.count)
-            defer { hashes.deallocate() }
-            let hashing = DispatchGroup()
-            let shared = LineReader.SharedChunk(chunk: chunk, output: hashes)
-            DispatchQueue.global().async(group: hashing) { shared.chunk.hash(0..<shared.chunk.count, into: shared.output) }
-
-            // Meanwhile: read and fold the lines; stop at the first problem, kept for after the chain check.
-            func damage(_ k: Int, _ reason: String) -> LedgerError {
-                .damaged(file: directory.path + "/" + segment, line: firstLine + k, reason: reason)
+        try forEachChainedLine(mismatch: "prev does not match the line before; run 'ledgerctl verify'") { location, line throws(LedgerError) in
+            if let seq = EventLog.seqPrefix(of: line), seq > end { return .stop }
+            let event: ReplayedEvent
+            do {
+                event = try ReplayedEvent(line: line)
+            } catch {
+                throw .damaged(file: directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
             }
-            var links: [SHA256.Digest] = []
-            links.reserveCapacity(chunk.count)
-            var taken = chunk.count
-            var failure: LedgerError?
-            for k in 0..<chunk.count {
-                let line = chunk.line(k)
-                if let seq = EventLog.seqPrefix(of: line), seq > end { taken = k; break }
-                let event: ReplayedEvent
-                do {
-                    event = try ReplayedEvent(line: line)
-                } catch {
-                    failure = damage(k, "not a stored event (\(error))")
-                    taken = k
-                    break
-                }
-                guard event.seq == expected else {
-                    failure = damage(k, "seq is \(event.seq), expected \(expected); run 'ledgerctl verify'")
-                    taken = k
-                    break
-                }
-                links.append(event.prev)
-                expected += 1
-                if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
-                stamp.lastSeq = event.seq
-                let isIncluded: Bool = if case .time(let instant) = cutoff { event.occurred.map { $0 <= instant } ?? false } else { true }
-                if isIncluded {
-                    stamp.eventsIncluded += 1
-                    do throws(LedgerError) { try body(event) } catch {
-                        failure = error
-                        taken = k + 1
-                        break
-                    }
-                }
-                if case .seq(let last) = cutoff, event.seq >= last { taken = k + 1; break }
+            guard event.seq == expected else {
+                throw .damaged(file: directory.path + "/" + location.segment, line: location.line,
+                               reason: "seq is \(event.seq), expected \(expected); run 'ledgerctl verify'")
             }
-            hashing.wait()
-            for (k, link) in links.enumerated() {
-                guard link == previousHash else { throw damage(k, "prev does not match the line before; run 'ledgerctl verify'") }
-                previousHash = hashes[k]
+            expected += 1
+            if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
+            stamp.lastSeq = event.seq
+            let isIncluded: Bool = if case .time(let instant) = cutoff { event.occurred.map { $0 <= instant } ?? false } else { true }
+            if isIncluded {
+                stamp.eventsIncluded += 1
+                try body(event)
             }
-            stamp.headHash = previousHash
-            if let failure { throw failure }
-            return taken
+            if case .seq(let last) = cutoff, event.seq >= last { return .last(event.prev) }
+            return .next(event.prev)
+        } linked: { _, hash in
+            stamp.headHash = hash
         }
         return stamp
+    }
+
+    /// How a line read by `forEachChainedLine` joins the chain.
+    enum Link {
+        /// The line's `prev`; reading goes on.
+        case next(SHA256.Digest)
+        /// The line's `prev`; reading stops after this line.
+        case last(SHA256.Digest)
+        /// Reading stops before this line.
+        case stop
+    }
+
+    /// Reads the lines in order: `read` sees each chunk's lines on this thread while another core
+    /// hashes them (this thread helps once it is done); then the chunk's links are checked in
+    /// order, each line's `prev` against the hash of the line before (`mismatch` says what is
+    /// wrong otherwise), and `linked` sees each line's hash. An error `read` throws is thrown
+    /// once the links of the lines before it are checked, so the first damage is the one named.
+    /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
+    @discardableResult
+    func forEachChainedLine(mismatch: String, _ read: (Location, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Link,
+                            linked: (Location, SHA256.Digest) throws(LedgerError) -> Void) throws(LedgerError) -> Int64 {
+        var previousHash = SHA256.Digest.zero
+        return try forEachChunk { segment, firstLine, chunk throws(LedgerError) in
+            let hasher = LineReader.ChunkHasher(chunk)
+            let hashing = DispatchGroup()
+            DispatchQueue.global().async(group: hashing) { hasher.hashUnclaimed() }
+            func location(_ k: Int) -> Location { Location(segment: segment, line: firstLine + k, offset: chunk.offset(k)) }
+            var links: [SHA256.Digest] = []
+            links.reserveCapacity(chunk.count)
+            var failure: LedgerError?
+            var stopped = false
+            for k in 0..<chunk.count {
+                let link: Link
+                do throws(LedgerError) {
+                    link = try read(location(k), chunk.line(k))
+                } catch {
+                    failure = error
+                    break
+                }
+                switch link {
+                case .next(let prev): links.append(prev)
+                case .last(let prev): links.append(prev); stopped = true
+                case .stop: stopped = true
+                }
+                if stopped { break }
+            }
+            hasher.hashUnclaimed()
+            hashing.wait()
+            for (k, link) in links.enumerated() {
+                guard link == previousHash else {
+                    throw .damaged(file: directory.path + "/" + segment, line: firstLine + k, reason: mismatch)
+                }
+                previousHash = hasher.hashes[k]
+                try linked(location(k), previousHash)
+            }
+            if let failure { throw failure }
+            return links.count
+        }
     }
 
     /// `replay(until:_:)` with each event's stored line, until `body` returns false.

@@ -415,8 +415,12 @@ private struct Parser {
 /// Where a stored line's parts are, found by one checking pass over the line.
 struct ScannedLine {
     var seq: Int64
+    var id: Range<Int>
     var type: Range<Int>
     var occurredAt: Range<Int>
+    var recordedAt: Range<Int>
+    var actor: Range<Int>?
+    var batch: StoredEvent.Batch?
     var prev: SHA256.Digest
     /// The `data` object, braces included, and its members (offsets within the line).
     var data: Range<Int>
@@ -459,7 +463,8 @@ private extension Parser {
         index = 1
         var seen: UInt16 = 0
         var seq: Int64 = 0
-        var type = 0..<0, occurredAt = 0..<0, data = 0..<0
+        var id = 0..<0, type = 0..<0, occurredAt = 0..<0, recordedAt = 0..<0, data = 0..<0
+        var actor: Range<Int>?
         var prev = SHA256.Digest.zero
         var members: [EventPayload.Member] = []
         var batch: JSON?
@@ -478,9 +483,15 @@ private extension Parser {
             case 0: // seq
                 guard bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index]), case .integer(let value) = try parseNumber() else { return nil }
                 seq = value
-            case 2, 3, 8: // type, occurred_at, prev
+            case 1, 2, 3, 4, 5, 8: // id, type, occurred_at, recorded_at, actor, prev: strings
                 guard bytes[index] == UInt8(ascii: "\""), let range = try plainString() else { return nil }
-                if which == 2 { type = range } else if which == 3 { occurredAt = range } else {
+                switch which {
+                case 1: id = range
+                case 2: type = range
+                case 3: occurredAt = range
+                case 4: recordedAt = range
+                case 5: actor = range
+                default:
                     guard let digest = SHA256.Digest(hex: UnsafeBufferPointer(rebasing: bytes[range])) else { return nil }
                     prev = digest
                 }
@@ -493,9 +504,8 @@ private extension Parser {
                 guard let found = try scanMembers() else { return nil }
                 members = found.map { $0.shifted(by: start) }
                 data = start..<index
-            default: // id, recorded_at, actor: strings, checked only
-                guard bytes[index] == UInt8(ascii: "\"") else { return nil }
-                try skipString()
+            default:
+                return nil
             }
             skipWhiteSpace()
             guard index < bytes.count else { return nil }
@@ -507,8 +517,13 @@ private extension Parser {
         skipWhiteSpace()
         let required: UInt16 = 0b1_1001_1111 // all but actor and batch
         guard index == bytes.count, seen & required == required, seq >= 1 else { return nil }
-        if let batch, StoredEvent.Batch(json: batch, seq: seq) == nil { return nil }
-        return ScannedLine(seq: seq, type: type, occurredAt: occurredAt, prev: prev, data: data, members: members)
+        var readBatch: StoredEvent.Batch?
+        if let batch {
+            guard let read = StoredEvent.Batch(json: batch, seq: seq) else { return nil }
+            readBatch = read
+        }
+        return ScannedLine(seq: seq, id: id, type: type, occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, batch: readBatch,
+                           prev: prev, data: data, members: members)
     }
 
     /// An object's members at `index` (its names without escapes, none twice), each value checked.

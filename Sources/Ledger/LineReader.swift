@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Dispatch
+import Foundation
 
 /// Reads a file of LF-terminated lines in large chunks, without loading it whole.
 struct LineReader {
@@ -87,6 +88,40 @@ struct LineReader {
                 }
             }
             return hashes
+        }
+    }
+
+    /// The SHA-256 of each line of a chunk, computed by whichever threads ask for work, 64 lines
+    /// at a time: a reader hands this to another core and, once done with its own work on the
+    /// chunk, helps with what is left.
+    final class ChunkHasher: @unchecked Sendable {
+        let chunk: Chunk
+        /// Line `k`'s hash, once `hashUnclaimed()` has returned on every thread that called it.
+        let hashes: UnsafeMutableBufferPointer<SHA256.Digest>
+        private let lock = NSLock()
+        private var next = 0
+
+        init(_ chunk: Chunk) {
+            self.chunk = chunk
+            hashes = .allocate(capacity: chunk.count)
+        }
+
+        deinit { hashes.deallocate() }
+
+        /// Hashes runs of lines that no thread has taken yet, until none is left.
+        func hashUnclaimed() {
+            while let run = claim() {
+                chunk.hash(run, into: hashes)
+            }
+        }
+
+        private func claim() -> Range<Int>? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < chunk.count else { return nil }
+            let run = next..<min(next + 64, chunk.count)
+            next = run.upperBound
+            return run
         }
     }
 

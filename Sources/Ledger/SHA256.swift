@@ -128,10 +128,10 @@ public struct SHA256: Sendable {
                     var (a, b, c, d, e, f, g, h) = (a0, b0, c0, d0, e0, f0, g0, h0)
                     for t in 0..<64 {
                         let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let choice = (e & f) ^ (~e & g)
+                        let choice = g ^ (e & (f ^ g)) // (e & f) ^ (~e & g), one operation fewer
                         let t1 = h &+ s1 &+ choice &+ k[t] &+ w[t]
                         let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
+                        let majority = (a & b) | (c & (a | b)) // (a & b) ^ (a & c) ^ (b & c), one operation fewer
                         h = g; g = f; f = e; e = d &+ t1
                         d = c; c = b; b = a; a = t1 &+ s0 &+ majority
                     }

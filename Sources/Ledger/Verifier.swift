@@ -61,7 +61,6 @@ public struct Verifier: Sendable {
         let log = try EventLog(path: path)
         var report = Report()
         var expected: Int64 = 1
-        var previousHash = SHA256.Digest.zero
         var previousRecorded: Timestamp?
         var openBatch: (batch: StoredEvent.Batch, location: EventLog.Location)?
         // Ids are remembered by a 64-bit hash (8 bytes each, not the id): a repeat of a hash is
@@ -90,8 +89,10 @@ public struct Verifier: Sendable {
             .damaged(file: log.directory.path + "/" + location.segment, line: location.line, reason: reason)
         }
         let trailing: Int64
-        do {
-            trailing = try log.forEachHashedLine { location, line, lineHash throws(LedgerError) in
+        do throws(LedgerError) {
+            var linkedSeq: Int64 = 0
+            var lastRecordedAt: String? // of the last line read: the head's, once every line read is linked
+            trailing = try log.forEachChainedLine(mismatch: "prev does not match the SHA-256 of the line before (that line, or this one, was altered, removed or reordered)") { location, line throws(LedgerError) in
                 lastLocation = location
                 let event: StoredEvent
                 do {
@@ -108,9 +109,6 @@ public struct Verifier: Sendable {
                 guard event.seq == expected else {
                     let what = event.seq < expected ? "repeated or out of order" : "events are missing"
                     throw damage(location, "seq is \(event.seq), expected \(expected) (\(what))")
-                }
-                guard event.prev == previousHash else {
-                    throw damage(location, "prev does not match the SHA-256 of the line before (that line, or this one, was altered, removed or reordered)")
                 }
                 guard catalog[event.type] != nil else { throw damage(location, "unknown event type '\(event.type)'") }
                 guard EventValidator.isIdentifier(event.id) else { throw damage(location, "id is not a valid id") }
@@ -129,18 +127,20 @@ public struct Verifier: Sendable {
                     guard openBatch?.batch == batch else { throw damage(location, "a batch line without the batch's first line") }
                     if event.seq == batch.last { openBatch = nil }
                 }
-                if let checkpoint, event.seq == checkpoint.seq {
+                previousRecorded = recorded
+                lastRecordedAt = event.recordedAt
+                report.events = event.seq
+                expected += 1
+                return .next(event.prev)
+            } linked: { location, lineHash throws(LedgerError) in
+                linkedSeq += 1
+                report.head = Checkpoint(seq: linkedSeq, hash: lineHash, recordedAt: lastRecordedAt)
+                if let checkpoint, linkedSeq == checkpoint.seq {
                     guard lineHash == checkpoint.hash else {
                         throw damage(location, "does not match the checkpoint: history up to seq \(checkpoint.seq) was rewritten")
                     }
                     report.extendsCheckpoint = true
                 }
-                previousHash = lineHash
-                previousRecorded = recorded
-                report.head = Checkpoint(seq: event.seq, hash: previousHash, recordedAt: event.recordedAt)
-                report.events = event.seq
-                expected += 1
-                return true
             }
         } catch {
             if case .damaged = error {
