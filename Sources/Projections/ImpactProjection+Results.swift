@@ -109,13 +109,15 @@ extension ImpactProjection {
         }
         let groups: [[String: Profile]] = [registered, engaged.mapValues(\.profile), attendeesInScope, repeaters]
         func bySex(_ people: [String: Profile]) -> [(sex: String, value: Double)] {
-            EventCatalog.sexes.map { sex in (sex, Double(people.values.filter { $0.sexKey == sex }.count)) }
+            zip(EventCatalog.sexes, Self.tally(people.values, EventCatalog.sexes, \.sexKey)).map { ($0, Double($1)) }
         }
-        let breakdowns: [(dimension: String, rows: [(category: String, counts: [Int])])] = [
-            ("group", EventCatalog.groups.map { g in (g, groups.map { $0.values.filter { $0.group == g }.count }) }),
-            ("district", (EventCatalog.districts + ["unknown"]).map { d in (d, groups.map { $0.values.filter { $0.districtKey == d }.count }) }),
-            ("sex", EventCatalog.sexes.map { s in (s, groups.map { $0.values.filter { $0.sexKey == s }.count }) }),
+        let dimensions: [(String, [String], KeyPath<Profile, String>)] = [
+            ("group", EventCatalog.groups, \.group), ("district", EventCatalog.districts + ["unknown"], \.districtKey), ("sex", EventCatalog.sexes, \.sexKey),
         ]
+        let breakdowns: [(dimension: String, rows: [(category: String, counts: [Int])])] = dimensions.map { dimension, categories, key in
+            let columns = groups.map { Self.tally($0.values, categories, key) }
+            return (dimension, categories.enumerated().map { k, category in (category, columns.map { $0[k] }) })
+        }
 
         // Conversion.
         var seated = 0, seatedAttended = 0
@@ -199,12 +201,19 @@ extension ImpactProjection {
                              monthly: monthly, perEngagement: isProject ? perEngagement : [])
     }
 
+    /// How many of `people` fall in each of `categories` (by `key`), in one pass.
+    static func tally(_ people: some Sequence<Profile>, _ categories: [String], _ key: KeyPath<Profile, String>) -> [Int] {
+        var counts: [String: Int] = [:]
+        for profile in people { counts[profile[keyPath: key], default: 0] += 1 }
+        return categories.map { counts[$0] ?? 0 }
+    }
+
     /// The actual value of an indicator over a period (dates inclusive, local dates), or nil when it has no data.
     func actualValue(_ indicator: String, from start: String, to end: String, scope: Set<String>) -> (value: Double?, bySex: [(sex: String, value: Double)]) {
         guard let first = Timestamp.days(ofDate: start), let last = Timestamp.days(ofDate: end) else { return (nil, []) }
         let period = first...last
         func counted(_ people: [Profile]) -> (Double?, [(sex: String, value: Double)]) {
-            (Double(people.count), EventCatalog.sexes.map { sex in (sex, Double(people.filter { $0.sexKey == sex }.count)) })
+            (Double(people.count), zip(EventCatalog.sexes, Self.tally(people, EventCatalog.sexes, \.sexKey)).map { ($0, Double($1)) })
         }
         func engaged(through lastDay: ClosedRange<Int64>) -> [Profile] {
             people.values.compactMap { activity in
