@@ -62,91 +62,154 @@ extension ImpactProjection {
     /// The people indicators counted by breakdowns, in column order.
     static let peopleIndicators = ["people_registered", "people_engaged", "unique_attendees", "repeat_attendees"]
 
+    /// Scheduled engagements' ids, in the order they were scheduled.
+    var engagementOrder: [String] { scheduled.map { engagements[Int($0)].id } }
+
+    /// What was scheduled as `id`.
+    func info(_ id: String) -> EngagementInfo? {
+        engagementNumbers[id].flatMap { engagements[Int($0)].info }
+    }
+
+    /// The seats of an engagement, given in the order people answered (see `AttendeeProjection`).
+    func seated(_ engagement: Engagement) -> [String] {
+        guard let info = engagement.info else { return [] }
+        var answering = AttendeeProjection.Engagement(info: info)
+        answering.answers = engagement.answers.map { answer in
+            AttendeeProjection.Answer(at: Timestamp(millisecondsSinceEpoch: answer.at), seq: answer.seq,
+                                      participant: people[Int(answer.person)].id, kind: Answer.kinds[Int(answer.kind)])
+        }
+        return answering.resolve().seated
+    }
+
+    /// The photo entries in photo contests of the engagements in `scope`, each with whether it
+    /// meets every rule (the author's attendance included), and the zone its day is read in.
+    func photoEntries(in scope: Set<Int32>, checkedIn: Set<Int64>) -> [(entry: PhotoEntry, isEligible: Bool, zone: TimeZone?)] {
+        photoEntries.compactMap { entry in
+            let contest = contests[Int(entry.contest)]
+            guard contest.kind == "photo", let engagement = engagementNumbers[contest.engagement], scope.contains(engagement) else { return nil }
+            let attended = checkedIn.contains(Int64(entry.person) << 32 | Int64(engagement))
+            return (entry, entry.meetsEntryRules && attended, engagements[Int(engagement)].info?.timeZone)
+        }
+    }
+
     /// Computes every indicator for `project` (the only one when nil), or for one engagement.
     public func results(project given: String?, engagement: String?) throws(ReportError) -> ImpactResults {
         var projectID: String
         var scope: [String]
+        let order = engagementOrder
         if let engagement {
-            guard let info = attendees.engagements[engagement]?.info else {
-                throw .notFound(what: "engagement", id: engagement, among: attendees.order)
+            guard let info = info(engagement) else {
+                throw .notFound(what: "engagement", id: engagement, among: order)
             }
             projectID = info.project
-            if let given, given != projectID { throw .notFound(what: "engagement of project \(given)", id: engagement, among: attendees.order.filter { attendees.engagements[$0]?.info.project == given }) }
+            if let given, given != projectID { throw .notFound(what: "engagement of project \(given)", id: engagement, among: order.filter { self.info($0)?.project == given }) }
             scope = [engagement]
         } else {
             projectID = try ReportError.pick(given, from: projectOrder, what: "project", option: "--project")
-            scope = attendees.order.filter { attendees.engagements[$0]?.info.project == projectID }
+            scope = order.filter { info($0)?.project == projectID }
         }
         let project = projects[projectID]
-        let inScope = Set(scope)
+        let inScope = Set(scope.compactMap { engagementNumbers[$0] })
         let isProject = engagement == nil
 
         // People, each with the profile that counts them (registration, first action, first check-in in scope).
-        var registered: [String: Profile] = [:]
-        var engaged: [String: (at: Timestamp, profile: Profile, engagement: String)] = [:]
-        var attendeesInScope: [String: Profile] = [:]
-        var repeaters: [String: Profile] = [:]
-        for (id, activity) in people {
+        var registered: [Profile] = []
+        var engaged: [(at: Int64, profile: Profile, engagement: Int32)] = []
+        var attendeesInScope: [Profile] = []
+        var repeaters: [Profile] = []
+        var checkedIn = Set<Int64>() // person << 32 | engagement, for conversion and photo entries
+        var answered = [Int32: Int](), attended = [Int32: Int]()
+        let single = engagement.flatMap { engagementNumbers[$0] }
+        for person in people {
+            var firstAction: Involvement?
+            var firstCheckIn: Involvement?
+            var checkIns = 0, checkInsInScope = 0
+            var actedInScope = false
+            var answeredHere: Involvement?
+            for involvement in involvements(of: person) {
+                let e = involvement.engagement
+                let isIn = inScope.contains(e)
+                if involvement.checkInProfile >= 0 {
+                    checkIns += 1
+                    checkedIn.insert(Int64(involvement.person) << 32 | Int64(e))
+                    if isIn { attended[e, default: 0] += 1 }
+                }
+                if involvement.hasRSVP && isIn { answered[e, default: 0] += 1 }
+                guard isIn else { continue }
+                if e == single && involvement.hasRSVP { answeredHere = involvement }
+                if involvement.firstActionAt != .max {
+                    actedInScope = true
+                    if firstAction.map({ involvement.firstActionAt < $0.firstActionAt
+                        || (involvement.firstActionAt == $0.firstActionAt && engagements[Int(e)].id < engagements[Int($0.engagement)].id) }) ?? true {
+                        firstAction = involvement
+                    }
+                }
+                if involvement.checkInProfile >= 0 {
+                    checkInsInScope += 1
+                    if firstCheckIn.map({ involvement.checkInDay < $0.checkInDay
+                        || (involvement.checkInDay == $0.checkInDay && engagements[Int(e)].id < engagements[Int($0.engagement)].id) }) ?? true {
+                        firstCheckIn = involvement
+                    }
+                }
+            }
             if isProject {
                 // Registrations belong to no project: with one project they all count; with
                 // several, a project counts those who took part in one of its engagements.
-                if let registration = activity.registered, projectOrder.count <= 1 || activity.acted.keys.contains(where: inScope.contains) {
-                    registered[id] = registration.profile
+                if person.registeredProfile >= 0, projectOrder.count <= 1 || actedInScope {
+                    registered.append(profiles[Int(person.registeredProfile)])
                 }
-            } else if let person = attendees.engagements[engagement!]?.people[id], person.hasRSVP {
-                registered[id] = activity.acted[engagement!]?.profile ?? person.profile
+            } else if let answeredHere {
+                registered.append(profiles[Int(answeredHere.firstActionProfile)])
             }
-            let actions = activity.acted.filter { inScope.contains($0.key) }
-            if let first = actions.min(by: { $0.value.at < $1.value.at || ($0.value.at == $1.value.at && $0.key < $1.key) }) {
-                engaged[id] = (first.value.at, first.value.profile, first.key)
+            if let firstAction {
+                engaged.append((firstAction.firstActionAt, profiles[Int(firstAction.firstActionProfile)], firstAction.engagement))
             }
-            let checkIns = activity.checkIns.filter { inScope.contains($0.key) }
-            if let first = checkIns.min(by: { $0.value.day < $1.value.day || ($0.value.day == $1.value.day && $0.key < $1.key) }) {
-                attendeesInScope[id] = first.value.profile
-                let attendedAnywhere = isProject ? checkIns.count : activity.checkIns.count
-                if attendedAnywhere >= 2 { repeaters[id] = first.value.profile }
+            if let firstCheckIn {
+                let profile = profiles[Int(firstCheckIn.checkInProfile)]
+                attendeesInScope.append(profile)
+                if (isProject ? checkInsInScope : checkIns) >= 2 { repeaters.append(profile) }
             }
         }
-        let groups: [[String: Profile]] = [registered, engaged.mapValues(\.profile), attendeesInScope, repeaters]
-        func bySex(_ people: [String: Profile]) -> [(sex: String, value: Double)] {
-            zip(EventCatalog.sexes, Self.tally(people.values, EventCatalog.sexes, \.sexKey)).map { ($0, Double($1)) }
+        let groups: [[Profile]] = [registered, engaged.map(\.profile), attendeesInScope, repeaters]
+        func bySex(_ people: [Profile]) -> [(sex: String, value: Double)] {
+            zip(EventCatalog.sexes, Self.tally(people, EventCatalog.sexes, \.sexKey)).map { ($0, Double($1)) }
         }
         let dimensions: [(String, [String], KeyPath<Profile, String>)] = [
             ("group", EventCatalog.groups, \.group), ("district", EventCatalog.districts + ["unknown"], \.districtKey), ("sex", EventCatalog.sexes, \.sexKey),
         ]
         let breakdowns: [(dimension: String, rows: [(category: String, counts: [Int])])] = dimensions.map { dimension, categories, key in
-            let columns = groups.map { Self.tally($0.values, categories, key) }
+            let columns = groups.map { Self.tally($0, categories, key) }
             return (dimension, categories.enumerated().map { k, category in (category, columns.map { $0[k] }) })
         }
 
         // Conversion.
-        var seated = 0, seatedAttended = 0
+        var seatedCount = 0, seatedAttended = 0
         var perEngagement: [(engagement: String, title: String, answered: Int, attended: Int, conversion: Double?)] = []
         for id in scope {
-            guard let e = attendees.engagements[id] else { continue }
-            let holders = e.resolve().seated
-            let came = holders.filter { e.people[$0]?.checkedInAt != nil }.count
-            seated += holders.count
+            guard let number = engagementNumbers[id], let info = engagements[Int(number)].info else { continue }
+            let holders = seated(engagements[Int(number)])
+            let came = holders.filter { personNumbers[$0].map { checkedIn.contains(Int64($0) << 32 | Int64(number)) } ?? false }.count
+            seatedCount += holders.count
             seatedAttended += came
-            perEngagement.append((id, e.info.title, e.people.values.filter(\.hasRSVP).count, e.people.values.filter { $0.checkedInAt != nil }.count,
+            perEngagement.append((id, info.title, answered[number] ?? 0, attended[number] ?? 0,
                                   holders.isEmpty ? nil : 100 * Double(came) / Double(holders.count)))
         }
-        let conversion = seated == 0 ? nil : 100 * Double(seatedAttended) / Double(seated)
+        let conversion = seatedCount == 0 ? nil : 100 * Double(seatedAttended) / Double(seatedCount)
 
         // Contests and proposals.
-        let players = Set(scope.flatMap { quizPlayers[$0]?.keys.map { $0 } ?? [] })
-        let photo = standings.order.compactMap { standings.contests[$0] }.filter { $0.kind == "photo" && inScope.contains($0.engagement) }
-            .flatMap { standings.evaluatedEntries(of: $0) }
-        let eligible = photo.filter(\.reasons.isEmpty).count
-        let proposalList = proposals.order.compactMap { proposals.proposals[$0] }.filter { inScope.contains($0.engagement) }
+        let players = Set(involvements.lazy.filter { $0.quizDay != .min && inScope.contains($0.engagement) }.map(\.person)).count
+        let photo = photoEntries(in: inScope, checkedIn: checkedIn)
+        let eligible = photo.filter(\.isEligible).count
+        let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map(inScope.contains) ?? false }
         let takenUp = proposalList.filter { $0.status == "accepted" || $0.status == "implemented" }.count
-        let supports = proposalList.reduce(0) { $0 + $1.supporters.count }
+        let supports = proposalList.reduce(0) { $0 + $1.supports }
+        let actuals = ActualsContext(scope: inScope, checkedIn: checkedIn, proposals: proposalList)
 
         // Monthly progress: first engagement in scope, by calendar month in the engagement's zone.
         var newByMonth: [String: Int] = [:]
-        for person in engaged.values {
-            let zone = attendees.engagements[person.engagement]?.info.timeZone ?? TimeZone(identifier: "UTC")!
-            newByMonth[LocalTime.month(person.at, in: zone), default: 0] += 1
+        for person in engaged {
+            let zone = engagements[Int(person.engagement)].info?.timeZone ?? TimeZone(identifier: "UTC")!
+            newByMonth[LocalTime.month(Timestamp(millisecondsSinceEpoch: person.at), in: zone), default: 0] += 1
         }
         var running = 0
         let monthly = Self.months(from: newByMonth.keys.min(), to: newByMonth.keys.max()).map { month -> (month: String, new: Int, cumulative: Int) in
@@ -155,9 +218,9 @@ extension ImpactProjection {
         }
 
         func indicator(_ id: String, _ title: String, _ definition: String, type: Int, measure: Int = 1, value: Double?,
-                       people: [String: Profile]? = nil) -> IndicatorResult {
+                       people: [Profile]? = nil) -> IndicatorResult {
             let periods: [IndicatorResult.Period] = !isProject ? [] : targets.filter { $0.indicator == id && $0.project == projectID }.map { target in
-                let actual = actualValue(id, from: target.start, to: target.end, scope: inScope)
+                let actual = actualValue(id, from: target.start, to: target.end, in: actuals)
                 return IndicatorResult.Period(start: target.start, end: target.end, baseline: target.baseline, target: target.target,
                                               actual: actual.value, actualBySex: actual.bySex)
             }
@@ -168,7 +231,7 @@ extension ImpactProjection {
             indicator("people_registered", "People registered", isProject ? "participants registered in the ledger" : "people who answered the invitation",
                       type: 1, value: Double(registered.count), people: registered),
             indicator("people_engaged", "People engaged", "people who took at least one action (RSVP, check-in, quiz answer, photo entry, proposal, support)",
-                      type: 1, value: Double(engaged.count), people: engaged.mapValues(\.profile)),
+                      type: 1, value: Double(engaged.count), people: engaged.map(\.profile)),
             indicator("unique_attendees", "Unique attendees", "people checked in at one engagement or more", type: 1,
                       value: Double(attendeesInScope.count), people: attendeesInScope),
             indicator("repeat_attendees", "Repeat attendees", "people checked in at two engagements or more", type: 2,
@@ -177,7 +240,7 @@ extension ImpactProjection {
                       type: 2, measure: 2, value: conversion),
             indicator("no_show_rate", "No-show rate", "not checked in, of those holding a seat, in %", type: 2, measure: 2,
                       value: conversion.map { 100 - $0 }),
-            indicator("quiz_players", "Quiz players", "people who answered the quiz", type: 1, value: Double(players.count)),
+            indicator("quiz_players", "Quiz players", "people who answered the quiz", type: 1, value: Double(players)),
             indicator("photo_entries", "Photo entries", "entries submitted to photo contests", type: 1, value: Double(photo.count)),
             indicator("photo_entries_eligible", "Eligible photo entries", "entries meeting every rule of the contest", type: 1, value: Double(eligible)),
             indicator("photo_entries_ineligible", "Ineligible photo entries", "entries failing a rule (deadline, hashtags, platform, attendance)",
@@ -193,7 +256,7 @@ extension ImpactProjection {
             indicators.append(indicator("cost_per_engaged_person", "Cost per engaged person (EUR)", "the project's budget_eur, divided by people engaged",
                                         type: 2, value: project?.budget.flatMap { engaged.isEmpty ? nil : $0 / Double(engaged.count) }))
         }
-        let scopeTitle = isProject ? (project?.title ?? projectID) : (attendees.engagements[engagement!]?.info.title ?? engagement!)
+        let scopeTitle = isProject ? (project?.title ?? projectID) : (info(engagement!)?.title ?? engagement!)
         return ImpactResults(projectID: projectID, projectTitle: project?.title ?? projectID, engagementID: engagement, scopeTitle: scopeTitle,
                              indicators: indicators, breakdowns: breakdowns,
                              proposalsByTheme: EventCatalog.themes.map { t in (t, proposalList.filter { $0.theme == t }.count) },
@@ -208,58 +271,68 @@ extension ImpactProjection {
         return categories.map { counts[$0] ?? 0 }
     }
 
+    /// What the actual values of a scope are counted from.
+    struct ActualsContext {
+        var scope: Set<Int32>
+        var checkedIn: Set<Int64>
+        var proposals: [Proposal]
+    }
+
     /// The actual value of an indicator over a period (dates inclusive, local dates), or nil when it has no data.
-    func actualValue(_ indicator: String, from start: String, to end: String, scope: Set<String>) -> (value: Double?, bySex: [(sex: String, value: Double)]) {
+    func actualValue(_ indicator: String, from start: String, to end: String, in context: ActualsContext) -> (value: Double?, bySex: [(sex: String, value: Double)]) {
         guard let first = Timestamp.days(ofDate: start), let last = Timestamp.days(ofDate: end) else { return (nil, []) }
         let period = first...last
+        let scope = context.scope
         func counted(_ people: [Profile]) -> (Double?, [(sex: String, value: Double)]) {
             (Double(people.count), zip(EventCatalog.sexes, Self.tally(people, EventCatalog.sexes, \.sexKey)).map { ($0, Double($1)) })
         }
+        /// The earliest of `candidates` by `key`, then by engagement id.
+        func earliest(_ candidates: [Involvement], by key: (Involvement) -> Int64) -> Involvement? {
+            candidates.min { key($0) != key($1) ? key($0) < key($1) : engagements[Int($0.engagement)].id < engagements[Int($1.engagement)].id }
+        }
         func engaged(through lastDay: ClosedRange<Int64>) -> [Profile] {
-            people.values.compactMap { activity in
-                let days = activity.actionDays.filter { scope.contains($0.key) }
-                guard days.values.contains(where: { $0.contains(where: lastDay.contains) }) else { return nil }
-                return activity.acted.filter { scope.contains($0.key) }.min { $0.value.at < $1.value.at }?.value.profile
+            people.compactMap { person in
+                let inScope = involvements(of: person).filter { scope.contains($0.engagement) }
+                guard inScope.contains(where: { days(of: $0).contains { lastDay.contains(Int64($0.day)) } }) else { return nil }
+                return earliest(inScope.filter { $0.firstActionAt != .max }, by: \.firstActionAt).map { profiles[Int($0.firstActionProfile)] }
             }
         }
-        let proposalList = proposals.order.compactMap { proposals.proposals[$0] }.filter { scope.contains($0.engagement) }
-        func submitted(_ proposal: ProposalsProjection.Proposal) -> Bool {
-            proposal.submittedAt.map { period.contains(day($0, zone: proposals.zones[proposal.engagement])) } ?? false
+        func zone(_ engagement: String) -> TimeZone? { info(engagement)?.timeZone }
+        func submitted(_ proposal: Proposal) -> Bool {
+            proposal.submittedAt.map { period.contains(day($0, zone: zone(proposal.engagement))) } ?? false
         }
-        func takenUp(_ proposal: ProposalsProjection.Proposal, within days: ClosedRange<Int64>) -> Bool {
+        func takenUp(_ proposal: Proposal, within days: ClosedRange<Int64>) -> Bool {
             proposal.history.contains { ($0.status == "accepted" || $0.status == "implemented")
-                && ($0.at.map { days.contains(day($0, zone: proposals.zones[proposal.engagement])) } ?? false) }
+                && ($0.at.map { days.contains(day($0, zone: zone(proposal.engagement))) } ?? false) }
         }
         func conversion() -> Double? {
-            var seated = 0, came = 0
-            for id in scope {
-                guard let e = attendees.engagements[id], let starts = e.info.startsAt, period.contains(day(starts, zone: e.info.timeZone)) else { continue }
-                let holders = e.resolve().seated
-                seated += holders.count
-                came += holders.filter { e.people[$0]?.checkedInAt != nil }.count
+            var seatedCount = 0, came = 0
+            for number in scope.sorted() {
+                let engagement = engagements[Int(number)]
+                guard let info = engagement.info, let starts = info.startsAt, period.contains(day(starts, zone: info.timeZone)) else { continue }
+                let holders = seated(engagement)
+                seatedCount += holders.count
+                came += holders.filter { personNumbers[$0].map { context.checkedIn.contains(Int64($0) << 32 | Int64(number)) } ?? false }.count
             }
-            return seated == 0 ? nil : 100 * Double(came) / Double(seated)
+            return seatedCount == 0 ? nil : 100 * Double(came) / Double(seatedCount)
         }
         func photoEntries(eligible: Bool?) -> Double {
-            let contests = standings.order.compactMap { standings.contests[$0] }.filter { $0.kind == "photo" && scope.contains($0.engagement) }
-            return Double(contests.flatMap { contest in
-                standings.evaluatedEntries(of: contest).filter { scored in
-                    let zone = attendees.engagements[contest.engagement]?.info.timeZone
-                    guard let posted = scored.entry.postedAt, period.contains(day(posted, zone: zone)) else { return false }
-                    return eligible.map { $0 == scored.reasons.isEmpty } ?? true
-                }
+            Double(self.photoEntries(in: scope, checkedIn: context.checkedIn).filter { scored in
+                guard let posted = scored.entry.postedAt, period.contains(day(posted, zone: scored.zone)) else { return false }
+                return eligible.map { $0 == scored.isEligible } ?? true
             }.count)
         }
+        let proposalList = context.proposals
         switch indicator {
         case "people_registered":
-            return counted(people.values.compactMap { $0.registered.flatMap { period.contains($0.day) ? $0.profile : nil } })
+            return counted(people.compactMap { $0.registeredProfile >= 0 && period.contains(Int64($0.registeredDay)) ? profiles[Int($0.registeredProfile)] : nil })
         case "people_engaged":
             return counted(engaged(through: period))
         case "unique_attendees", "repeat_attendees":
             let needed = indicator == "unique_attendees" ? 1 : 2
-            return counted(people.values.compactMap { activity in
-                let visits = activity.checkIns.filter { scope.contains($0.key) && period.contains($0.value.day) }
-                return visits.count >= needed ? visits.min { $0.value.day < $1.value.day }?.value.profile : nil
+            return counted(people.compactMap { person in
+                let visits = involvements(of: person).filter { $0.checkInProfile >= 0 && scope.contains($0.engagement) && period.contains(Int64($0.checkInDay)) }
+                return visits.count >= needed ? earliest(visits, by: { Int64($0.checkInDay) }).map { profiles[Int($0.checkInProfile)] } : nil
             })
         case "proposals_received":
             return (Double(proposalList.filter(submitted).count), [])
@@ -271,13 +344,13 @@ extension ImpactProjection {
             return (received.isEmpty ? nil : 100 * Double(taken) / Double(received.count), [])
         case "supports_per_proposal":
             let received = proposalList.filter(submitted)
-            return (received.isEmpty ? nil : Double(received.reduce(0) { $0 + $1.supporters.count }) / Double(received.count), [])
+            return (received.isEmpty ? nil : Double(received.reduce(0) { $0 + $1.supports }) / Double(received.count), [])
         case "rsvp_conversion":
             return (conversion(), [])
         case "no_show_rate":
             return (conversion().map { 100 - $0 }, [])
         case "quiz_players":
-            return (Double(Set(scope.flatMap { id in (quizPlayers[id] ?? [:]).filter { period.contains($0.value) }.map(\.key) }).count), [])
+            return (Double(Set(involvements.lazy.filter { $0.quizDay != .min && scope.contains($0.engagement) && period.contains(Int64($0.quizDay)) }.map(\.person)).count), [])
         case "photo_entries":
             return (photoEntries(eligible: nil), [])
         case "photo_entries_eligible":
@@ -287,7 +360,7 @@ extension ImpactProjection {
         case "cost_per_engaged_person":
             // The whole budget over everyone engaged from the start of the project to the end of the period.
             let everyone = engaged(through: Int64.min...last).count
-            let budget = projects.values.first { project in attendees.engagements.values.contains { scope.contains($0.info.id) && $0.info.project == project.id } }?.budget
+            let budget = projects.values.first { project in scope.contains { engagements[Int($0)].info?.project == project.id } }?.budget
             return (budget.flatMap { everyone == 0 ? nil : $0 / Double(everyone) }, [])
         default:
             return (nil, [])

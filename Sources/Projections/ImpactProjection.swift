@@ -4,6 +4,11 @@ import Ledger
 /// The funder's indicators: people registered, engaged and attending, by group, district and sex;
 /// conversion and no-shows; contests; proposals; cost per person; monthly progress; and the
 /// targets recorded in the ledger with their actual values per period.
+///
+/// The fold keeps only what the indicators count, in flat arrays of small records: people and
+/// engagements are numbered as they first appear, profiles are kept once each, and what one
+/// person did at one engagement is one record. So its memory grows with people and engagements,
+/// not with events, and the whole state can be written to a checkpoint and read back quickly.
 public struct ImpactProjection: Sendable {
     /// What a project said about itself.
     public struct Project: Sendable {
@@ -15,38 +20,130 @@ public struct ImpactProjection: Sendable {
         public var funder: String?
     }
 
-    /// One person's activity, kept small: enough to count them in any scope and period.
-    struct Activity: Sendable {
-        var registered: (day: Int64, profile: Profile)?
-        /// First action per engagement: when, and the profile then.
-        var acted = SmallMap<(at: Timestamp, profile: Profile)>()
-        /// Days (local, days since 1970) on which the person acted, per engagement.
-        var actionDays = SmallMap<[Int64]>()
-        /// First check-in per engagement: the day and the profile then.
-        var checkIns = SmallMap<(day: Int64, profile: Profile)>()
+    /// A target recorded with `indicator.target.set`.
+    struct Target: Sendable {
+        var indicator: String
+        var project: String
+        var start: String
+        var end: String
+        var target: Double
+        var baseline: Double?
     }
 
-    public var standings = StandingsProjection()
-    public var proposals = ProposalsProjection()
+    /// One participant, by number.
+    struct Person: Sendable {
+        var id: String
+        /// The current profile (an index into `profiles`), or -1 before registration.
+        var profile: Int32 = -1
+        /// The registration's local day (days since 1970) and the profile then; -1 when not registered.
+        var registeredDay: Int32 = 0
+        var registeredProfile: Int32 = -1
+        /// The person's first and last `Involvement`, in the order they began (-1: none).
+        var firstInvolvement: Int32 = -1
+        var lastInvolvement: Int32 = -1
+    }
+
+    /// What one person did at one engagement.
+    struct Involvement: Sendable {
+        var person: Int32
+        var engagement: Int32
+        /// The person's next involvement, or -1.
+        var next: Int32 = -1
+        /// The first action (RSVP, cancellation, check-in, quiz answer, photo entry, proposal,
+        /// support): when (milliseconds since 1970) and the profile then.
+        var firstActionAt: Int64 = .max
+        var firstActionProfile: Int32 = -1
+        /// The first check-in: its local day and the profile then; -1 profile when none.
+        var checkInDay: Int32 = 0
+        var checkInProfile: Int32 = -1
+        /// The local day of the first quiz answer; `Int32.min` when none.
+        var quizDay: Int32 = .min
+        /// True once the person answered the invitation or cancelled.
+        var hasRSVP = false
+        /// The local days the person acted on, as a list in `actionDays` (-1: none).
+        var firstActionDay: Int32 = -1
+    }
+
+    /// One day in a list of action days.
+    struct ActionDay: Sendable {
+        var day: Int32
+        var next: Int32
+    }
+
+    /// An engagement, by number: scheduled, or only named by an action so far.
+    struct Engagement: Sendable {
+        var id: String
+        var info: EngagementInfo?
+        /// Answers and cancellations, to give seats in the order people answered.
+        var answers: [Answer] = []
+    }
+
+    /// An RSVP (or a cancellation) as the seat allocation needs it.
+    struct Answer: Sendable {
+        var at: Int64
+        var seq: Int64
+        var person: Int32
+        /// Index into `Answer.kinds`.
+        var kind: UInt8
+
+        static let kinds = ["accepted", "declined", "tentative", "cancelled"]
+    }
+
+    /// A contest: its engagement and the rules photo entries are checked against when they come.
+    struct Contest: Sendable {
+        var engagement: String
+        var kind: String
+        var deadline: Timestamp?
+        var requiredHashtags: [String]
+    }
+
+    /// A photo entry as the indicators count it.
+    struct PhotoEntry: Sendable {
+        var contest: Int32
+        var person: Int32
+        var postedAt: Timestamp?
+        /// Within the deadline, with the required hashtags, from Facebook or Instagram; attendance
+        /// is checked when counting, since a check-in may come after the entry.
+        var meetsEntryRules: Bool
+    }
+
+    /// A proposal as the indicators count it.
+    struct Proposal: Sendable {
+        var engagement: String
+        var theme: String
+        var submittedAt: Timestamp?
+        var supports: Int
+        /// Status changes in order, with when they happened.
+        var history: [(status: String, at: Timestamp?)] = []
+        var status: String { history.last?.status ?? "submitted" }
+    }
+
     public private(set) var projects: [String: Project] = [:]
     public private(set) var projectOrder: [String] = []
-    /// Targets: indicator, project, period, target, baseline.
-    public private(set) var targets: [(indicator: String, project: String, start: String, end: String, target: Double, baseline: Double?)] = []
-    var people: [String: Activity] = [:]
-    /// Quiz answers and photo entries by engagement: who, and on which day.
-    var quizPlayers: [String: [String: Int64]] = [:]
+    var targets: [Target] = []
+
+    var people: [Person] = []
+    var personNumbers: [String: Int32] = [:]
+    var profiles: [Profile] = []
+    var profileNumbers: [Profile: Int32] = [:]
+    var involvements: [Involvement] = []
+    var actionDays: [ActionDay] = []
+    var engagements: [Engagement] = []
+    var engagementNumbers: [String: Int32] = [:]
+    /// Scheduled engagements in the order they were scheduled.
+    var scheduled: [Int32] = []
+    var contests: [Contest] = []
+    var contestNumbers: [String: Int32] = [:]
+    var contestOrder: [Int32] = []
+    var photoEntries: [PhotoEntry] = []
+    var proposals: [Proposal] = []
+    var proposalNumbers: [String: Int32] = [:]
 
     public init() {}
 
-    var attendees: AttendeeProjection { standings.attendees }
-    var directory: ParticipantDirectory { standings.attendees.directory }
-
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
-        standings.apply(event)
-        proposals.apply(event)
         let data = event.data
-        let occurred = Timestamp(rfc3339: event.occurredAt)
         switch event.type {
         case "project.defined":
             guard let id = data["project"]?.stringValue else { return }
@@ -60,49 +157,236 @@ public struct ImpactProjection: Sendable {
                let start = data["period_start"]?.stringValue, let end = data["period_end"]?.stringValue, let target = data["target"]?.doubleValue {
                 // A target set again for the same indicator and period replaces the earlier one.
                 targets.removeAll { $0.indicator == indicator && $0.project == project && $0.start == start && $0.end == end }
-                targets.append((indicator, project, start, end, target, data["baseline"]?.doubleValue))
+                targets.append(Target(indicator: indicator, project: project, start: start, end: end, target: target, baseline: data["baseline"]?.doubleValue))
             }
             return
-        case "participant.registered":
-            // The registration's own local date, as its occurred_at writes it (registrations belong to no engagement).
-            if let id = data["participant"]?.stringValue, let profile = directory[id], let date = Timestamp.days(ofDate: String(event.occurredAt.prefix(10))) {
-                people[id, default: Activity()].registered = (date, profile)
+        case "engagement.scheduled":
+            if let info = EngagementInfo(event) {
+                let number = engagementNumber(info.id)
+                engagements[Int(number)].info = info
+                engagements[Int(number)].answers = []
+                scheduled.append(number)
             }
+            return
+        case "contest.announced":
+            guard let id = data["contest"]?.stringValue else { return }
+            let engagement = data["engagement"]?.stringValue ?? ""
+            let zone = engagementNumbers[engagement].flatMap { engagements[Int($0)].info?.timeZone } ?? TimeZone(identifier: "UTC")!
+            let contest = Contest(engagement: engagement, kind: data["kind"]?.stringValue ?? "quiz",
+                                  deadline: data["entry_deadline"]?.stringValue.flatMap { Timestamp(deadline: $0, timeZone: zone) },
+                                  requiredHashtags: (data["required_hashtags"]?.arrayElements?.compactMap(\.stringValue) ?? []).map(StandingsProjection.normalisedHashtag))
+            if let number = contestNumbers[id] {
+                contests[Int(number)] = contest
+                photoEntries.removeAll { $0.contest == number } // announced again: its entries start over
+            } else {
+                contestNumbers[id] = Int32(contests.count)
+                contestOrder.append(Int32(contests.count))
+                contests.append(contest)
+            }
+            return
+        case "proposal.submitted":
+            if let id = data["proposal"]?.stringValue {
+                let proposal = Proposal(engagement: data["engagement"]?.stringValue ?? "", theme: data["theme"]?.stringValue ?? "other",
+                                        submittedAt: event.occurred, supports: 0)
+                if let number = proposalNumbers[id] {
+                    proposals[Int(number)] = proposal
+                } else {
+                    proposalNumbers[id] = Int32(proposals.count)
+                    proposals.append(proposal)
+                }
+            }
+        case "proposal.supported":
+            if let number = data["proposal"]?.stringValue.flatMap({ proposalNumbers[$0] }), data["participant"]?.stringValue != nil {
+                proposals[Int(number)].supports += 1
+            }
+        case "proposal.status.changed":
+            if let number = data["proposal"]?.stringValue.flatMap({ proposalNumbers[$0] }), let status = data["status"]?.stringValue {
+                proposals[Int(number)].history.append((status, event.occurred))
+            }
+            return
+        case "participant.registered", "participant.updated", "participant.erased":
+            updateProfile(event)
             return
         default:
             break
         }
-        guard let participant = data["participant"]?.stringValue, let profile = directory[participant], let occurred,
-              let engagement = engagementOf(event) else { return }
-        let zone = attendees.engagements[engagement]?.info.timeZone
-        let today = day(occurred, zone: zone)
+        record(event)
+    }
+
+    /// Registrations, updates and erasures: the profile each later action is counted with.
+    mutating func updateProfile(_ event: ReplayedEvent) {
+        let data = event.data
+        guard let id = data["participant"]?.stringValue else { return }
+        let number = personNumber(id)
+        let current = people[Int(number)].profile
         switch event.type {
-        case "rsvp.submitted", "rsvp.cancelled", "photo.entry.submitted", "proposal.submitted", "proposal.supported":
+        case "participant.registered":
+            let profile = profileNumber(Profile(group: data["group"]?.stringValue ?? "citizen", district: data["district"]?.stringValue,
+                                                sex: data["sex"]?.stringValue, organization: data["organization"]?.stringValue))
+            people[Int(number)].profile = profile
+            // The registration's own local date, as its occurred_at writes it (registrations belong to no engagement).
+            if let date = Timestamp.days(ofDate: String(event.occurredAt.prefix(10))) {
+                people[Int(number)].registeredDay = Int32(clamping: date)
+                people[Int(number)].registeredProfile = profile
+            }
+        case "participant.updated":
+            guard current >= 0 else { return }
+            var profile = profiles[Int(current)]
+            if let group = data["group"]?.stringValue { profile.group = group }
+            if let district = data["district"]?.stringValue { profile.district = district }
+            if let sex = data["sex"]?.stringValue { profile.sex = sex }
+            if let organization = data["organization"]?.stringValue { profile.organization = organization }
+            people[Int(number)].profile = profileNumber(profile)
+        default: // erased
+            guard current >= 0 else { return }
+            var profile = profiles[Int(current)]
+            profile.isErased = true
+            people[Int(number)].profile = profileNumber(profile)
+        }
+    }
+
+    /// An action by a registered person at an engagement (named, or reached through its contest or proposal).
+    mutating func record(_ event: ReplayedEvent) {
+        let data = event.data
+        guard let participant = data["participant"]?.stringValue, let number = personNumbers[participant],
+              case let profile = people[Int(number)].profile, profile >= 0, let occurred = event.occurred,
+              let engagementID = engagementOf(event) else { return }
+        let engagement = engagementNumber(engagementID)
+        let info = engagements[Int(engagement)].info
+        let today = Int32(clamping: day(occurred, zone: info?.timeZone))
+        let kind: UInt8? = switch event.type {
+        case "rsvp.submitted": UInt8(Answer.kinds.firstIndex(of: data["response"]?.stringValue ?? "accepted") ?? 0)
+        case "rsvp.cancelled": 3
+        default: nil
+        }
+        switch event.type {
+        case "rsvp.submitted", "rsvp.cancelled", "attendance.checked_in", "quiz.answer.submitted", "photo.entry.submitted",
+             "proposal.submitted", "proposal.supported":
             break
-        case "attendance.checked_in":
-            if people[participant, default: Activity()].checkIns[engagement] == nil { people[participant]!.checkIns[engagement] = (today, profile) }
-        case "quiz.answer.submitted":
-            if quizPlayers[engagement, default: [:]][participant] == nil { quizPlayers[engagement, default: [:]][participant] = today }
         default:
             return
         }
-        // Mutated in place through the dictionary, never copied out and back.
-        if people[participant, default: Activity()].acted[engagement] == nil { people[participant]!.acted[engagement] = (occurred, profile) }
-        if people[participant]!.actionDays[engagement]?.contains(today) != true {
-            people[participant]!.actionDays[engagement] = (people[participant]!.actionDays[engagement] ?? []) + [today]
+        let k = Int(involvement(of: number, at: engagement))
+        if involvements[k].firstActionAt == .max {
+            involvements[k].firstActionAt = occurred.millisecondsSinceEpoch
+            involvements[k].firstActionProfile = profile
+        }
+        addActionDay(today, to: k)
+        switch event.type {
+        case "rsvp.submitted", "rsvp.cancelled":
+            guard info != nil, let kind else { return } // answers count toward seats at scheduled engagements
+            involvements[k].hasRSVP = true
+            engagements[Int(engagement)].answers.append(Answer(at: occurred.millisecondsSinceEpoch, seq: event.seq, person: number, kind: kind))
+        case "attendance.checked_in":
+            if involvements[k].checkInProfile < 0 {
+                involvements[k].checkInDay = today
+                involvements[k].checkInProfile = profile
+            }
+        case "quiz.answer.submitted":
+            if involvements[k].quizDay == .min { involvements[k].quizDay = today }
+        case "photo.entry.submitted":
+            guard let contestNumber = data["contest"]?.stringValue.flatMap({ contestNumbers[$0] }), data["entry"]?.stringValue != nil else { return }
+            let contest = contests[Int(contestNumber)]
+            let postedAt = data["posted_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+            let tags = StandingsProjection.hashtags(in: data["caption"]?.stringValue ?? "")
+            let platform = data["platform"]?.stringValue ?? ""
+            let inTime = contest.deadline.map { deadline in postedAt.map { $0 <= deadline } ?? true } ?? true
+            photoEntries.append(PhotoEntry(contest: contestNumber, person: number, postedAt: postedAt,
+                                           meetsEntryRules: inTime && contest.requiredHashtags.allSatisfy(tags.contains)
+                                               && (platform == "facebook" || platform == "instagram")))
+        default:
+            break
         }
     }
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).
     func engagementOf(_ event: ReplayedEvent) -> String? {
         if let engagement = event.data["engagement"]?.stringValue { return engagement }
-        if let contest = event.data["contest"]?.stringValue { return standings.contests[contest]?.engagement }
-        if let proposal = event.data["proposal"]?.stringValue { return proposals.proposals[proposal]?.engagement }
+        if let contest = event.data["contest"]?.stringValue { return contestNumbers[contest].map { contests[Int($0)].engagement } }
+        if let proposal = event.data["proposal"]?.stringValue { return proposalNumbers[proposal].map { proposals[Int($0)].engagement } }
         return nil
     }
 
     func day(_ instant: Timestamp, zone: TimeZone?) -> Int64 {
         let offset = Int64(zone?.secondsFromGMT(for: instant.date) ?? 0) * 1000
         return (instant.millisecondsSinceEpoch + offset).floorDivided(by: 86_400_000)
+    }
+
+    // MARK: - Numbering
+
+    mutating func personNumber(_ id: String) -> Int32 {
+        if let number = personNumbers[id] { return number }
+        let number = Int32(people.count)
+        people.append(Person(id: id))
+        personNumbers[id] = number
+        return number
+    }
+
+    mutating func engagementNumber(_ id: String) -> Int32 {
+        if let number = engagementNumbers[id] { return number }
+        let number = Int32(engagements.count)
+        engagements.append(Engagement(id: id))
+        engagementNumbers[id] = number
+        return number
+    }
+
+    mutating func profileNumber(_ profile: Profile) -> Int32 {
+        if let number = profileNumbers[profile] { return number }
+        let number = Int32(profiles.count)
+        profiles.append(profile)
+        profileNumbers[profile] = number
+        return number
+    }
+
+    /// The record of `person` at `engagement`, made when it is the first.
+    mutating func involvement(of person: Int32, at engagement: Int32) -> Int32 {
+        var k = people[Int(person)].firstInvolvement
+        while k >= 0 {
+            if involvements[Int(k)].engagement == engagement { return k }
+            k = involvements[Int(k)].next
+        }
+        let number = Int32(involvements.count)
+        involvements.append(Involvement(person: person, engagement: engagement))
+        if people[Int(person)].lastInvolvement >= 0 {
+            involvements[Int(people[Int(person)].lastInvolvement)].next = number
+        } else {
+            people[Int(person)].firstInvolvement = number
+        }
+        people[Int(person)].lastInvolvement = number
+        return number
+    }
+
+    mutating func addActionDay(_ day: Int32, to k: Int) {
+        var d = involvements[k].firstActionDay
+        while d >= 0 {
+            if actionDays[Int(d)].day == day { return }
+            d = actionDays[Int(d)].next
+        }
+        actionDays.append(ActionDay(day: day, next: involvements[k].firstActionDay))
+        involvements[k].firstActionDay = Int32(actionDays.count - 1)
+    }
+
+    /// The involvements of `person`, in the order they began.
+    func involvements(of person: Person) -> Chain<Involvement> {
+        Chain(items: involvements, position: person.firstInvolvement, link: \.next)
+    }
+
+    /// The days a person acted on at one engagement.
+    func days(of involvement: Involvement) -> Chain<ActionDay> {
+        Chain(items: actionDays, position: involvement.firstActionDay, link: \.next)
+    }
+
+    /// Items linked through an index to the next (-1 ends the chain).
+    struct Chain<Item>: Sequence, IteratorProtocol {
+        let items: [Item]
+        var position: Int32
+        let link: KeyPath<Item, Int32>
+
+        mutating func next() -> Item? {
+            guard position >= 0 else { return nil }
+            let item = items[Int(position)]
+            position = item[keyPath: link]
+            return item
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Ledger
 
 /// A person's profile at one moment: what `participant.registered` said, as later updates left it.
-public struct Profile: Sendable, Equatable {
+public struct Profile: Sendable, Hashable {
     public var group: String
     public var district: String?
     public var sex: String?
