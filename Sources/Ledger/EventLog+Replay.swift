@@ -20,6 +20,8 @@ extension EventLog {
         public var headHash = SHA256.Digest.zero
         /// How many events were passed on.
         public var eventsIncluded: Int64 = 0
+        /// Where the replay stopped, for a fold to save its state at (nil when it read nothing).
+        public var end: SavedState.Position?
     }
 
     /// Streams the events in order to `body`, checking the chain (seq without gaps, every `prev`
@@ -32,12 +34,24 @@ extension EventLog {
     /// folded up to a chunk's events past a broken link before the replay throws: what it built
     /// must be thrown away with the error (a report is never computed from a damaged ledger).
     /// - Throws: `LedgerError.damaged` naming the first bad file and line.
-    public func replay(until cutoff: Cutoff = .head, _ body: (ReplayedEvent) throws(LedgerError) -> Void) throws(LedgerError) -> ReplayStamp {
+    ///
+    /// - Parameter saved: where a fold's saved state stands (see `SavedState.load`): reading goes
+    ///   on after that line, the stamp counting the events before it as the saved replay did.
+    public func replay(until cutoff: Cutoff = .head, after saved: SavedState.Position? = nil,
+                       _ body: (ReplayedEvent) throws(LedgerError) -> Void) throws(LedgerError) -> ReplayStamp {
         var stamp = ReplayStamp()
         if case .seq(let last) = cutoff, last < 1 { return stamp }
         let end = try committedEnd()
         var expected: Int64 = 1
-        try forEachChainedLine(mismatch: "prev does not match the line before; run 'ledgerctl verify'") { location, line throws(LedgerError) in
+        var previousHash = SHA256.Digest.zero
+        if let saved {
+            stamp = ReplayStamp(firstSeq: saved.firstSeq, lastSeq: saved.seq, headHash: saved.hash, eventsIncluded: saved.eventsIncluded, end: saved)
+            expected = saved.seq + 1
+            previousHash = saved.hash
+            if case .seq(let last) = cutoff, last <= saved.seq { return stamp }
+        }
+        var lastLine: (location: Location, length: Int)?
+        try forEachChainedLine(from: saved?.next, after: previousHash, mismatch: "prev does not match the line before; run 'ledgerctl verify'") { location, line throws(LedgerError) in
             if let seq = EventLog.seqPrefix(of: line), seq > end { return .stop }
             let event: ReplayedEvent
             do {
@@ -50,6 +64,7 @@ extension EventLog {
                                reason: "seq is \(event.seq), expected \(expected); run 'ledgerctl verify'")
             }
             expected += 1
+            lastLine = (location, line.count)
             if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
             stamp.lastSeq = event.seq
             let isIncluded: Bool = if case .time(let instant) = cutoff { event.occurred.map { $0 <= instant } ?? false } else { true }
@@ -61,6 +76,11 @@ extension EventLog {
             return .next(event.prev)
         } linked: { _, hash in
             stamp.headHash = hash
+        }
+        if let lastLine {
+            stamp.end = SavedState.Position(seq: stamp.lastSeq, hash: stamp.headHash, segment: lastLine.location.segment, line: lastLine.location.line,
+                                            offset: lastLine.location.offset, length: lastLine.length, firstSeq: stamp.firstSeq,
+                                            eventsIncluded: stamp.eventsIncluded)
         }
         return stamp
     }
@@ -82,10 +102,11 @@ extension EventLog {
     /// once the links of the lines before it are checked, so the first damage is the one named.
     /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
     @discardableResult
-    func forEachChainedLine(mismatch: String, _ read: (Location, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Link,
+    func forEachChainedLine(from start: (segment: String, offset: Int64, line: Int)? = nil, after previous: SHA256.Digest = .zero, mismatch: String,
+                            _ read: (Location, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Link,
                             linked: (Location, SHA256.Digest) throws(LedgerError) -> Void) throws(LedgerError) -> Int64 {
-        var previousHash = SHA256.Digest.zero
-        return try forEachChunk { segment, firstLine, chunk throws(LedgerError) in
+        var previousHash = previous
+        return try forEachChunk(from: start) { segment, firstLine, chunk throws(LedgerError) in
             let hasher = LineReader.ChunkHasher(chunk)
             let hashing = DispatchGroup()
             DispatchQueue.global().async(group: hashing) { hasher.hashUnclaimed() }

@@ -55,17 +55,26 @@ public struct EventLog: Sendable {
     /// segment's name and the line number of the chunk's first line, until `body` takes fewer
     /// lines than it was given (it returns how many it took).
     /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
+    /// Reading starts at `start` (a segment, an offset in it, and the line number there) when given.
     @discardableResult
-    func forEachChunk(_ body: (_ segment: String, _ firstLine: Int, LineReader.Chunk) throws(LedgerError) -> Int) throws(LedgerError) -> Int64 {
-        let segments = try directory.segments()
+    func forEachChunk(from start: (segment: String, offset: Int64, line: Int)? = nil,
+                      _ body: (_ segment: String, _ firstLine: Int, LineReader.Chunk) throws(LedgerError) -> Int) throws(LedgerError) -> Int64 {
+        var segments = try directory.segments()
+        if let start {
+            guard let first = segments.firstIndex(where: { $0.name == start.segment }) else {
+                throw .damaged(file: directory.path + "/" + start.segment, line: start.line, reason: "the segment to read on from is gone; run 'ledgerctl verify'")
+            }
+            segments.removeFirst(first)
+        }
         for (k, segment) in segments.enumerated() {
             let path = directory.path + "/" + segment.name
             guard let file = try io({ () throws(SystemError) in try FileDescriptor.openIfExists(path, system: system) }) else {
                 continue // removed by a writer's recovery after the listing
             }
-            var lines = 0
+            let isStart = k == 0 && start != nil
+            var lines = isStart ? start!.line - 1 : 0
             var stopped = false
-            let tail = try LineReader.forEachChunk(in: file) { chunk throws(LedgerError) in
+            let tail = try LineReader.forEachChunk(in: file, from: isStart ? start!.offset : 0) { chunk throws(LedgerError) in
                 let taken = try body(segment.name, lines + 1, chunk)
                 lines += taken
                 if taken < chunk.count { stopped = true }

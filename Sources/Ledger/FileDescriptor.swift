@@ -99,11 +99,16 @@ final class FileDescriptor {
 
     /// Reads up to `count` bytes at `offset`; fewer only at the end of the file.
     func read(count: Int, at offset: Int64) throws(SystemError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        let got: Result<Int, SystemError> = out.withUnsafeMutableBytes { buffer in
-            do throws(SystemError) { return .success(try read(into: buffer, at: offset)) } catch { return .failure(error) }
+        var failure: SystemError?
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(SystemError) {
+                initialized = try read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+            } catch {
+                failure = error
+                initialized = 0
+            }
         }
-        out.removeSubrange(try got.get()...)
+        if let failure { throw failure }
         return out
     }
 

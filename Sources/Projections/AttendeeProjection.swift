@@ -27,15 +27,7 @@ public struct AttendeeProjection: Sendable {
     }
 
     /// Where the answers leave everyone: seats, the waiting list, each person's latest answer.
-    public struct Resolution: Sendable {
-        public var seated: [String] = []
-        public var waitlist: [String] = []
-        public var response: [String: String] = [:]
-        public var respondedAt: [String: Timestamp] = [:]
-        /// When each person's current acceptance began (judged against the deadline).
-        public var acceptedAt: [String: Timestamp] = [:]
-        public var cancelled: Set<String> = []
-    }
+    public typealias Resolution = SeatAllocation<String>
 
     /// An engagement and everyone who answered or came.
     public struct Engagement: Sendable {
@@ -59,43 +51,7 @@ public struct AttendeeProjection: Sendable {
 
         /// Replays the answers in the order they were given.
         public func resolve() -> Resolution {
-            var state = Resolution()
-            func promote() {
-                while let capacity = info.capacity, state.seated.count < capacity, !state.waitlist.isEmpty {
-                    state.seated.append(state.waitlist.removeFirst())
-                }
-            }
-            func free(_ participant: String) {
-                state.seated.removeAll { $0 == participant }
-                state.waitlist.removeAll { $0 == participant }
-                promote()
-            }
-            let ordered = answers.sorted { $0.at != $1.at ? $0.at < $1.at : $0.seq < $1.seq }
-            for answer in ordered {
-                let p = answer.participant
-                let wasAccepted = state.response[p] == "accepted" && !state.cancelled.contains(p)
-                if answer.kind == "cancelled" {
-                    state.cancelled.insert(p)
-                    state.acceptedAt[p] = nil
-                    free(p)
-                    continue
-                }
-                state.cancelled.remove(p)
-                state.response[p] = answer.kind
-                state.respondedAt[p] = answer.at
-                if answer.kind == "accepted" {
-                    guard !wasAccepted else { continue }
-                    state.acceptedAt[p] = answer.at
-                    if let capacity = info.capacity, state.seated.count >= capacity {
-                        state.waitlist.append(p)
-                    } else {
-                        state.seated.append(p)
-                    }
-                } else if wasAccepted {
-                    free(p)
-                }
-            }
-            return state
+            Resolution(capacity: info.capacity, answers: answers.map { ($0.at, $0.seq, $0.participant, $0.kind) })
         }
 
         /// The status of `participant` under `resolution` (see the type's summary).
@@ -223,5 +179,57 @@ extension AttendeeProjection {
                 style: .bars, unit: labels["people"], points: byStatus.filter { $0.1 > 0 }.map { (labels[$0.0], Double($0.1)) }))),
             ReportSection(id: "by_group", title: labels["by_group"], content: .table(byGroup)),
         ])
+    }
+}
+
+/// Where answers to an invitation leave everyone: seats, the waiting list, each person's latest
+/// answer. Seats go in the order people answered (by when they answered, then by seq); a
+/// cancellation or a change of answer frees a seat for the first waiting.
+public struct SeatAllocation<Participant: Hashable & Sendable>: Sendable {
+    public var seated: [Participant] = []
+    public var waitlist: [Participant] = []
+    public var response: [Participant: String] = [:]
+    public var respondedAt: [Participant: Timestamp] = [:]
+    /// When each person's current acceptance began (judged against the deadline).
+    public var acceptedAt: [Participant: Timestamp] = [:]
+    public var cancelled: Set<Participant> = []
+
+    /// Replays `answers` (`accepted`, `declined`, `tentative` or `cancelled`) against `capacity`.
+    public init(capacity: Int?, answers: [(at: Timestamp, seq: Int64, participant: Participant, kind: String)]) {
+        func promote() {
+            while let capacity, seated.count < capacity, !waitlist.isEmpty {
+                seated.append(waitlist.removeFirst())
+            }
+        }
+        func free(_ participant: Participant) {
+            seated.removeAll { $0 == participant }
+            waitlist.removeAll { $0 == participant }
+            promote()
+        }
+        let ordered = answers.sorted { $0.at != $1.at ? $0.at < $1.at : $0.seq < $1.seq }
+        for answer in ordered {
+            let p = answer.participant
+            let wasAccepted = response[p] == "accepted" && !cancelled.contains(p)
+            if answer.kind == "cancelled" {
+                cancelled.insert(p)
+                acceptedAt[p] = nil
+                free(p)
+                continue
+            }
+            cancelled.remove(p)
+            response[p] = answer.kind
+            respondedAt[p] = answer.at
+            if answer.kind == "accepted" {
+                guard !wasAccepted else { continue }
+                acceptedAt[p] = answer.at
+                if let capacity, seated.count >= capacity {
+                    waitlist.append(p)
+                } else {
+                    seated.append(p)
+                }
+            } else if wasAccepted {
+                free(p)
+            }
+        }
     }
 }

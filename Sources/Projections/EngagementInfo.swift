@@ -24,6 +24,16 @@ public struct EngagementInfo: Sendable {
         capacity = data["capacity"]?.integerValue.map(Int.init)
     }
 
+    init(id: String, project: String, title: String, startsAt: Timestamp?, timeZone: TimeZone, rsvpDeadline: Timestamp?, capacity: Int?) {
+        self.id = id
+        self.project = project
+        self.title = title
+        self.startsAt = startsAt
+        self.timeZone = timeZone
+        self.rsvpDeadline = rsvpDeadline
+        self.capacity = capacity
+    }
+
     /// `instant` as local wall-clock time in the engagement's zone: `2017-11-29 12:00`.
     public func localTime(_ instant: Timestamp) -> String {
         LocalTime.format(instant, in: timeZone)

@@ -70,26 +70,61 @@ extension ImpactProjection {
         engagementNumbers[id].flatMap { engagements[Int($0)].info }
     }
 
-    /// The seats of an engagement, given in the order people answered (see `AttendeeProjection`).
-    func seated(_ engagement: Engagement) -> [String] {
+    /// The people holding a seat at an engagement, given in the order people answered (see `SeatAllocation`).
+    func seated(_ engagement: Engagement) -> [Int32] {
         guard let info = engagement.info else { return [] }
-        var answering = AttendeeProjection.Engagement(info: info)
-        answering.answers = engagement.answers.map { answer in
-            AttendeeProjection.Answer(at: Timestamp(millisecondsSinceEpoch: answer.at), seq: answer.seq,
-                                      participant: people[Int(answer.person)].id, kind: Answer.kinds[Int(answer.kind)])
+        if let seats = engagement.seats, seats.answers == engagement.answers.count { return seats.seated }
+        return SeatAllocation(capacity: info.capacity, answers: engagement.answers.map { answer in
+            (Timestamp(millisecondsSinceEpoch: answer.at), answer.seq, answer.person, Answer.kinds[Int(answer.kind)])
+        }).seated
+    }
+
+    /// Gives the seats of every engagement whose answers changed since last time and keeps them,
+    /// with the state: one new answer then costs one engagement's allocation, not every one's.
+    public mutating func rememberSeats() {
+        for k in engagements.indices where engagements[k].seats?.answers != engagements[k].answers.count {
+            engagements[k].seats = (engagements[k].answers.count, seated(engagements[k]))
         }
-        return answering.resolve().seated
+    }
+
+    /// The record of `person` at `engagement`, if there is one.
+    func findInvolvement(of person: Int32, at engagement: Int32) -> Involvement? {
+        var k = people[Int(person)].firstInvolvement
+        while k >= 0 {
+            if involvements[Int(k)].engagement == engagement { return involvements[Int(k)] }
+            k = involvements[Int(k)].next
+        }
+        return nil
+    }
+
+    /// True when `person` checked in at `engagement`.
+    func checkedIn(_ person: Int32, at engagement: Int32) -> Bool {
+        (findInvolvement(of: person, at: engagement)?.checkInProfile ?? -1) >= 0
     }
 
     /// The photo entries in photo contests of the engagements in `scope`, each with whether it
     /// meets every rule (the author's attendance included), and the zone its day is read in.
-    func photoEntries(in scope: Set<Int32>, checkedIn: Set<Int64>) -> [(entry: PhotoEntry, isEligible: Bool, zone: TimeZone?)] {
+    func photoEntries(in scope: [Bool]) -> [(entry: PhotoEntry, isEligible: Bool, zone: TimeZone?)] {
         photoEntries.compactMap { entry in
             let contest = contests[Int(entry.contest)]
-            guard contest.kind == "photo", let engagement = engagementNumbers[contest.engagement], scope.contains(engagement) else { return nil }
-            let attended = checkedIn.contains(Int64(entry.person) << 32 | Int64(engagement))
-            return (entry, entry.meetsEntryRules && attended, engagements[Int(engagement)].info?.timeZone)
+            guard contest.kind == "photo", let engagement = engagementNumbers[contest.engagement], scope[Int(engagement)] else { return nil }
+            return (entry, entry.meetsEntryRules && checkedIn(entry.person, at: engagement), engagements[Int(engagement)].info?.timeZone)
         }
+    }
+
+    /// How many of the people counted with `profiles` (profile numbers) fall in each of
+    /// `categories` (by `key`): counted by profile number first, so `key` is read once a profile.
+    func tally(_ counted: [Int32], _ categories: [String], _ key: KeyPath<Profile, String>) -> [Int] {
+        var perProfile = [Int](repeating: 0, count: profiles.count)
+        for profile in counted { perProfile[Int(profile)] += 1 }
+        var counts: [String: Int] = [:]
+        for (profile, count) in zip(profiles, perProfile) where count > 0 { counts[profile[keyPath: key], default: 0] += count }
+        return categories.map { counts[$0] ?? 0 }
+    }
+
+    /// Counts by sex, as indicators show them.
+    func bySex(_ counted: [Int32]) -> [(sex: String, value: Double)] {
+        zip(EventCatalog.sexes, tally(counted, EventCatalog.sexes, \.sexKey)).map { ($0, Double($1)) }
     }
 
     /// Computes every indicator for `project` (the only one when nil), or for one engagement.
@@ -109,76 +144,76 @@ extension ImpactProjection {
             scope = order.filter { info($0)?.project == projectID }
         }
         let project = projects[projectID]
-        let inScope = Set(scope.compactMap { engagementNumbers[$0] })
+        var inScope = [Bool](repeating: false, count: engagements.count)
+        for id in scope { if let number = engagementNumbers[id] { inScope[Int(number)] = true } }
         let isProject = engagement == nil
+        let single = engagement.flatMap { engagementNumbers[$0] } ?? -1
+        /// Orders two involvements' engagements by id, for ties.
+        func precedes(_ a: Int32, _ b: Int32) -> Bool { engagements[Int(a)].id < engagements[Int(b)].id }
 
-        // People, each with the profile that counts them (registration, first action, first check-in in scope).
-        var registered: [Profile] = []
-        var engaged: [(at: Int64, profile: Profile, engagement: Int32)] = []
-        var attendeesInScope: [Profile] = []
-        var repeaters: [Profile] = []
-        var checkedIn = Set<Int64>() // person << 32 | engagement, for conversion and photo entries
-        var answered = [Int32: Int](), attended = [Int32: Int]()
-        let single = engagement.flatMap { engagementNumbers[$0] }
+        // People, each counted with the profile that counts them (registration, first action,
+        // first check-in in scope): profile numbers.
+        var registered: [Int32] = [], engagedProfiles: [Int32] = [], attendeesInScope: [Int32] = [], repeaters: [Int32] = []
+        var engaged: [(at: Int64, engagement: Int32)] = []
+        var answered = [Int](repeating: 0, count: engagements.count), attended = [Int](repeating: 0, count: engagements.count)
+        var players = 0
         for person in people {
-            var firstAction: Involvement?
-            var firstCheckIn: Involvement?
+            var firstAction: Involvement?, firstCheckIn: Involvement?, answeredHere: Involvement?
             var checkIns = 0, checkInsInScope = 0
-            var actedInScope = false
-            var answeredHere: Involvement?
-            for involvement in involvements(of: person) {
+            var actedInScope = false, played = false
+            var k = person.firstInvolvement
+            while k >= 0 {
+                let involvement = involvements[Int(k)]
+                k = involvement.next
                 let e = involvement.engagement
-                let isIn = inScope.contains(e)
-                if involvement.checkInProfile >= 0 {
-                    checkIns += 1
-                    checkedIn.insert(Int64(involvement.person) << 32 | Int64(e))
-                    if isIn { attended[e, default: 0] += 1 }
+                if involvement.checkInProfile >= 0 { checkIns += 1 }
+                guard inScope[Int(e)] else { continue }
+                if involvement.checkInProfile >= 0 { attended[Int(e)] += 1 }
+                if involvement.hasRSVP {
+                    answered[Int(e)] += 1
+                    if e == single { answeredHere = involvement }
                 }
-                if involvement.hasRSVP && isIn { answered[e, default: 0] += 1 }
-                guard isIn else { continue }
-                if e == single && involvement.hasRSVP { answeredHere = involvement }
+                if involvement.quizDay != .min { played = true }
                 if involvement.firstActionAt != .max {
                     actedInScope = true
-                    if firstAction.map({ involvement.firstActionAt < $0.firstActionAt
-                        || (involvement.firstActionAt == $0.firstActionAt && engagements[Int(e)].id < engagements[Int($0.engagement)].id) }) ?? true {
+                    if let first = firstAction, first.firstActionAt < involvement.firstActionAt
+                        || (first.firstActionAt == involvement.firstActionAt && !precedes(e, first.engagement)) {
+                    } else {
                         firstAction = involvement
                     }
                 }
                 if involvement.checkInProfile >= 0 {
                     checkInsInScope += 1
-                    if firstCheckIn.map({ involvement.checkInDay < $0.checkInDay
-                        || (involvement.checkInDay == $0.checkInDay && engagements[Int(e)].id < engagements[Int($0.engagement)].id) }) ?? true {
+                    if let first = firstCheckIn, first.checkInDay < involvement.checkInDay
+                        || (first.checkInDay == involvement.checkInDay && !precedes(e, first.engagement)) {
+                    } else {
                         firstCheckIn = involvement
                     }
                 }
             }
+            if played { players += 1 }
             if isProject {
                 // Registrations belong to no project: with one project they all count; with
                 // several, a project counts those who took part in one of its engagements.
-                if person.registeredProfile >= 0, projectOrder.count <= 1 || actedInScope {
-                    registered.append(profiles[Int(person.registeredProfile)])
-                }
+                if person.registeredProfile >= 0, projectOrder.count <= 1 || actedInScope { registered.append(person.registeredProfile) }
             } else if let answeredHere {
-                registered.append(profiles[Int(answeredHere.firstActionProfile)])
+                registered.append(answeredHere.firstActionProfile)
             }
             if let firstAction {
-                engaged.append((firstAction.firstActionAt, profiles[Int(firstAction.firstActionProfile)], firstAction.engagement))
+                engaged.append((firstAction.firstActionAt, firstAction.engagement))
+                engagedProfiles.append(firstAction.firstActionProfile)
             }
             if let firstCheckIn {
-                let profile = profiles[Int(firstCheckIn.checkInProfile)]
-                attendeesInScope.append(profile)
-                if (isProject ? checkInsInScope : checkIns) >= 2 { repeaters.append(profile) }
+                attendeesInScope.append(firstCheckIn.checkInProfile)
+                if (isProject ? checkInsInScope : checkIns) >= 2 { repeaters.append(firstCheckIn.checkInProfile) }
             }
         }
-        let groups: [[Profile]] = [registered, engaged.map(\.profile), attendeesInScope, repeaters]
-        func bySex(_ people: [Profile]) -> [(sex: String, value: Double)] {
-            zip(EventCatalog.sexes, Self.tally(people, EventCatalog.sexes, \.sexKey)).map { ($0, Double($1)) }
-        }
+        let groups = [registered, engagedProfiles, attendeesInScope, repeaters]
         let dimensions: [(String, [String], KeyPath<Profile, String>)] = [
             ("group", EventCatalog.groups, \.group), ("district", EventCatalog.districts + ["unknown"], \.districtKey), ("sex", EventCatalog.sexes, \.sexKey),
         ]
         let breakdowns: [(dimension: String, rows: [(category: String, counts: [Int])])] = dimensions.map { dimension, categories, key in
-            let columns = groups.map { Self.tally($0, categories, key) }
+            let columns = groups.map { tally($0, categories, key) }
             return (dimension, categories.enumerated().map { k, category in (category, columns.map { $0[k] }) })
         }
 
@@ -188,29 +223,29 @@ extension ImpactProjection {
         for id in scope {
             guard let number = engagementNumbers[id], let info = engagements[Int(number)].info else { continue }
             let holders = seated(engagements[Int(number)])
-            let came = holders.filter { personNumbers[$0].map { checkedIn.contains(Int64($0) << 32 | Int64(number)) } ?? false }.count
+            let came = holders.filter { checkedIn($0, at: number) }.count
             seatedCount += holders.count
             seatedAttended += came
-            perEngagement.append((id, info.title, answered[number] ?? 0, attended[number] ?? 0,
+            perEngagement.append((id, info.title, answered[Int(number)], attended[Int(number)],
                                   holders.isEmpty ? nil : 100 * Double(came) / Double(holders.count)))
         }
         let conversion = seatedCount == 0 ? nil : 100 * Double(seatedAttended) / Double(seatedCount)
 
         // Contests and proposals.
-        let players = Set(involvements.lazy.filter { $0.quizDay != .min && inScope.contains($0.engagement) }.map(\.person)).count
-        let photo = photoEntries(in: inScope, checkedIn: checkedIn)
+        let photo = photoEntries(in: inScope)
         let eligible = photo.filter(\.isEligible).count
-        let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map(inScope.contains) ?? false }
+        let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map { inScope[Int($0)] } ?? false }
         let takenUp = proposalList.filter { $0.status == "accepted" || $0.status == "implemented" }.count
         let supports = proposalList.reduce(0) { $0 + $1.supports }
-        let actuals = ActualsContext(scope: inScope, checkedIn: checkedIn, proposals: proposalList)
+        let actuals = ActualsContext(scope: inScope, proposals: proposalList)
 
         // Monthly progress: first engagement in scope, by calendar month in the engagement's zone.
-        var newByMonth: [String: Int] = [:]
+        var newByMonthNumber: [Int64: Int] = [:] // year * 12 + month - 1
         for person in engaged {
-            let zone = engagements[Int(person.engagement)].info?.timeZone ?? TimeZone(identifier: "UTC")!
-            newByMonth[LocalTime.month(Timestamp(millisecondsSinceEpoch: person.at), in: zone), default: 0] += 1
+            let date = Timestamp.civil(fromDays: day(Timestamp(millisecondsSinceEpoch: person.at), zone: engagements[Int(person.engagement)].info?.timeZone))
+            newByMonthNumber[date.year * 12 + date.month - 1, default: 0] += 1
         }
+        let newByMonth = Dictionary(uniqueKeysWithValues: newByMonthNumber.map { (String(format: "%04d-%02d", $0.key / 12, $0.key % 12 + 1), $0.value) })
         var running = 0
         let monthly = Self.months(from: newByMonth.keys.min(), to: newByMonth.keys.max()).map { month -> (month: String, new: Int, cumulative: Int) in
             running += newByMonth[month] ?? 0
@@ -218,7 +253,7 @@ extension ImpactProjection {
         }
 
         func indicator(_ id: String, _ title: String, _ definition: String, type: Int, measure: Int = 1, value: Double?,
-                       people: [Profile]? = nil) -> IndicatorResult {
+                       people: [Int32]? = nil) -> IndicatorResult {
             let periods: [IndicatorResult.Period] = !isProject ? [] : targets.filter { $0.indicator == id && $0.project == projectID }.map { target in
                 let actual = actualValue(id, from: target.start, to: target.end, in: actuals)
                 return IndicatorResult.Period(start: target.start, end: target.end, baseline: target.baseline, target: target.target,
@@ -231,7 +266,7 @@ extension ImpactProjection {
             indicator("people_registered", "People registered", isProject ? "participants registered in the ledger" : "people who answered the invitation",
                       type: 1, value: Double(registered.count), people: registered),
             indicator("people_engaged", "People engaged", "people who took at least one action (RSVP, check-in, quiz answer, photo entry, proposal, support)",
-                      type: 1, value: Double(engaged.count), people: engaged.map(\.profile)),
+                      type: 1, value: Double(engaged.count), people: engagedProfiles),
             indicator("unique_attendees", "Unique attendees", "people checked in at one engagement or more", type: 1,
                       value: Double(attendeesInScope.count), people: attendeesInScope),
             indicator("repeat_attendees", "Repeat attendees", "people checked in at two engagements or more", type: 2,
@@ -264,17 +299,10 @@ extension ImpactProjection {
                              monthly: monthly, perEngagement: isProject ? perEngagement : [])
     }
 
-    /// How many of `people` fall in each of `categories` (by `key`), in one pass.
-    static func tally(_ people: some Sequence<Profile>, _ categories: [String], _ key: KeyPath<Profile, String>) -> [Int] {
-        var counts: [String: Int] = [:]
-        for profile in people { counts[profile[keyPath: key], default: 0] += 1 }
-        return categories.map { counts[$0] ?? 0 }
-    }
-
     /// What the actual values of a scope are counted from.
     struct ActualsContext {
-        var scope: Set<Int32>
-        var checkedIn: Set<Int64>
+        /// By engagement number: in scope or not.
+        var scope: [Bool]
         var proposals: [Proposal]
     }
 
@@ -283,18 +311,18 @@ extension ImpactProjection {
         guard let first = Timestamp.days(ofDate: start), let last = Timestamp.days(ofDate: end) else { return (nil, []) }
         let period = first...last
         let scope = context.scope
-        func counted(_ people: [Profile]) -> (Double?, [(sex: String, value: Double)]) {
-            (Double(people.count), zip(EventCatalog.sexes, Self.tally(people, EventCatalog.sexes, \.sexKey)).map { ($0, Double($1)) })
+        func counted(_ profiles: [Int32]) -> (Double?, [(sex: String, value: Double)]) {
+            (Double(profiles.count), bySex(profiles))
         }
         /// The earliest of `candidates` by `key`, then by engagement id.
         func earliest(_ candidates: [Involvement], by key: (Involvement) -> Int64) -> Involvement? {
             candidates.min { key($0) != key($1) ? key($0) < key($1) : engagements[Int($0.engagement)].id < engagements[Int($1.engagement)].id }
         }
-        func engaged(through lastDay: ClosedRange<Int64>) -> [Profile] {
+        func engaged(through lastDay: ClosedRange<Int64>) -> [Int32] {
             people.compactMap { person in
-                let inScope = involvements(of: person).filter { scope.contains($0.engagement) }
+                let inScope = involvements(of: person).filter { scope[Int($0.engagement)] }
                 guard inScope.contains(where: { days(of: $0).contains { lastDay.contains(Int64($0.day)) } }) else { return nil }
-                return earliest(inScope.filter { $0.firstActionAt != .max }, by: \.firstActionAt).map { profiles[Int($0.firstActionProfile)] }
+                return earliest(inScope.filter { $0.firstActionAt != .max }, by: \.firstActionAt)?.firstActionProfile
             }
         }
         func zone(_ engagement: String) -> TimeZone? { info(engagement)?.timeZone }
@@ -307,17 +335,16 @@ extension ImpactProjection {
         }
         func conversion() -> Double? {
             var seatedCount = 0, came = 0
-            for number in scope.sorted() {
-                let engagement = engagements[Int(number)]
+            for (number, engagement) in engagements.enumerated() where scope[number] {
                 guard let info = engagement.info, let starts = info.startsAt, period.contains(day(starts, zone: info.timeZone)) else { continue }
                 let holders = seated(engagement)
                 seatedCount += holders.count
-                came += holders.filter { personNumbers[$0].map { context.checkedIn.contains(Int64($0) << 32 | Int64(number)) } ?? false }.count
+                came += holders.filter { checkedIn($0, at: Int32(number)) }.count
             }
             return seatedCount == 0 ? nil : 100 * Double(came) / Double(seatedCount)
         }
         func photoEntries(eligible: Bool?) -> Double {
-            Double(self.photoEntries(in: scope, checkedIn: context.checkedIn).filter { scored in
+            Double(self.photoEntries(in: scope).filter { scored in
                 guard let posted = scored.entry.postedAt, period.contains(day(posted, zone: scored.zone)) else { return false }
                 return eligible.map { $0 == scored.isEligible } ?? true
             }.count)
@@ -325,14 +352,14 @@ extension ImpactProjection {
         let proposalList = context.proposals
         switch indicator {
         case "people_registered":
-            return counted(people.compactMap { $0.registeredProfile >= 0 && period.contains(Int64($0.registeredDay)) ? profiles[Int($0.registeredProfile)] : nil })
+            return counted(people.compactMap { $0.registeredProfile >= 0 && period.contains(Int64($0.registeredDay)) ? $0.registeredProfile : nil })
         case "people_engaged":
             return counted(engaged(through: period))
         case "unique_attendees", "repeat_attendees":
             let needed = indicator == "unique_attendees" ? 1 : 2
             return counted(people.compactMap { person in
-                let visits = involvements(of: person).filter { $0.checkInProfile >= 0 && scope.contains($0.engagement) && period.contains(Int64($0.checkInDay)) }
-                return visits.count >= needed ? earliest(visits, by: { Int64($0.checkInDay) }).map { profiles[Int($0.checkInProfile)] } : nil
+                let visits = involvements(of: person).filter { $0.checkInProfile >= 0 && scope[Int($0.engagement)] && period.contains(Int64($0.checkInDay)) }
+                return visits.count >= needed ? earliest(visits, by: { Int64($0.checkInDay) })?.checkInProfile : nil
             })
         case "proposals_received":
             return (Double(proposalList.filter(submitted).count), [])
@@ -350,7 +377,7 @@ extension ImpactProjection {
         case "no_show_rate":
             return (conversion().map { 100 - $0 }, [])
         case "quiz_players":
-            return (Double(Set(involvements.lazy.filter { $0.quizDay != .min && scope.contains($0.engagement) && period.contains(Int64($0.quizDay)) }.map(\.person)).count), [])
+            return (Double(Set(involvements.lazy.filter { $0.quizDay != .min && scope[Int($0.engagement)] && period.contains(Int64($0.quizDay)) }.map(\.person)).count), [])
         case "photo_entries":
             return (photoEntries(eligible: nil), [])
         case "photo_entries_eligible":
@@ -360,7 +387,7 @@ extension ImpactProjection {
         case "cost_per_engaged_person":
             // The whole budget over everyone engaged from the start of the project to the end of the period.
             let everyone = engaged(through: Int64.min...last).count
-            let budget = projects.values.first { project in scope.contains { engagements[Int($0)].info?.project == project.id } }?.budget
+            let budget = projects.values.first { project in engagements.indices.contains { scope[$0] && engagements[$0].info?.project == project.id } }?.budget
             return (budget.flatMap { everyone == 0 ? nil : $0 / Double(everyone) }, [])
         default:
             return (nil, [])

@@ -30,9 +30,8 @@ public struct ImpactProjection: Sendable {
         var baseline: Double?
     }
 
-    /// One participant, by number.
-    struct Person: Sendable {
-        var id: String
+    /// One participant, by number (the id is in `personIDs`).
+    struct Person: Sendable, BitwiseCopyable {
         /// The current profile (an index into `profiles`), or -1 before registration.
         var profile: Int32 = -1
         /// The registration's local day (days since 1970) and the profile then; -1 when not registered.
@@ -44,7 +43,7 @@ public struct ImpactProjection: Sendable {
     }
 
     /// What one person did at one engagement.
-    struct Involvement: Sendable {
+    struct Involvement: Sendable, BitwiseCopyable {
         var person: Int32
         var engagement: Int32
         /// The person's next involvement, or -1.
@@ -58,14 +57,19 @@ public struct ImpactProjection: Sendable {
         var checkInProfile: Int32 = -1
         /// The local day of the first quiz answer; `Int32.min` when none.
         var quizDay: Int32 = .min
-        /// True once the person answered the invitation or cancelled.
-        var hasRSVP = false
+        /// 1 once the person answered the invitation or cancelled (a byte, not a `Bool`: every
+        /// bit pattern of a saved state's record is a valid record).
+        var answeredInvitation: UInt8 = 0
+        var hasRSVP: Bool {
+            get { answeredInvitation != 0 }
+            set { answeredInvitation = newValue ? 1 : 0 }
+        }
         /// The local days the person acted on, as a list in `actionDays` (-1: none).
         var firstActionDay: Int32 = -1
     }
 
     /// One day in a list of action days.
-    struct ActionDay: Sendable {
+    struct ActionDay: Sendable, BitwiseCopyable {
         var day: Int32
         var next: Int32
     }
@@ -76,10 +80,12 @@ public struct ImpactProjection: Sendable {
         var info: EngagementInfo?
         /// Answers and cancellations, to give seats in the order people answered.
         var answers: [Answer] = []
+        /// The seats as `rememberSeats()` last gave them, and from how many answers.
+        var seats: (answers: Int, seated: [Int32])?
     }
 
     /// An RSVP (or a cancellation) as the seat allocation needs it.
-    struct Answer: Sendable {
+    struct Answer: Sendable, BitwiseCopyable {
         var at: Int64
         var seq: Int64
         var person: Int32
@@ -91,6 +97,7 @@ public struct ImpactProjection: Sendable {
 
     /// A contest: its engagement and the rules photo entries are checked against when they come.
     struct Contest: Sendable {
+        var id: String
         var engagement: String
         var kind: String
         var deadline: Timestamp?
@@ -109,6 +116,7 @@ public struct ImpactProjection: Sendable {
 
     /// A proposal as the indicators count it.
     struct Proposal: Sendable {
+        var id: String
         var engagement: String
         var theme: String
         var submittedAt: Timestamp?
@@ -118,11 +126,12 @@ public struct ImpactProjection: Sendable {
         var status: String { history.last?.status ?? "submitted" }
     }
 
-    public private(set) var projects: [String: Project] = [:]
-    public private(set) var projectOrder: [String] = []
+    public internal(set) var projects: [String: Project] = [:]
+    public internal(set) var projectOrder: [String] = []
     var targets: [Target] = []
 
     var people: [Person] = []
+    var personIDs: [String] = []
     var personNumbers: [String: Int32] = [:]
     var profiles: [Profile] = []
     var profileNumbers: [Profile: Int32] = [:]
@@ -165,6 +174,7 @@ public struct ImpactProjection: Sendable {
                 let number = engagementNumber(info.id)
                 engagements[Int(number)].info = info
                 engagements[Int(number)].answers = []
+                engagements[Int(number)].seats = nil
                 scheduled.append(number)
             }
             return
@@ -172,7 +182,7 @@ public struct ImpactProjection: Sendable {
             guard let id = data["contest"]?.stringValue else { return }
             let engagement = data["engagement"]?.stringValue ?? ""
             let zone = engagementNumbers[engagement].flatMap { engagements[Int($0)].info?.timeZone } ?? TimeZone(identifier: "UTC")!
-            let contest = Contest(engagement: engagement, kind: data["kind"]?.stringValue ?? "quiz",
+            let contest = Contest(id: id, engagement: engagement, kind: data["kind"]?.stringValue ?? "quiz",
                                   deadline: data["entry_deadline"]?.stringValue.flatMap { Timestamp(deadline: $0, timeZone: zone) },
                                   requiredHashtags: (data["required_hashtags"]?.arrayElements?.compactMap(\.stringValue) ?? []).map(StandingsProjection.normalisedHashtag))
             if let number = contestNumbers[id] {
@@ -186,7 +196,7 @@ public struct ImpactProjection: Sendable {
             return
         case "proposal.submitted":
             if let id = data["proposal"]?.stringValue {
-                let proposal = Proposal(engagement: data["engagement"]?.stringValue ?? "", theme: data["theme"]?.stringValue ?? "other",
+                let proposal = Proposal(id: id, engagement: data["engagement"]?.stringValue ?? "", theme: data["theme"]?.stringValue ?? "other",
                                         submittedAt: event.occurred, supports: 0)
                 if let number = proposalNumbers[id] {
                     proposals[Int(number)] = proposal
@@ -317,7 +327,8 @@ public struct ImpactProjection: Sendable {
     mutating func personNumber(_ id: String) -> Int32 {
         if let number = personNumbers[id] { return number }
         let number = Int32(people.count)
-        people.append(Person(id: id))
+        people.append(Person())
+        personIDs.append(id)
         personNumbers[id] = number
         return number
     }

@@ -3,6 +3,10 @@ import Ledger
 import Projections
 
 extension Tool {
+    /// How many events a report folds past the saved state before it saves the state again: a
+    /// report then never reads more than this many events after the saved state.
+    static let eventsBetweenSavedStates: Int64 = 1000
+
     func runReport(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
         let format = try list.option("--format") ?? "table"
         let asOf = try list.option("--as-of")
@@ -13,6 +17,7 @@ extension Tool {
         let project = try list.option("--project")
         let theme = try list.option("--theme")
         let status = try list.option("--status")
+        let fresh = list.flag("--fresh")
         let positionals = try list.positionals()
         guard positionals.count == 1, let kind = positionals.first else {
             throw UsageError("report takes one of: attendees, standings, impact, proposals")
@@ -50,13 +55,25 @@ extension Tool {
         var standings = StandingsProjection()
         var impact = ImpactProjection()
         var proposals = ProposalsProjection()
-        let replayed = try log.replay(until: cutoff) { event in
+        // The impact fold's state saved by an earlier report: only the events after it are read.
+        let savesState = kind == "impact" && cutoff == .head
+        var saved: SavedState?
+        if savesState && !fresh, let state = SavedState.load(ImpactProjection.stateName, version: ImpactProjection.stateVersion, log: log),
+           let restored = try? ImpactProjection(encodedState: state.body) {
+            impact = restored
+            saved = state
+        }
+        let replayed = try log.replay(until: cutoff, after: saved?.position) { event in
             switch kind {
             case "attendees": attendees.apply(event)
             case "standings": standings.apply(event)
             case "impact": impact.apply(event)
             default: proposals.apply(event)
             }
+        }
+        if savesState, let end = replayed.end, end.seq - (saved?.position.seq ?? 0) >= Self.eventsBetweenSavedStates {
+            impact.rememberSeats()
+            SavedState.save(ImpactProjection.stateName, version: ImpactProjection.stateVersion, body: impact.encodedState, at: end, log: log)
         }
         let stamp = ReportStamp(firstSeq: replayed.firstSeq, lastSeq: replayed.lastSeq, headHash: replayed.headHash.hex,
                                 asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)

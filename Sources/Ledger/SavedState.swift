@@ -1,0 +1,281 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fold's state saved in `DIR/index/NAME.state` at a line of the ledger, so that a later
+/// replay reads only the events after that line.
+///
+/// Derived data: safe to delete, rebuilt by the next replay from the first event. It is used
+/// only when its checksum holds, it was saved by the same layout of the same fold, and the line
+/// it was saved at is still in its place and still hashes the same: since every line is chained
+/// into the next, no line up to that one can have changed (or been removed or reordered) without
+/// changing that line's hash.
+///
+/// The file: `ledger-fold-state` and a line feed, the layout version (4 bytes), the position
+/// (see `Position`), the state's length (8 bytes) and bytes, and a 64-bit checksum of everything
+/// before it; integers little-endian.
+public struct SavedState: Sendable {
+    /// Where a replay stands: the last line folded, and what the replay's stamp said so far.
+    public struct Position: Sendable, Equatable {
+        /// The last line folded: its seq and SHA-256.
+        public var seq: Int64
+        public var hash: SHA256.Digest
+        /// Where it is: its segment file, line number there, start offset and length (without the line feed).
+        public var segment: String
+        public var line: Int
+        public var offset: Int64
+        public var length: Int
+        /// The replay's first seq and how many events it passed on.
+        public var firstSeq: Int64
+        public var eventsIncluded: Int64
+
+        /// The place reading goes on from: just after the line feed of the last line folded.
+        var next: (segment: String, offset: Int64, line: Int) {
+            (segment, offset + Int64(length) + 1, line + 1)
+        }
+    }
+
+    /// Where the state stands.
+    public let position: Position
+    /// The fold's own encoding of its state.
+    public let body: [UInt8]
+
+    static let magic = Array("ledger-fold-state\n".utf8)
+
+    /// The path of the state named `name`.
+    static func path(_ name: String, in log: EventLog) -> String {
+        log.directory.indexPath + "/" + name + ".state"
+    }
+
+    /// Reads the state named `name` saved with layout `version`, or nil when there is none or it
+    /// cannot be trusted (checksum, layout, or the line it was saved at is not the same).
+    public static func load(_ name: String, version: UInt32, log: EventLog) -> SavedState? {
+        let path = path(name, in: log)
+        guard let file = try? FileDescriptor.openIfExists(path, system: log.system),
+              let size = try? file.size(), size > Int64(magic.count + 12), size < 1 << 34,
+              let bytes = try? file.read(count: Int(size), at: 0), bytes.count == Int(size) else { return nil }
+        try? file.close()
+        var decoder = StateDecoder(bytes: bytes)
+        do throws(StateDecoder.Malformed) {
+            guard Array(try decoder.bytes(count: magic.count)) == magic, try decoder.uint32() == version else { return nil }
+            let checked = bytes.count - 8
+            var tail = StateDecoder(bytes: Array(bytes[checked...]))
+            guard try tail.uint64() == checksum(bytes[..<checked]) else { return nil }
+            let position = Position(seq: try decoder.int64(), hash: try decoder.digest(), segment: try decoder.string(), line: Int(try decoder.int64()),
+                                    offset: try decoder.int64(), length: Int(try decoder.int64()), firstSeq: try decoder.int64(),
+                                    eventsIncluded: try decoder.int64())
+            let count = try decoder.int64()
+            guard count >= 0, count <= checked - decoder.offset else { return nil }
+            let body = Array(try decoder.bytes(count: Int(count)))
+            guard decoder.offset == checked, isInPlace(position, log: log) else { return nil }
+            return SavedState(position: position, body: body)
+        } catch {
+            return nil
+        }
+    }
+
+    /// Saves `body` as the state named `name` at `position`, replacing the previous one at once
+    /// (a new file renamed over it). Best effort: a reader without write access, or a full disk,
+    /// only means the next replay starts from the first event again.
+    /// - Returns: whether the state was saved.
+    @discardableResult
+    public static func save(_ name: String, version: UInt32, body: [UInt8], at position: Position, log: EventLog) -> Bool {
+        var encoder = StateEncoder()
+        encoder.append(magic)
+        encoder.write(version)
+        encoder.write(position.seq)
+        encoder.write(position.hash)
+        encoder.write(position.segment)
+        encoder.write(Int64(position.line))
+        encoder.write(position.offset)
+        encoder.write(Int64(position.length))
+        encoder.write(position.firstSeq)
+        encoder.write(position.eventsIncluded)
+        encoder.write(Int64(body.count))
+        encoder.append(body)
+        encoder.write(checksum(encoder.bytes[...]))
+        let path = path(name, in: log)
+        let temporary = path + ".tmp-\(getpid())"
+        guard log.system.mkdir(log.directory.indexPath, 0o700) == 0 || errno == EEXIST,
+              let file = try? FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600, system: log.system) else { return false }
+        let written = (try? file.writeAll(encoder.bytes)) != nil
+        try? file.close()
+        guard written, log.system.rename(temporary, path) == 0 else {
+            _ = unlink(temporary)
+            return false
+        }
+        return true
+    }
+
+    /// True when the line at `position` is still there, whole and the same, and part of the ledger.
+    static func isInPlace(_ position: Position, log: EventLog) -> Bool {
+        guard let end = try? log.committedEnd(), end >= position.seq,
+              let file = try? FileDescriptor.openIfExists(log.directory.path + "/" + position.segment, system: log.system),
+              let bytes = try? file.read(count: position.length + 1, at: position.offset) else { return false }
+        try? file.close()
+        guard bytes.count == position.length + 1, bytes.last == 0x0A else { return false }
+        let line = bytes.dropLast()
+        return EventLog.seqPrefix(of: line) == position.seq && SHA256.hash(line) == position.hash
+    }
+
+    /// A 64-bit checksum (FNV-1a over 8-byte words): catches a damaged or half-written file, not forgery.
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        bytes.withUnsafeBytes { raw in
+            var k = 0
+            while k + 8 <= raw.count {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+                k += 8
+            }
+            while k < raw.count {
+                hash = (hash ^ UInt64(raw[k])) &* 0x0000_0100_0000_01b3
+                k += 1
+            }
+        }
+        return hash
+    }
+}
+
+/// Writes a fold's state as bytes: integers little-endian, strings as a length and UTF-8.
+public struct StateEncoder: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+
+    public mutating func write(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func write(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func write(_ value: Int32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func write(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func write(_ value: UInt8) { bytes.append(value) }
+    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func write(_ value: Double) { write(value.bitPattern) }
+    public mutating func write(_ value: Timestamp) { write(value.millisecondsSinceEpoch) }
+    public mutating func write(_ value: SHA256.Digest) {
+        write(value.high)
+        write(value.second)
+        write(value.third)
+        write(value.low)
+    }
+
+    public mutating func write(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            write(Int64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// An optional: a flag, then the value when there is one.
+    public mutating func write<Value>(_ value: Value?, _ writeValue: (inout StateEncoder, Value) -> Void) {
+        write(value != nil)
+        if let value { writeValue(&self, value) }
+    }
+
+    /// An array of plain values as they lie in memory: the element size, the count, the bytes.
+    /// Read back only by the same build (`StateDecoder.plainArray` checks the element size;
+    /// a fold's state version names the layout).
+    public mutating func writePlain<Element: BitwiseCopyable>(_ elements: [Element]) {
+        write(Int64(MemoryLayout<Element>.stride))
+        write(Int64(elements.count))
+        elements.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
+    /// An array: its count, then each element.
+    public mutating func write<Element>(_ elements: [Element], _ writeElement: (inout StateEncoder, Element) -> Void) {
+        write(Int64(elements.count))
+        for element in elements { writeElement(&self, element) }
+    }
+}
+
+/// Reads what `StateEncoder` wrote; every read is checked against the end of the bytes.
+public struct StateDecoder: Sendable {
+    let bytes: [UInt8]
+    /// Where the next read starts.
+    public private(set) var offset = 0
+
+    /// The bytes end early or hold something impossible.
+    public struct Malformed: Error, Sendable {
+        public init() {}
+    }
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// True when every byte has been read.
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    mutating func bytes(count: Int) throws(Malformed) -> ArraySlice<UInt8> {
+        guard count >= 0, count <= bytes.count - offset else { throw Malformed() }
+        defer { offset += count }
+        return bytes[offset..<(offset + count)]
+    }
+
+    private mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws(Malformed) -> T {
+        let size = MemoryLayout<T>.size
+        guard size <= bytes.count - offset else { throw Malformed() }
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
+        offset += size
+        return T(littleEndian: value)
+    }
+
+    public mutating func int64() throws(Malformed) -> Int64 { try load(Int64.self) }
+    public mutating func uint64() throws(Malformed) -> UInt64 { try load(UInt64.self) }
+    public mutating func int32() throws(Malformed) -> Int32 { try load(Int32.self) }
+    public mutating func uint32() throws(Malformed) -> UInt32 { try load(UInt32.self) }
+    public mutating func uint8() throws(Malformed) -> UInt8 { try load(UInt8.self) }
+    public mutating func bool() throws(Malformed) -> Bool {
+        switch try uint8() {
+        case 0: return false
+        case 1: return true
+        default: throw Malformed()
+        }
+    }
+    public mutating func double() throws(Malformed) -> Double { Double(bitPattern: try uint64()) }
+    public mutating func timestamp() throws(Malformed) -> Timestamp { Timestamp(millisecondsSinceEpoch: try int64()) }
+    public mutating func digest() throws(Malformed) -> SHA256.Digest {
+        SHA256.Digest(high: try uint64(), second: try uint64(), third: try uint64(), low: try uint64())
+    }
+
+    public mutating func string() throws(Malformed) -> String {
+        let count = try int64()
+        guard count >= 0, count <= Int64(bytes.count - offset) else { throw Malformed() }
+        let start = offset
+        _ = try bytes(count: Int(count))
+        let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<(start + Int(count))]), as: UTF8.self) }
+        guard let text else { throw Malformed() }
+        return text
+    }
+
+    /// An optional written by `StateEncoder.write(_:_:)`.
+    public mutating func optional<Value>(_ readValue: (inout StateDecoder) throws(Malformed) -> Value) throws(Malformed) -> Value? {
+        try bool() ? try readValue(&self) : nil
+    }
+
+    /// An array written by `StateEncoder.writePlain(_:)`.
+    public mutating func plainArray<Element: BitwiseCopyable>(of type: Element.Type) throws(Malformed) -> [Element] {
+        let stride = MemoryLayout<Element>.stride
+        guard try int64() == Int64(stride) else { throw Malformed() }
+        let count = try int64()
+        guard count >= 0, count <= Int64(bytes.count - offset) / Int64(stride) else { throw Malformed() }
+        let raw = try bytes(count: Int(count) * stride)
+        return [Element](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
+            raw.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+            }
+            initialized = Int(count)
+        }
+    }
+
+    /// An array written by `StateEncoder.write(_:_:)`; each element takes at least one byte.
+    public mutating func array<Element>(_ readElement: (inout StateDecoder) throws(Malformed) -> Element) throws(Malformed) -> [Element] {
+        let count = try int64()
+        guard count >= 0, count <= Int64(bytes.count - offset) else { throw Malformed() }
+        var elements: [Element] = []
+        elements.reserveCapacity(Int(count))
+        for _ in 0..<count { elements.append(try readElement(&self)) }
+        return elements
+    }
+}

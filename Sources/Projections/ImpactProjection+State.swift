@@ -1,0 +1,179 @@
+import Foundation
+import Ledger
+
+/// The impact fold's state as bytes, for `SavedState`: a report after a few new events reads the
+/// saved state and folds only those events.
+extension ImpactProjection {
+    /// The name of the saved state in `DIR/index/`.
+    public static let stateName = "impact"
+    /// The layout of `encodedState`: raise it whenever the layout changes, so that a state saved
+    /// by an earlier build is not read as this one.
+    public static let stateVersion: UInt32 = 3
+
+    /// The whole state.
+    public var encodedState: [UInt8] {
+        var out = StateEncoder()
+        out.write(projectOrder) { $0.write($1) }
+        out.write(projects.keys.sorted()) { out, id in
+            let project = projects[id]!
+            out.write(project.id)
+            out.write(project.title)
+            out.write(project.budget) { $0.write($1) }
+            out.write(project.startsOn)
+            out.write(project.endsOn)
+            out.write(project.funder) { $0.write($1) }
+        }
+        out.write(targets) { out, target in
+            out.write(target.indicator)
+            out.write(target.project)
+            out.write(target.start)
+            out.write(target.end)
+            out.write(target.target)
+            out.write(target.baseline) { $0.write($1) }
+        }
+        out.write(profiles) { out, profile in
+            out.write(profile.group)
+            out.write(profile.district) { $0.write($1) }
+            out.write(profile.sex) { $0.write($1) }
+            out.write(profile.organization) { $0.write($1) }
+            out.write(profile.isErased)
+        }
+        out.write(personIDs) { $0.write($1) }
+        out.writePlain(people)
+        out.writePlain(involvements)
+        out.writePlain(actionDays)
+        out.write(engagements) { out, engagement in
+            out.write(engagement.id)
+            out.write(engagement.info) { out, info in
+                out.write(info.project)
+                out.write(info.title)
+                out.write(info.startsAt) { $0.write($1) }
+                out.write(info.timeZone.identifier)
+                out.write(info.rsvpDeadline) { $0.write($1) }
+                out.write(info.capacity.map(Int64.init)) { $0.write($1) }
+            }
+            out.writePlain(engagement.answers)
+            out.write(engagement.seats) { out, seats in
+                out.write(Int64(seats.answers))
+                out.writePlain(seats.seated)
+            }
+        }
+        out.write(scheduled) { $0.write($1) }
+        out.write(contests) { out, contest in
+            out.write(contest.id)
+            out.write(contest.engagement)
+            out.write(contest.kind)
+            out.write(contest.deadline) { $0.write($1) }
+            out.write(contest.requiredHashtags) { $0.write($1) }
+        }
+        out.write(contestOrder) { $0.write($1) }
+        out.write(photoEntries) { out, entry in
+            out.write(entry.contest)
+            out.write(entry.person)
+            out.write(entry.postedAt) { $0.write($1) }
+            out.write(entry.meetsEntryRules)
+        }
+        out.write(proposals) { out, proposal in
+            out.write(proposal.id)
+            out.write(proposal.engagement)
+            out.write(proposal.theme)
+            out.write(proposal.submittedAt) { $0.write($1) }
+            out.write(Int64(proposal.supports))
+            out.write(proposal.history) { out, change in
+                out.write(change.status)
+                out.write(change.at) { $0.write($1) }
+            }
+        }
+        return out.bytes
+    }
+
+    /// The state `encodedState` wrote.
+    /// - Throws: `StateDecoder.Malformed` when the bytes are not such a state (or not whole).
+    public init(encodedState bytes: [UInt8]) throws(StateDecoder.Malformed) {
+        self.init()
+        var input = StateDecoder(bytes: bytes)
+        projectOrder = try input.array { input throws(StateDecoder.Malformed) in try input.string() }
+        for project in try input.array({ input throws(StateDecoder.Malformed) in
+            Project(id: try input.string(), title: try input.string(), budget: try input.optional { input throws(StateDecoder.Malformed) in try input.double() },
+                    startsOn: try input.string(), endsOn: try input.string(), funder: try input.optional { input throws(StateDecoder.Malformed) in try input.string() })
+        }) {
+            projects[project.id] = project
+        }
+        targets = try input.array { input throws(StateDecoder.Malformed) in
+            Target(indicator: try input.string(), project: try input.string(), start: try input.string(), end: try input.string(),
+                   target: try input.double(), baseline: try input.optional { input throws(StateDecoder.Malformed) in try input.double() })
+        }
+        let text = { (input: inout StateDecoder) throws(StateDecoder.Malformed) -> String? in try input.optional { input throws(StateDecoder.Malformed) in try input.string() } }
+        profiles = try input.array { input throws(StateDecoder.Malformed) in
+            Profile(group: try input.string(), district: try text(&input), sex: try text(&input), organization: try text(&input), isErased: try input.bool())
+        }
+        personIDs = try input.array { input throws(StateDecoder.Malformed) in try input.string() }
+        people = try input.plainArray(of: Person.self)
+        involvements = try input.plainArray(of: Involvement.self)
+        actionDays = try input.plainArray(of: ActionDay.self)
+        let instant = { (input: inout StateDecoder) throws(StateDecoder.Malformed) -> Timestamp? in try input.optional { input throws(StateDecoder.Malformed) in try input.timestamp() } }
+        engagements = try input.array { input throws(StateDecoder.Malformed) in
+            let id = try input.string()
+            let info = try input.optional { input throws(StateDecoder.Malformed) -> EngagementInfo in
+                let project = try input.string(), title = try input.string(), startsAt = try instant(&input)
+                guard let zone = TimeZone(identifier: try input.string()) else { throw StateDecoder.Malformed() }
+                return EngagementInfo(id: id, project: project, title: title, startsAt: startsAt, timeZone: zone, rsvpDeadline: try instant(&input),
+                                      capacity: try input.optional { input throws(StateDecoder.Malformed) in Int(try input.int64()) })
+            }
+            let answers = try input.plainArray(of: Answer.self)
+            let seats = try input.optional { input throws(StateDecoder.Malformed) in (Int(try input.int64()), try input.plainArray(of: Int32.self)) }
+            return Engagement(id: id, info: info, answers: answers, seats: seats)
+        }
+        scheduled = try input.array { input throws(StateDecoder.Malformed) in try input.int32() }
+        contests = try input.array { input throws(StateDecoder.Malformed) in
+            Contest(id: try input.string(), engagement: try input.string(), kind: try input.string(), deadline: try instant(&input),
+                    requiredHashtags: try input.array { input throws(StateDecoder.Malformed) in try input.string() })
+        }
+        contestOrder = try input.array { input throws(StateDecoder.Malformed) in try input.int32() }
+        photoEntries = try input.array { input throws(StateDecoder.Malformed) in
+            PhotoEntry(contest: try input.int32(), person: try input.int32(), postedAt: try instant(&input), meetsEntryRules: try input.bool())
+        }
+        proposals = try input.array { input throws(StateDecoder.Malformed) in
+            Proposal(id: try input.string(), engagement: try input.string(), theme: try input.string(), submittedAt: try instant(&input),
+                     supports: Int(try input.int64()),
+                     history: try input.array { input throws(StateDecoder.Malformed) in (try input.string(), try instant(&input)) })
+        }
+        guard input.isAtEnd else { throw StateDecoder.Malformed() }
+        guard personIDs.count == people.count else { throw StateDecoder.Malformed() }
+        personNumbers.reserveCapacity(personIDs.count)
+        for (number, id) in personIDs.enumerated() where personNumbers.updateValue(Int32(number), forKey: id) != nil { throw StateDecoder.Malformed() }
+        profileNumbers = Dictionary(profiles.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        engagementNumbers = Dictionary(engagements.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        contestNumbers = Dictionary(contests.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        proposalNumbers = Dictionary(proposals.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        try checkReferences()
+    }
+
+    /// Every number in the state points at something that is there: a state that decodes but is
+    /// not one this fold wrote is refused rather than trusted.
+    private func checkReferences() throws(StateDecoder.Malformed) {
+        func within(_ index: Int32, _ count: Int, orNone: Bool = true) -> Bool { (orNone && index == -1) || (index >= 0 && Int(index) < count) }
+        for person in people where !(within(person.profile, profiles.count) && within(person.registeredProfile, profiles.count)
+                                        && within(person.firstInvolvement, involvements.count) && within(person.lastInvolvement, involvements.count)) {
+            throw StateDecoder.Malformed()
+        }
+        for involvement in involvements where !(within(involvement.person, people.count, orNone: false) && within(involvement.engagement, engagements.count, orNone: false)
+                                                  && within(involvement.next, involvements.count) && within(involvement.firstActionProfile, profiles.count)
+                                                  && within(involvement.checkInProfile, profiles.count) && within(involvement.firstActionDay, actionDays.count)) {
+            throw StateDecoder.Malformed()
+        }
+        for day in actionDays where !within(day.next, actionDays.count) { throw StateDecoder.Malformed() }
+        for engagement in engagements {
+            for person in engagement.seats?.seated ?? [] where !within(person, people.count, orNone: false) { throw StateDecoder.Malformed() }
+            for answer in engagement.answers where !within(answer.person, people.count, orNone: false) || Int(answer.kind) >= Answer.kinds.count {
+                throw StateDecoder.Malformed()
+            }
+        }
+        for number in scheduled + contestOrder where number < 0 { throw StateDecoder.Malformed() }
+        for number in scheduled where Int(number) >= engagements.count { throw StateDecoder.Malformed() }
+        for number in contestOrder where Int(number) >= contests.count { throw StateDecoder.Malformed() }
+        for entry in photoEntries where !(within(entry.contest, contests.count, orNone: false) && within(entry.person, people.count, orNone: false)) {
+            throw StateDecoder.Malformed()
+        }
+    }
+}
