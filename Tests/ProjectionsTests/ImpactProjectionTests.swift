@@ -136,6 +136,38 @@ import Testing
         #expect(female?.attribute(forName: "value")?.stringValue == "2")
         #expect(female?.elements(forName: "dimension").first?.attribute(forName: "name")?.stringValue == "sex")
     }
+
+    /// The saved state holds everything the fold knows: a fold restored from it, given the rest
+    /// of the events, reports what the fold that read them all reports.
+    @Test func aFoldRestoredFromItsStateAndGivenTheRestReportsTheSame() throws {
+        let events = ledger().events.map(ReplayedEvent.init)
+        var whole = ImpactProjection()
+        for event in events { whole.apply(event) }
+        for split in [0, 9, events.count / 2, events.count] {
+            var first = ImpactProjection()
+            for event in events[..<split] { first.apply(event) }
+            if split == 9 { first.rememberSeats() }
+            var restored = try ImpactProjection(encodedState: first.encodedState)
+            for event in events[split...] { restored.apply(event) }
+            for engagement: String? in [nil, "forum-1", "forum-2"] {
+                let expected = try whole.results(project: nil, engagement: engagement)
+                let got = try restored.results(project: nil, engagement: engagement)
+                #expect(got.indicators == expected.indicators, "split \(split), \(engagement ?? "project")")
+                #expect(got.breakdowns.map { $0.rows.map(\.counts) } == expected.breakdowns.map { $0.rows.map(\.counts) })
+                #expect(got.monthly.map(\.new) == expected.monthly.map(\.new) && got.perEngagement.map(\.attended) == expected.perEngagement.map(\.attended))
+            }
+        }
+    }
+
+    @Test func aTruncatedOrAlteredStateIsRefused() throws {
+        var projection = ImpactProjection()
+        for event in ledger().events { projection.apply(ReplayedEvent(event)) }
+        let state = projection.encodedState
+        for cut in [0, 1, state.count / 3, state.count - 1] {
+            #expect(throws: StateDecoder.Malformed.self) { try ImpactProjection(encodedState: Array(state[..<cut])) }
+        }
+        #expect(throws: StateDecoder.Malformed.self) { try ImpactProjection(encodedState: state + [0]) }
+    }
 }
 
 @Suite struct ProposalsProjectionTests {

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// `report impact` saves its fold's state in `DIR/index/impact.state` and later folds only the
+/// events after it; what it reports must be what a replay from the first event reports.
+@Suite struct SavedStateTests {
+    /// The demo's project and forum, 700 people registered and answering: 1,402 events.
+    func ledgerWithState(_ dir: String) throws {
+        try demoLedger(dir)
+        var lines: [String] = []
+        for k in 1...700 {
+            lines.append(#"{"type":"participant.registered","occurred_at":"2017-11-0\#(1 + k % 9)T10:00:00+06:00","data":{"participant":"p\#(k)","group":"\#(["citizen", "business", "media"][k % 3])","name":"N \#(k)","sex":"\#(["female", "male"][k % 2])"}}"#)
+            lines.append(#"{"type":"rsvp.submitted","occurred_at":"2017-11-2\#(k % 9)T12:00:00+06:00","data":{"engagement":"forum-2","participant":"p\#(k)","response":"\#(k % 5 == 0 ? "declined" : "accepted")"}}"#)
+        }
+        try given(dir, "import", "-", stdin: lines.joined(separator: "\n") + "\n")
+    }
+
+    func statePath(_ dir: String) -> String { dir + "/index/impact.state" }
+
+    func impact(_ dir: String, _ extra: String...) throws -> String {
+        let result = try Ledgerctl.run(["--dir", dir, "report", "impact", "--format", "json"] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout
+    }
+
+    @Test func aReportAfterNewEventsFromTheSavedStateIsTheReportOfAFullReplay() throws {
+        try withTemporaryDirectory { dir in
+            try ledgerWithState(dir)
+            let first = try impact(dir)
+            let mode = try #require(FileManager.default.attributesOfItem(atPath: statePath(dir))[.posixPermissions] as? Int)
+            #expect(mode == 0o600)
+            let saved = try Data(contentsOf: URL(fileURLWithPath: statePath(dir)))
+            #expect(try impact(dir) == first)
+            try given(dir, "append", "attendance.checked_in", "engagement=forum-2", "participant=p7")
+            try given(dir, "append", "participant.updated", "participant=p8", "group=academia")
+            try given(dir, "append", "rsvp.cancelled", "engagement=forum-2", "participant=p8")
+            let incremental = try impact(dir)
+            // Three events past the saved state: it is not saved again (only 1,000 events past it are).
+            #expect(try Data(contentsOf: URL(fileURLWithPath: statePath(dir))) == saved)
+            #expect(incremental != first)
+            #expect(incremental == (try impact(dir, "--fresh")))
+            let stamp = try #require((try JSONSerialization.jsonObject(with: Data(incremental.utf8)) as? [String: Any])?["stamp"] as? [String: Any])
+            #expect(stamp["first_seq"] as? Int == 1 && stamp["last_seq"] as? Int == 1405 && stamp["events_included"] as? Int == 1405)
+        }
+    }
+
+    @Test func aDamagedOrForeignStateIsNotUsed() throws {
+        try withTemporaryDirectory { dir in
+            try ledgerWithState(dir)
+            _ = try impact(dir)
+            // Damaged: one byte in the middle flipped; the report replays from the first event.
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: statePath(dir))))
+            bytes[bytes.count / 2] ^= 0x5A
+            try Data(bytes).write(to: URL(fileURLWithPath: statePath(dir)))
+            try given(dir, "append", "attendance.checked_in", "engagement=forum-2", "participant=p3")
+            #expect(try impact(dir) == (try impact(dir, "--fresh")))
+
+            // Another ledger's state (saved at a line this ledger does not have) is not used either.
+            try withTemporaryDirectory { other in
+                try ledgerWithState(other)
+                try given(other, "append", "attendance.checked_in", "engagement=forum-2", "participant=p9")
+                _ = try impact(other, "--fresh")
+                try FileManager.default.removeItem(atPath: statePath(dir))
+                try FileManager.default.copyItem(atPath: statePath(other), toPath: statePath(dir))
+                let report = try impact(dir)
+                #expect(report == (try impact(dir, "--fresh")))
+                #expect(report != (try impact(other)))
+            }
+        }
+    }
+
+    @Test func aChangedSavedLineSendsTheReportBackToTheFirstEventWhichNamesTheDamage() throws {
+        try withTemporaryDirectory { dir in
+            try ledgerWithState(dir)
+            _ = try impact(dir)
+            try given(dir, "append", "attendance.checked_in", "engagement=forum-2", "participant=p3")
+            // The saved line (the last of the import) is edited: the state no longer describes this ledger.
+            let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("segment-") }.sorted().last)
+            try HardeningTests.edit(dir + "/" + segment) { text in
+                var lines = text.split(separator: "\n").map(String.init)
+                lines[lines.count - 2] = lines[lines.count - 2].replacingOccurrences(of: "\"declined\"", with: "\"accepted\"")
+                    .replacingOccurrences(of: "\"p700\"", with: "\"p699\"")
+                return lines.joined(separator: "\n") + "\n"
+            }
+            let result = try ledger(dir, "report", "impact")
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("line 1403") && result.stderr.contains("prev does not match"), "\(result.stderr)")
+        }
+    }
+
+    @Test func reportsAsOfAnEarlierPointNeitherReadNorWriteTheState() throws {
+        try withTemporaryDirectory { dir in
+            try ledgerWithState(dir)
+            let asOf = try impact(dir, "--as-of", "800")
+            #expect(!FileManager.default.fileExists(atPath: statePath(dir)))
+            _ = try impact(dir)
+            #expect(FileManager.default.fileExists(atPath: statePath(dir)))
+            #expect(try impact(dir, "--as-of", "800") == asOf)
+        }
+    }
+}
