@@ -171,8 +171,13 @@ private struct Parser {
         index += 1
         var scratch: [UInt8] = []
         while true {
+            skipPlainASCII()
             guard index < bytes.count else { throw fail("unterminated string", at: start) }
             let byte = bytes[index]
+            if byte >= 0xC2, byte <= 0xDF, index + 1 < bytes.count, bytes[index + 1] & 0xC0 == 0x80 {
+                index += 2 // a two-byte sequence (Cyrillic, Kazakh letters): always valid
+                continue
+            }
             if byte == UInt8(ascii: "\"") { index += 1; return }
             if byte < 0x20 { throw fail("control character \\x\(String(byte, radix: 16)) in a string (escape it)") }
             if byte == UInt8(ascii: "\\") {
@@ -183,6 +188,20 @@ private struct Parser {
             } else {
                 try skipUTF8Sequence()
             }
+        }
+    }
+
+    /// Moves past printable ASCII other than `"` and `\`, eight bytes at a time while it can.
+    mutating func skipPlainASCII() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        /// A high bit set in each byte of `x` that is zero (exact when no byte has its high bit set).
+        func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let special = word & highs | zeroBytes(word & 0xE0E0_E0E0_E0E0_E0E0) | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
+            if special != 0 { break }
+            index += 8
         }
     }
 
@@ -533,6 +552,7 @@ private extension Parser {
         try enter()
         index += 1
         var members: [EventPayload.Member] = []
+        members.reserveCapacity(12)
         skipWhiteSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1

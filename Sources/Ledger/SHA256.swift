@@ -198,11 +198,14 @@ extension SHA256 {
             guard utf8.count == 64 else { return nil }
             func word(_ start: Int) -> UInt64? {
                 var value: UInt64 = 0
-                for c in utf8[start..<(start + 16)] {
-                    guard let nibble = Self.nibble(c) else { return nil }
-                    value = value << 4 | UInt64(nibble)
+                var isValid = true
+                for k in start..<(start + 16) {
+                    let c = utf8[k]
+                    let digit = c &- UInt8(ascii: "0"), letter = c &- UInt8(ascii: "a")
+                    isValid = isValid && (digit < 10 || letter < 6)
+                    value = value << 4 | UInt64(digit < 10 ? digit : letter &+ 10)
                 }
-                return value
+                return isValid ? value : nil
             }
             guard let high = word(0), let second = word(16), let third = word(32), let low = word(48) else { return nil }
             self.init(high: high, second: second, third: third, low: low)
@@ -223,13 +226,5 @@ extension SHA256 {
 
         /// The hex form.
         public var description: String { hex }
-
-        private static func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-            default: nil
-            }
-        }
     }
 }
