@@ -109,6 +109,19 @@ public struct SHA256: Sendable {
         (x >> n) | (x << (32 - n))
     }
 
+    /// One round: `d` and `h` take their new values (the caller rotates the roles of the words).
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32) {
+        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let choice = g ^ (e & (f ^ g)) // (e & f) ^ (~e & g), one operation fewer
+        let t1 = h &+ s1 &+ choice &+ kw
+        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let majority = (a & b) | (c & (a | b)) // (a & b) ^ (a & c) ^ (b & c), one operation fewer
+        d = d &+ t1
+        h = t1 &+ s0 &+ majority
+    }
+
     /// Compresses `count` 64-byte blocks starting at `blocks` into `state`.
     private static func compress(_ state: inout State, blocks: UnsafeRawPointer, count: Int) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
@@ -126,14 +139,17 @@ public struct SHA256: Sendable {
                         w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
                     }
                     var (a, b, c, d, e, f, g, h) = (a0, b0, c0, d0, e0, f0, g0, h0)
-                    for t in 0..<64 {
-                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                        let choice = g ^ (e & (f ^ g)) // (e & f) ^ (~e & g), one operation fewer
-                        let t1 = h &+ s1 &+ choice &+ k[t] &+ w[t]
-                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                        let majority = (a & b) | (c & (a | b)) // (a & b) ^ (a & c) ^ (b & c), one operation fewer
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ s0 &+ majority
+                    // Eight rounds at a time, the roles of the eight words rotating through the
+                    // arguments instead of the words moving between variables.
+                    for t in stride(from: 0, to: 64, by: 8) {
+                        round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
+                        round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
+                        round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
+                        round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
+                        round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[t + 4])
+                        round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[t + 5])
+                        round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[t + 6])
+                        round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[t + 7])
                     }
                     a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
                     e0 &+= e; f0 &+= f; g0 &+= g; h0 &+= h
@@ -196,19 +212,32 @@ extension SHA256 {
         /// Parses 64 lowercase hex digits given as bytes; returns nil for anything else.
         init?(hex utf8: UnsafeBufferPointer<UInt8>) {
             guard utf8.count == 64 else { return nil }
-            func word(_ start: Int) -> UInt64? {
-                var value: UInt64 = 0
-                var isValid = true
-                for k in start..<(start + 16) {
-                    let c = utf8[k]
-                    let digit = c &- UInt8(ascii: "0"), letter = c &- UInt8(ascii: "a")
-                    isValid = isValid && (digit < 10 || letter < 6)
-                    value = value << 4 | UInt64(digit < 10 ? digit : letter &+ 10)
+            let parsed: Digest? = Digest.hexValues.withUnsafeBufferPointer { values in
+                var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                var invalid: UInt8 = 0
+                func word(_ start: Int) -> UInt64 {
+                    var value: UInt64 = 0
+                    for k in start..<(start + 16) {
+                        let nibble = values[Int(utf8[k])]
+                        invalid |= nibble
+                        value = value << 4 | UInt64(nibble & 0x0F)
+                    }
+                    return value
                 }
-                return isValid ? value : nil
+                words = (word(0), word(16), word(32), word(48))
+                return invalid & 0xF0 == 0 ? Digest(high: words.0, second: words.1, third: words.2, low: words.3) : nil
             }
-            guard let high = word(0), let second = word(16), let third = word(32), let low = word(48) else { return nil }
-            self.init(high: high, second: second, third: third, low: low)
+            guard let parsed else { return nil }
+            self = parsed
+        }
+
+        /// Each byte's value as a lowercase hex digit, or 0xFF.
+        private static let hexValues: [UInt8] = (0...255).map { byte in
+            switch UInt8(byte) {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(byte) - UInt8(ascii: "a") + 10
+            default: 0xFF
+            }
         }
 
         /// The digest as 64 lowercase hex digits.
