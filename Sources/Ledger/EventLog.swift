@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads a ledger's events in order, without the writers' lock.
 ///
 /// A line still being written at the end of the last segment is not yet part of the ledger, so
@@ -6,6 +10,9 @@ public struct EventLog: Sendable {
     /// The ledger's directory.
     public let directory: LedgerDirectory
     let system: SystemCalls
+    /// Receives how far a whole read has got (bytes read, bytes to read), after each chunk of
+    /// about a megabyte; the command line shows it on a terminal.
+    public var progress: (@Sendable (_ done: Int64, _ total: Int64) -> Void)?
 
     /// Where a line stands.
     public struct Location: Sendable, Equatable, CustomStringConvertible {
@@ -66,6 +73,14 @@ public struct EventLog: Sendable {
             }
             segments.removeFirst(first)
         }
+        var total: Int64 = 0, done: Int64 = 0
+        if progress != nil {
+            for segment in segments {
+                var info = stat()
+                if stat(directory.path + "/" + segment.name, &info) == 0 { total += Int64(info.st_size) }
+            }
+            total -= start?.offset ?? 0
+        }
         for (k, segment) in segments.enumerated() {
             let path = directory.path + "/" + segment.name
             guard let file = try io({ () throws(SystemError) in try FileDescriptor.openIfExists(path, system: system) }) else {
@@ -77,6 +92,10 @@ public struct EventLog: Sendable {
             let tail = try LineReader.forEachChunk(in: file, from: isStart ? start!.offset : 0) { chunk throws(LedgerError) in
                 let taken = try body(segment.name, lines + 1, chunk)
                 lines += taken
+                if let progress, taken > 0 {
+                    done += Int64(chunk.ends[taken - 1] + 1 - chunk.starts[0])
+                    progress(done, max(total, done))
+                }
                 if taken < chunk.count { stopped = true }
                 return taken
             }

@@ -20,6 +20,10 @@ public final class Ledger {
     public var lockTimeout: Double = 10
     /// Receives warnings (a torn tail repaired, an index rebuilt); the command line prints them on stderr.
     public var warningHandler: (String) -> Void = { _ in }
+    /// Receives how far an import has got: steps done of the total (each event is checked,
+    /// validated against the ledger and written: three steps). The command line shows it on a
+    /// terminal.
+    public var progressHandler: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     /// The environment, read for `SOURCE_DATE_EPOCH` (a pinned recording clock).
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -124,6 +128,7 @@ public final class Ledger {
         var checked: [EventValidator.CheckedEvent] = []
         checked.reserveCapacity(events.count)
         for (i, event) in events.enumerated() {
+            if i % 1000 == 0 { progressHandler(i, 3 * events.count) }
             do {
                 checked.append(try validator.check(event, allowInternal: allowInternal))
             } catch {

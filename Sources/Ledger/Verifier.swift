@@ -11,6 +11,9 @@ public struct Verifier: Sendable {
     /// The catalog event types must belong to.
     public let catalog: EventCatalog
 
+    /// Receives how far the read has got (bytes read, bytes to read); see `EventLog.progress`.
+    public var progress: (@Sendable (_ done: Int64, _ total: Int64) -> Void)?
+
     public init(path: String, catalog: EventCatalog = .version1) {
         self.path = path
         self.catalog = catalog
@@ -58,7 +61,8 @@ public struct Verifier: Sendable {
     /// - Returns: the report; `damage` is set when the ledger fails.
     /// - Throws: only when the ledger cannot be read at all (not a ledger, an I/O error).
     public func verify(against checkpoint: Checkpoint? = nil) throws(LedgerError) -> Report {
-        let log = try EventLog(path: path)
+        var log = try EventLog(path: path)
+        log.progress = progress
         var report = Report()
         var expected: Int64 = 1
         var previousRecorded: Timestamp?

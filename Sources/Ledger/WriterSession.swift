@@ -323,6 +323,7 @@ final class WriterSession: LedgerState {
         var repeats: [(input: Int, of: Int)] = []
         var alreadyPresent = 0
         for (i, event) in events.enumerated() {
+            if i % 1000 == 0 { ledger.progressHandler(events.count + i, 3 * events.count) }
             do {
                 if let id = event.id, let earlier = inputOfID[id] {
                     try requireSameContent(event, as: events[earlier], allowInternal: allowInternal)
@@ -392,6 +393,7 @@ final class WriterSession: LedgerState {
         var records: [PersonalDataStore.Record] = []
         var prev = head.hash
         for (k, event) in events.enumerated() {
+            if k % 1000 == 0 { ledger.progressHandler(2 * events.count + k, 3 * events.count) }
             let seq = head.seq + 1 + Int64(k)
             let id: String
             if let given = event.id { id = given } else { id = try newID() }

@@ -77,7 +77,11 @@ extension Tool {
             let bytes = try readInput(checkpointPath, limit: 4096, what: "checkpoint")
             checkpoint = try Checkpoint(text: String(decoding: bytes, as: UTF8.self), source: checkpointPath)
         }
-        let report = try Verifier(path: context.directory).verify(against: checkpoint)
+        var verifier = Verifier(path: context.directory)
+        let progress = ProgressLine("verifying")
+        verifier.progress = { done, total in progress.update(done, of: total, isBytes: true) }
+        let report = try verifier.verify(against: checkpoint)
+        progress.finish()
         if let damage = report.damage {
             printError("error: \(damage) (the chain is intact up to seq \(report.head.seq))")
             return .damaged

@@ -49,7 +49,10 @@ extension Tool {
             cutoff = .head
         }
 
-        let log = try EventLog(path: context.directory)
+        var log = try EventLog(path: context.directory)
+        let progress = ProgressLine("replaying the ledger")
+        defer { progress.finish() }
+        log.progress = { done, total in progress.update(done, of: total, isBytes: true) }
         let labels = Labels(lang)
         var attendees = AttendeeProjection()
         var standings = StandingsProjection()
@@ -71,6 +74,7 @@ extension Tool {
             default: proposals.apply(event)
             }
         }
+        progress.finish()
         if savesState, let end = replayed.end, end.seq - (saved?.position.seq ?? 0) >= Self.eventsBetweenSavedStates {
             impact.rememberSeats()
             SavedState.save(ImpactProjection.stateName, version: ImpactProjection.stateVersion, body: impact.encodedState, at: end, log: log)

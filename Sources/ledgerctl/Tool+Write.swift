@@ -120,7 +120,13 @@ extension Tool {
             }
         }
         guard !events.isEmpty else { throw LedgerError.invalidArgument("\(source) holds no events; nothing was imported") }
-        let result = try ledger.importBatch(events, source: source, lineNumbers: lineNumbers)
+        let progress = ProgressLine("importing \(events.count) events")
+        ledger.progressHandler = { done, total in progress.update(Int64(done), of: Int64(total), isBytes: false) }
+        let result: Ledger.ImportResult
+        do {
+            defer { progress.finish() }
+            result = try ledger.importBatch(events, source: source, lineNumbers: lineNumbers)
+        }
         var summary = "imported \(result.written) event\(result.written == 1 ? "" : "s")"
         if let range = result.seqRange { summary += " (seq \(range.lowerBound)-\(range.upperBound))" }
         if result.alreadyPresent > 0 { summary += "; \(result.alreadyPresent) already present" }
