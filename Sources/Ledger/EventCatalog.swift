@@ -5,16 +5,23 @@ public struct EventCatalog: Sendable {
     /// The event types, in the order they are documented.
     public let types: [EventType]
     private let byName: [String: EventType]
+    private let typeNames: [[UInt8]]
 
     /// Creates a catalog of `types`.
     public init(version: Int, types: [EventType]) {
         self.version = version
         self.types = types
         self.byName = Dictionary(uniqueKeysWithValues: types.map { ($0.name, $0) })
+        self.typeNames = types.map { Array($0.name.utf8) }
     }
 
     /// The type named `name`, or nil.
     public subscript(name: String) -> EventType? { byName[name] }
+
+    /// True when the catalog has a type of that name (given as UTF-8), without making a string of it.
+    func hasType(named name: UnsafeBufferPointer<UInt8>) -> Bool {
+        typeNames.contains { $0.count == name.count && $0.elementsEqual(name) }
+    }
 }
 
 /// One event type: its fields, and the entities it defines and requires.

@@ -307,7 +307,11 @@ public struct EventValidator: Sendable {
 
     /// True for 1 to 128 of `A-Z a-z 0-9 . _ : -`, starting with a letter or digit.
     public static func isIdentifier(_ s: String) -> Bool {
-        let bytes = Array(s.utf8)
+        Array(s.utf8).withUnsafeBufferPointer { isIdentifier($0) }
+    }
+
+    /// `isIdentifier` for UTF-8 bytes.
+    static func isIdentifier(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !bytes.isEmpty, bytes.count <= 128 else { return false }
         func isAlphanumeric(_ b: UInt8) -> Bool {
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)

@@ -58,6 +58,12 @@ extension Timestamp {
 
     /// `init?(rfc3339:)` for the text's UTF-8 bytes.
     public init?(rfc3339 text: [UInt8]) {
+        guard let instant = text.withUnsafeBufferPointer({ Timestamp(rfc3339: $0) }) else { return nil }
+        self = instant
+    }
+
+    /// `init?(rfc3339:)` for the text's UTF-8 bytes.
+    public init?(rfc3339 text: UnsafeBufferPointer<UInt8>) {
         guard let parts = Timestamp.parseLocal(text, requireOffset: true), let offset = parts.offsetSeconds else {
             return nil
         }
@@ -67,7 +73,7 @@ extension Timestamp {
     /// Parses a deadline: an RFC 3339 date-time with an offset, or a local wall-clock time
     /// (`2017-11-29T12:00` or `2017-11-29T12:00:00`) read in `timeZone` by its rules for that date.
     public init?(deadline text: String, timeZone: TimeZone) {
-        guard let parts = Timestamp.parseLocal(Array(text.utf8), requireOffset: false) else { return nil }
+        guard let parts = Array(text.utf8).withUnsafeBufferPointer({ Timestamp.parseLocal($0, requireOffset: false) }) else { return nil }
         if let offset = parts.offsetSeconds {
             self.init(millisecondsSinceEpoch: parts.localMilliseconds - offset * 1000)
             return
@@ -82,7 +88,7 @@ extension Timestamp {
 
     /// True when `text` is a local wall-clock time without an offset (it needs a time zone).
     public static func isLocal(_ text: String) -> Bool {
-        guard let parts = parseLocal(Array(text.utf8), requireOffset: false) else { return false }
+        guard let parts = Array(text.utf8).withUnsafeBufferPointer({ parseLocal($0, requireOffset: false) }) else { return false }
         return parts.offsetSeconds == nil
     }
 
@@ -100,7 +106,7 @@ extension Timestamp {
         var offsetSeconds: Int64?
     }
 
-    private static func parseLocal(_ b: [UInt8], requireOffset: Bool) -> LocalParts? {
+    private static func parseLocal(_ b: UnsafeBufferPointer<UInt8>, requireOffset: Bool) -> LocalParts? {
         // YYYY-MM-DDTHH:MM[:SS[.fff...]][Z|+HH:MM|-HH:MM]
         guard b.count >= 16, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
               b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"),
@@ -146,7 +152,7 @@ extension Timestamp {
         return LocalParts(localMilliseconds: local * 1000 + millis, offsetSeconds: offset)
     }
 
-    private static func number(_ b: [UInt8], _ start: Int, _ length: Int) -> Int64? {
+    private static func number<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, _ start: Int, _ length: Int) -> Int64? where Bytes.Index == Int {
         guard start + length <= b.count else { return nil }
         var value: Int64 = 0
         for k in start..<(start + length) {

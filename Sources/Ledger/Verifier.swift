@@ -37,8 +37,12 @@ public struct Verifier: Sendable {
 
     /// FNV-1a, 64 bits: a fingerprint of an id for the set of ids seen.
     static func fingerprint(_ id: String) -> UInt64 {
+        fingerprint(bytes: id.utf8)
+    }
+
+    static func fingerprint(bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
+        for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
         return hash
@@ -94,16 +98,10 @@ public struct Verifier: Sendable {
         }
         let trailing: Int64
         do throws(LedgerError) {
-            var linkedSeq: Int64 = 0
-            var lastRecordedAt: String? // of the last line read: the head's, once every line read is linked
-            trailing = try log.forEachChainedLine(mismatch: "prev does not match the SHA-256 of the line before (that line, or this one, was altered, removed or reordered)") { location, line throws(LedgerError) in
-                lastLocation = location
-                let event: StoredEvent
-                do {
-                    event = try StoredEvent(envelopeOf: line)
-                } catch {
-                    throw damage(location, "not a stored event (\(error))")
-                }
+            /// Checks one line's envelope (its parts are ranges of `bytes`) against the lines before it.
+            func check(_ bytes: UnsafeBufferPointer<UInt8>, _ event: ScannedLine, at location: EventLog.Location) throws(LedgerError) -> EventLog.Link {
+                func part(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[range]) }
+                func text(_ range: Range<Int>) -> String { String(decoding: part(range), as: UTF8.self) }
                 if location.segment != currentSegment {
                     currentSegment = location.segment
                     if LedgerDirectory.firstSeq(ofSegment: location.segment) != event.seq {
@@ -114,14 +112,14 @@ public struct Verifier: Sendable {
                     let what = event.seq < expected ? "repeated or out of order" : "events are missing"
                     throw damage(location, "seq is \(event.seq), expected \(expected) (\(what))")
                 }
-                guard catalog[event.type] != nil else { throw damage(location, "unknown event type '\(event.type)'") }
-                guard EventValidator.isIdentifier(event.id) else { throw damage(location, "id is not a valid id") }
-                let idHash = Verifier.fingerprint(event.id)
+                guard catalog.hasType(named: part(event.type)) else { throw damage(location, "unknown event type '\(text(event.type))'") }
+                guard EventValidator.isIdentifier(part(event.id)) else { throw damage(location, "id is not a valid id") }
+                let idHash = Verifier.fingerprint(bytes: part(event.id))
                 if !seenIDs.insert(idHash).inserted { repeatedHashes.insert(idHash) }
-                guard Timestamp(rfc3339: event.occurredAt) != nil else { throw damage(location, "occurred_at is not an RFC 3339 date-time") }
-                guard let recorded = Timestamp(rfc3339: event.recordedAt) else { throw damage(location, "recorded_at is not an RFC 3339 date-time") }
+                guard Timestamp(rfc3339: part(event.occurredAt)) != nil else { throw damage(location, "occurred_at is not an RFC 3339 date-time") }
+                guard let recorded = Timestamp(rfc3339: part(event.recordedAt)) else { throw damage(location, "recorded_at is not an RFC 3339 date-time") }
                 if let previousRecorded, recorded < previousRecorded {
-                    throw damage(location, "recorded_at \(event.recordedAt) is earlier than the line before")
+                    throw damage(location, "recorded_at \(text(event.recordedAt)) is earlier than the line before")
                 }
                 if let open = openBatch, open.batch != event.batch {
                     throw damage(location, "the import batch that started at seq \(open.batch.first) stops at seq \(event.seq - 1), short of its \(open.batch.count) events")
@@ -132,19 +130,46 @@ public struct Verifier: Sendable {
                     if event.seq == batch.last { openBatch = nil }
                 }
                 previousRecorded = recorded
-                lastRecordedAt = event.recordedAt
+                lastRecordedAt.removeAll(keepingCapacity: true)
+                lastRecordedAt.append(contentsOf: part(event.recordedAt))
                 report.events = event.seq
                 expected += 1
                 return .next(event.prev)
+            }
+            var linkedSeq: Int64 = 0
+            var lastRecordedAt: [UInt8] = [] // of the last line read: the head's, once every line read is linked
+            trailing = try log.forEachChainedLine(mismatch: "prev does not match the SHA-256 of the line before (that line, or this one, was altered, removed or reordered)") { location, line throws(LedgerError) in
+                lastLocation = location
+                if let scanned = JSONParser.scanStoredLine(line) {
+                    return try check(line, scanned, at: location)
+                }
+                // Not in the writers' form: read strictly, then checked the same way.
+                let event: StoredEvent
+                do {
+                    event = try StoredEvent(envelopeOf: line)
+                } catch {
+                    throw damage(location, "not a stored event (\(error))")
+                }
+                var text: [UInt8] = []
+                func add(_ string: String) -> Range<Int> {
+                    text.append(contentsOf: string.utf8)
+                    return (text.count - string.utf8.count)..<text.count
+                }
+                let envelope = ScannedLine(seq: event.seq, id: add(event.id), type: add(event.type), occurredAt: add(event.occurredAt),
+                                           recordedAt: add(event.recordedAt), actor: nil, batch: event.batch, prev: event.prev, data: 0..<0, members: [])
+                return try text.withUnsafeBufferPointer { bytes throws(LedgerError) in try check(bytes, envelope, at: location) }
             } linked: { location, lineHash throws(LedgerError) in
                 linkedSeq += 1
-                report.head = Checkpoint(seq: linkedSeq, hash: lineHash, recordedAt: lastRecordedAt)
+                report.head = Checkpoint(seq: linkedSeq, hash: lineHash, recordedAt: nil) // recorded_at once the last is linked
                 if let checkpoint, linkedSeq == checkpoint.seq {
                     guard lineHash == checkpoint.hash else {
                         throw damage(location, "does not match the checkpoint: history up to seq \(checkpoint.seq) was rewritten")
                     }
                     report.extendsCheckpoint = true
                 }
+            }
+            if report.head.seq > 0 {
+                report.head = Checkpoint(seq: report.head.seq, hash: report.head.hash, recordedAt: String(decoding: lastRecordedAt, as: UTF8.self))
             }
         } catch {
             if case .damaged = error {

@@ -23,12 +23,14 @@ enum Usage {
       forget PARTICIPANT              erase a person's personal data; append participant.erased
       report attendees  [--engagement E]
       report standings  [--contest C]
-      report impact     [--project P] [--engagement E]
+      report impact     [--project P] [--engagement E] [--fresh]
       report proposals  [--engagement E] [--theme T] [--status S]
         common: --format table|json|csv|md|html (impact also: iati)
                 --as-of SEQ|TIME  --lang en|kk|ru  --output FILE
                                       replay the events into a report, stamped with the seq
-                                      range and head hash it was computed from
+                                      range and head hash it was computed from (impact goes on
+                                      from its saved state in DIR/index/; --fresh: from the
+                                      first event)
       help, --help, --version
 
     FIELD=VALUE is always a string (participant=0042 stays "0042");
