@@ -140,7 +140,7 @@ extension EventLog {
                 try linked(location(k), previousHash)
             }
             if let failure { throw failure }
-            return links.count
+            return LineReader.Taken(lines: links.count, stops: stopped)
         }
     }
 

@@ -52,20 +52,20 @@ public struct EventLog: Sendable {
             let hashes = hashing ? chunk.hashesOnBothCores() : []
             for k in 0..<chunk.count {
                 let location = Location(segment: segment, line: firstLine + k, offset: chunk.offset(k))
-                if !(try body(location, chunk.line(k), hashing ? hashes[k] : .zero)) { return k + 1 }
+                if !(try body(location, chunk.line(k), hashing ? hashes[k] : .zero)) { return LineReader.Taken(lines: k + 1, stops: true) }
             }
-            return chunk.count
+            return LineReader.Taken(lines: chunk.count, stops: false)
         }
     }
 
     /// Calls `body` with the complete lines of each read of about a megabyte, in order, with the
-    /// segment's name and the line number of the chunk's first line, until `body` takes fewer
-    /// lines than it was given (it returns how many it took).
+    /// segment's name and the line number of the chunk's first line, until `body` says reading
+    /// stops (it returns how many lines it took, and whether it stops).
     /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
     /// Reading starts at `start` (a segment, an offset in it, and the line number there) when given.
     @discardableResult
     func forEachChunk(from start: (segment: String, offset: Int64, line: Int)? = nil,
-                      _ body: (_ segment: String, _ firstLine: Int, LineReader.Chunk) throws(LedgerError) -> Int) throws(LedgerError) -> Int64 {
+                      _ body: (_ segment: String, _ firstLine: Int, LineReader.Chunk) throws(LedgerError) -> LineReader.Taken) throws(LedgerError) -> Int64 {
         var segments = try directory.segments()
         if let start {
             guard let first = segments.firstIndex(where: { $0.name == start.segment }) else {
@@ -91,12 +91,12 @@ public struct EventLog: Sendable {
             var stopped = false
             let tail = try LineReader.forEachChunk(in: file, from: isStart ? start!.offset : 0) { chunk throws(LedgerError) in
                 let taken = try body(segment.name, lines + 1, chunk)
-                lines += taken
-                if let progress, taken > 0 {
-                    done += Int64(chunk.ends[taken - 1] + 1 - chunk.starts[0])
+                lines += taken.lines
+                if let progress, taken.lines > 0 {
+                    done += Int64(chunk.ends[taken.lines - 1] + 1 - chunk.starts[0])
                     progress(done, max(total, done))
                 }
-                if taken < chunk.count { stopped = true }
+                if taken.stops { stopped = true }
                 return taken
             }
             if stopped { return 0 }

@@ -124,43 +124,13 @@ private struct Parser {
         }
     }
 
-    /// Checks the value at `index` as `parseValue` would (structure, strings, numbers, nesting)
-    /// without building it.
-    mutating func skipValue() throws(JSONParser.Failure) {
+    /// Checks the scalar at `index` (a string, number or literal) as `parseValue` would,
+    /// without building a string.
+    mutating func skipScalar() throws(JSONParser.Failure) {
         guard index < bytes.count else { throw fail("unexpected end of input") }
-        switch bytes[index] {
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            let isObject = bytes[index] == UInt8(ascii: "{")
-            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            try enter()
-            index += 1
-            skipWhiteSpace()
-            if index < bytes.count, bytes[index] == close {
-                index += 1
-                depth -= 1
-                return
-            }
-            while true {
-                skipWhiteSpace()
-                if isObject {
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
-                    try skipString()
-                    skipWhiteSpace()
-                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
-                    index += 1
-                    skipWhiteSpace()
-                }
-                try skipValue()
-                skipWhiteSpace()
-                guard index < bytes.count else { throw fail(isObject ? "unterminated object" : "unterminated array") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == close { index += 1; break }
-                throw fail(isObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
-            }
-            depth -= 1
-        case UInt8(ascii: "\""):
+        if bytes[index] == UInt8(ascii: "\"") {
             try skipString()
-        default:
+        } else {
             _ = try parseValue() // numbers and literals allocate nothing
         }
     }
@@ -262,7 +232,7 @@ private struct Parser {
             skipWhiteSpace()
             if let skipped, key == skipped {
                 let valueStart = index
-                try skipValue()
+                _ = try parseValue() // checked in full (repeated names too), then not kept
                 members.append((key: key, value: bytes[valueStart] == UInt8(ascii: "{") ? .object([]) : .null))
             } else {
                 members.append((key: key, value: try parseValue()))
@@ -563,7 +533,9 @@ private extension Parser {
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString() else { return nil }
             let key = UnsafeBufferPointer(rebasing: bytes[name])
-            guard !members.contains(where: { key.elementsEqual(UnsafeBufferPointer(rebasing: bytes[($0.keyStart + base)..<($0.keyEnd + base)])) }) else {
+            // Names are compared byte for byte: only ASCII names, whose equal texts are equal bytes
+            // (the strict parser compares names as strings, canonical equivalence included).
+            guard key.allSatisfy({ $0 < 0x80 }), !members.contains(where: { key.elementsEqual(UnsafeBufferPointer(rebasing: bytes[($0.keyStart + base)..<($0.keyEnd + base)])) }) else {
                 return nil
             }
             skipWhiteSpace()
@@ -571,7 +543,11 @@ private extension Parser {
             index += 1
             skipWhiteSpace()
             let valueStart = index
-            try skipValue()
+            if bytes[valueStart] == UInt8(ascii: "{") || bytes[valueStart] == UInt8(ascii: "[") {
+                _ = try parseValue() // nested members are checked for repeated names, as the strict parser does
+            } else {
+                try skipScalar()
+            }
             members.append(EventPayload.Member(keyStart: name.lowerBound - base, keyEnd: name.upperBound - base, valueStart: valueStart - base))
             skipWhiteSpace()
             guard index < bytes.count else { return nil }

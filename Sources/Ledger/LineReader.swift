@@ -43,10 +43,18 @@ struct LineReader {
         try forEachChunk(in: file, from: offset) { chunk throws(LedgerError) in
             let hashes = hashing ? chunk.hashesOnBothCores() : []
             for k in 0..<chunk.count {
-                if !(try body(chunk.offset(k), chunk.line(k), hashing ? hashes[k] : .zero)) { return k + 1 }
+                if !(try body(chunk.offset(k), chunk.line(k), hashing ? hashes[k] : .zero)) { return Taken(lines: k + 1, stops: true) }
             }
-            return chunk.count
+            return Taken(lines: chunk.count, stops: false)
         }
+    }
+
+    /// What a chunk's reader did with its lines.
+    struct Taken {
+        /// How many of the chunk's lines it took (from the first).
+        var lines: Int
+        /// True when reading stops after them.
+        var stops: Bool
     }
 
     /// The complete lines of one read of a file, valid during the call they are passed to.
@@ -132,13 +140,13 @@ struct LineReader {
     }
 
     /// Calls `body` with the complete lines of each read of about a megabyte, from `offset` on,
-    /// until `body` takes fewer lines than it was given (it returns how many it took).
+    /// until `body` says reading stops (it returns how many lines it took, and whether it stops).
     /// - Returns: where the lines taken end, and how many bytes follow them at the end of the file.
     /// - Throws: `LedgerError.io` on a read error, `.damaged` for a line longer than the limit,
     ///   or whatever `body` throws.
     @discardableResult
     static func forEachChunk(in file: FileDescriptor, from offset: Int64 = 0,
-                             _ body: (Chunk) throws(LedgerError) -> Int) throws(LedgerError) -> Tail {
+                             _ body: (Chunk) throws(LedgerError) -> Taken) throws(LedgerError) -> Tail {
         var buffer = [UInt8](repeating: 0, count: chunkBytes)
         var filled = 0           // bytes of buffer holding data
         var bufferOffset = offset // file offset of buffer[0]
@@ -172,8 +180,9 @@ struct LineReader {
                 }
                 guard !ends.isEmpty else { return }
                 let taken = try body(Chunk(bytes: all, fileOffset: bufferOffset, starts: starts, ends: ends))
-                keepGoing = taken >= ends.count
-                start = taken > 0 ? ends[min(taken, ends.count) - 1] + 1 : 0
+                let lines = min(max(taken.lines, 0), ends.count)
+                keepGoing = !taken.stops && lines == ends.count
+                start = lines > 0 ? ends[lines - 1] + 1 : 0
             }
             if !keepGoing {
                 return Tail(completeEnd: bufferOffset + Int64(start), trailingBytes: 0)

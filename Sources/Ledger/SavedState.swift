@@ -8,8 +8,9 @@ import Glibc
 /// Derived data: safe to delete, rebuilt by the next replay from the first event. It is used
 /// only when its checksum holds, it was saved by the same layout of the same fold, and the line
 /// it was saved at is still in its place and still hashes the same: since every line is chained
-/// into the next, no line up to that one can have changed (or been removed or reordered) without
-/// changing that line's hash.
+/// into the next, a rewrite of an earlier line that keeps the chain whole changes that line's
+/// hash. A change that leaves the chain broken before that line is not seen by a replay that
+/// starts after it: `verify` reads every line.
 ///
 /// The file: `ledger-fold-state` and a line feed, the layout version (4 bytes), the position
 /// (see `Position`), the state's length (8 bytes) and bytes, and a 64-bit checksum of everything
@@ -64,6 +65,8 @@ public struct SavedState: Sendable {
             let position = Position(seq: try decoder.int64(), hash: try decoder.digest(), segment: try decoder.string(), line: Int(try decoder.int64()),
                                     offset: try decoder.int64(), length: Int(try decoder.int64()), firstSeq: try decoder.int64(),
                                     eventsIncluded: try decoder.int64())
+            guard position.seq >= 1, position.line >= 1, position.offset >= 0, position.length >= 0,
+                  position.length <= LineReader.maximumLineBytes, position.firstSeq >= 0, position.eventsIncluded >= 0 else { return nil }
             let count = try decoder.int64()
             guard count >= 0, count <= checked - decoder.offset else { return nil }
             let body = Array(try decoder.bytes(count: Int(count)))

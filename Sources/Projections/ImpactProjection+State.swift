@@ -8,7 +8,7 @@ extension ImpactProjection {
     public static let stateName = "impact"
     /// The layout of `encodedState`: raise it whenever the layout changes, so that a state saved
     /// by an earlier build is not read as this one.
-    public static let stateVersion: UInt32 = 3
+    public static let stateVersion: UInt32 = 5
 
     /// The whole state.
     public var encodedState: [UInt8] {
@@ -149,31 +149,62 @@ extension ImpactProjection {
         try checkReferences()
     }
 
-    /// Every number in the state points at something that is there: a state that decodes but is
-    /// not one this fold wrote is refused rather than trusted.
+    /// Every number in the state points at something that is there, every chain of records is a
+    /// list that ends (each record in one list, the person's own), and every instant is one a
+    /// ledger can hold: a state that decodes but breaks any of this is refused, never folded into
+    /// (the checksum only catches damage; a file made by hand could pass it).
     private func checkReferences() throws(StateDecoder.Malformed) {
         func within(_ index: Int32, _ count: Int, orNone: Bool = true) -> Bool { (orNone && index == -1) || (index >= 0 && Int(index) < count) }
-        for person in people where !(within(person.profile, profiles.count) && within(person.registeredProfile, profiles.count)
-                                        && within(person.firstInvolvement, involvements.count) && within(person.lastInvolvement, involvements.count)) {
-            throw StateDecoder.Malformed()
+        func require(_ condition: Bool) throws(StateDecoder.Malformed) { if !condition { throw StateDecoder.Malformed() } }
+        /// Instants of years 0 to 9999 (what RFC 3339 can write), or `Int64.max` for none.
+        func plausible(_ milliseconds: Int64) -> Bool { milliseconds == .max || abs(milliseconds) < 400_000_000_000_000 }
+        var involvementSeen = [Bool](repeating: false, count: involvements.count)
+        var daySeen = [Bool](repeating: false, count: actionDays.count)
+        for (number, person) in people.enumerated() {
+            try require(within(person.profile, profiles.count) && within(person.registeredProfile, profiles.count)
+                        && within(person.firstInvolvement, involvements.count) && within(person.lastInvolvement, involvements.count))
+            var k = person.firstInvolvement, last: Int32 = -1
+            while k >= 0 {
+                try require(!involvementSeen[Int(k)] && involvements[Int(k)].person == Int32(number))
+                involvementSeen[Int(k)] = true
+                last = k
+                k = involvements[Int(k)].next
+                try require(within(k, involvements.count))
+            }
+            try require(last == person.lastInvolvement)
         }
-        for involvement in involvements where !(within(involvement.person, people.count, orNone: false) && within(involvement.engagement, engagements.count, orNone: false)
-                                                  && within(involvement.next, involvements.count) && within(involvement.firstActionProfile, profiles.count)
-                                                  && within(involvement.checkInProfile, profiles.count) && within(involvement.firstActionDay, actionDays.count)) {
-            throw StateDecoder.Malformed()
-        }
-        for day in actionDays where !within(day.next, actionDays.count) { throw StateDecoder.Malformed() }
-        for engagement in engagements {
-            for person in engagement.seats?.seated ?? [] where !within(person, people.count, orNone: false) { throw StateDecoder.Malformed() }
-            for answer in engagement.answers where !within(answer.person, people.count, orNone: false) || Int(answer.kind) >= Answer.kinds.count {
-                throw StateDecoder.Malformed()
+        for involvement in involvements {
+            try require(within(involvement.person, people.count, orNone: false) && within(involvement.engagement, engagements.count, orNone: false)
+                        && within(involvement.next, involvements.count) && within(involvement.firstActionProfile, profiles.count)
+                        && within(involvement.checkInProfile, profiles.count) && within(involvement.firstActionDay, actionDays.count)
+                        && plausible(involvement.firstActionAt) && (involvement.firstActionAt == .max) == (involvement.firstActionProfile < 0))
+            var d = involvement.firstActionDay
+            while d >= 0 {
+                try require(!daySeen[Int(d)])
+                daySeen[Int(d)] = true
+                d = actionDays[Int(d)].next
+                try require(within(d, actionDays.count))
             }
         }
-        for number in scheduled + contestOrder where number < 0 { throw StateDecoder.Malformed() }
-        for number in scheduled where Int(number) >= engagements.count { throw StateDecoder.Malformed() }
-        for number in contestOrder where Int(number) >= contests.count { throw StateDecoder.Malformed() }
-        for entry in photoEntries where !(within(entry.contest, contests.count, orNone: false) && within(entry.person, people.count, orNone: false)) {
-            throw StateDecoder.Malformed()
+        try require(involvementSeen.allSatisfy { $0 })
+        for engagement in engagements {
+            for person in engagement.seats?.seated ?? [] { try require(within(person, people.count, orNone: false)) }
+            for answer in engagement.answers {
+                try require(within(answer.person, people.count, orNone: false) && answer.kind >= 0 && Int(answer.kind) < Answer.kinds.count && plausible(answer.at))
+            }
+            if let info = engagement.info {
+                try require(plausible(info.startsAt?.millisecondsSinceEpoch ?? 0) && plausible(info.rsvpDeadline?.millisecondsSinceEpoch ?? 0))
+            }
+        }
+        for number in scheduled { try require(within(number, engagements.count, orNone: false)) }
+        for number in contestOrder { try require(within(number, contests.count, orNone: false)) }
+        for contest in contests { try require(plausible(contest.deadline?.millisecondsSinceEpoch ?? 0)) }
+        for entry in photoEntries {
+            try require(within(entry.contest, contests.count, orNone: false) && within(entry.person, people.count, orNone: false)
+                        && plausible(entry.postedAt?.millisecondsSinceEpoch ?? 0))
+        }
+        for proposal in proposals {
+            try require(plausible(proposal.submittedAt?.millisecondsSinceEpoch ?? 0) && proposal.history.allSatisfy { plausible($0.at?.millisecondsSinceEpoch ?? 0) })
         }
     }
 }

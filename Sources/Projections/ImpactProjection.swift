@@ -44,28 +44,32 @@ public struct ImpactProjection: Sendable {
 
     /// What one person did at one engagement.
     struct Involvement: Sendable, BitwiseCopyable {
+        // The fields are in this order, with `spare`, so that the record is 48 bytes with no
+        // padding: a saved state holds no stray bytes of memory.
         var person: Int32
         var engagement: Int32
-        /// The person's next involvement, or -1.
-        var next: Int32 = -1
         /// The first action (RSVP, cancellation, check-in, quiz answer, photo entry, proposal,
         /// support): when (milliseconds since 1970) and the profile then.
         var firstActionAt: Int64 = .max
+        /// The person's next involvement, or -1.
+        var next: Int32 = -1
         var firstActionProfile: Int32 = -1
         /// The first check-in: its local day and the profile then; -1 profile when none.
         var checkInDay: Int32 = 0
         var checkInProfile: Int32 = -1
         /// The local day of the first quiz answer; `Int32.min` when none.
         var quizDay: Int32 = .min
-        /// 1 once the person answered the invitation or cancelled (a byte, not a `Bool`: every
-        /// bit pattern of a saved state's record is a valid record).
-        var answeredInvitation: UInt8 = 0
+        /// 1 once the person answered the invitation or cancelled (an integer, not a `Bool`:
+        /// every bit pattern of a saved state's record is a valid record).
+        var answeredInvitation: Int32 = 0
+        /// The local days the person acted on, as a list in `actionDays` (-1: none).
+        var firstActionDay: Int32 = -1
+        var spare: Int32 = 0
+
         var hasRSVP: Bool {
             get { answeredInvitation != 0 }
             set { answeredInvitation = newValue ? 1 : 0 }
         }
-        /// The local days the person acted on, as a list in `actionDays` (-1: none).
-        var firstActionDay: Int32 = -1
     }
 
     /// One day in a list of action days.
@@ -89,8 +93,8 @@ public struct ImpactProjection: Sendable {
         var at: Int64
         var seq: Int64
         var person: Int32
-        /// Index into `Answer.kinds`.
-        var kind: UInt8
+        /// Index into `Answer.kinds` (32 bits: the record has no padding).
+        var kind: Int32
 
         static let kinds = ["accepted", "declined", "tentative", "cancelled"]
     }
@@ -217,6 +221,8 @@ public struct ImpactProjection: Sendable {
         case "participant.registered", "participant.updated", "participant.erased":
             updateProfile(event)
             return
+        case "photo.entry.submitted":
+            addPhotoEntry(event) // counted even when its author registers later (under --as-of TIME)
         default:
             break
         }
@@ -264,8 +270,8 @@ public struct ImpactProjection: Sendable {
         let engagement = engagementNumber(engagementID)
         let info = engagements[Int(engagement)].info
         let today = Int32(clamping: day(occurred, zone: info?.timeZone))
-        let kind: UInt8? = switch event.type {
-        case "rsvp.submitted": UInt8(Answer.kinds.firstIndex(of: data["response"]?.stringValue ?? "accepted") ?? 0)
+        let kind: Int32? = switch event.type {
+        case "rsvp.submitted": Int32(Answer.kinds.firstIndex(of: data["response"]?.stringValue ?? "accepted") ?? 0)
         case "rsvp.cancelled": 3
         default: nil
         }
@@ -294,19 +300,24 @@ public struct ImpactProjection: Sendable {
             }
         case "quiz.answer.submitted":
             if involvements[k].quizDay == .min { involvements[k].quizDay = today }
-        case "photo.entry.submitted":
-            guard let contestNumber = data["contest"]?.stringValue.flatMap({ contestNumbers[$0] }), data["entry"]?.stringValue != nil else { return }
-            let contest = contests[Int(contestNumber)]
-            let postedAt = data["posted_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
-            let tags = StandingsProjection.hashtags(in: data["caption"]?.stringValue ?? "")
-            let platform = data["platform"]?.stringValue ?? ""
-            let inTime = contest.deadline.map { deadline in postedAt.map { $0 <= deadline } ?? true } ?? true
-            photoEntries.append(PhotoEntry(contest: contestNumber, person: number, postedAt: postedAt,
-                                           meetsEntryRules: inTime && contest.requiredHashtags.allSatisfy(tags.contains)
-                                               && (platform == "facebook" || platform == "instagram")))
         default:
             break
         }
+    }
+
+    /// A photo entry to a contest the ledger has announced, checked against its rules as it comes.
+    mutating func addPhotoEntry(_ event: ReplayedEvent) {
+        let data = event.data
+        guard let contestNumber = data["contest"]?.stringValue.flatMap({ contestNumbers[$0] }), data["entry"]?.stringValue != nil,
+              let participant = data["participant"]?.stringValue else { return }
+        let contest = contests[Int(contestNumber)]
+        let postedAt = data["posted_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+        let tags = StandingsProjection.hashtags(in: data["caption"]?.stringValue ?? "")
+        let platform = data["platform"]?.stringValue ?? ""
+        let inTime = contest.deadline.map { deadline in postedAt.map { $0 <= deadline } ?? true } ?? true
+        photoEntries.append(PhotoEntry(contest: contestNumber, person: personNumber(participant), postedAt: postedAt,
+                                       meetsEntryRules: inTime && contest.requiredHashtags.allSatisfy(tags.contains)
+                                           && (platform == "facebook" || platform == "instagram")))
     }
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).

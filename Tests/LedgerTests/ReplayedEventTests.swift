@@ -63,6 +63,9 @@ import Testing
         #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","data":{"a":1}"#,
         #"{"seq":7,"id":"e","occurred_at":"o","recorded_at":"x","data":{"a":1},"prev":"PREV"}"#,
         #"{"seq":7,"id":1,"type":"t","occurred_at":"o","recorded_at":"x","data":{"a":1},"prev":"PREV"}"#,
+        #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","data":{"a":{"b":1,"b":2}},"prev":"PREV"}"#,
+        #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","data":{"a":[{"b":1,"b":2}]},"prev":"PREV"}"#,
+        "{\"seq\":7,\"id\":\"e\",\"type\":\"t\",\"occurred_at\":\"o\",\"recorded_at\":\"x\",\"data\":{\"\u{E9}\":1,\"e\u{301}\":2},\"prev\":\"PREV\"}",
     ])
     func refusesWhatTheStrictReaderRefusesWithItsReason(template: String) {
         let text = template.replacingOccurrences(of: "PREV", with: Self.prev)

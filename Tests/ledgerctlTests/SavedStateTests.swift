@@ -98,4 +98,20 @@ import Testing
             #expect(try impact(dir, "--as-of", "800") == asOf)
         }
     }
+
+    /// Readers stop exactly where they are told, also when that is the last line of a segment
+    /// (a chunk's end): `--as-of` that seq folds nothing after it, `log --limit` shows no more.
+    @Test func readersStopAtTheLastLineOfASegment() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir, segmentSize: "1K")
+            for k in 1...6 { try given(dir, "append", "participant.registered", "participant=p\(k)", "group=citizen", "name=N \(k)") }
+            let segments = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("segment-") }.sorted()
+            #expect(segments.count >= 2)
+            let first = try String(contentsOfFile: dir + "/" + segments[0], encoding: .utf8).split(separator: "\n").count
+            let stamp = try #require((try JSONSerialization.jsonObject(with: Data(try impact(dir, "--as-of", String(first)).utf8)) as? [String: Any])?["stamp"] as? [String: Any])
+            #expect(stamp["last_seq"] as? Int == first)
+            let log = try ledger(dir, "log", "--json", "--limit", String(first))
+            #expect(log.stdout.split(separator: "\n").count == first)
+        }
+    }
 }
