@@ -486,7 +486,7 @@ private extension Parser {
                 }
             case 6: // batch
                 guard bytes[index] == UInt8(ascii: "{") else { return nil }
-                batch = try parseValue()
+                if let canonical = canonicalBatch() { batch = canonical } else { batch = try parseValue() }
             case 7: // data
                 guard bytes[index] == UInt8(ascii: "{") else { return nil }
                 let start = index
@@ -513,6 +513,33 @@ private extension Parser {
         }
         return ScannedLine(seq: seq, id: id, type: type, occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, batch: readBatch,
                            prev: prev, data: data, members: members)
+    }
+
+    /// `{"first":F,"count":N}` exactly as writers write it (two plain integers), read without
+    /// building a tree; nil, with `index` unmoved, for any other text.
+    mutating func canonicalBatch() -> JSON? {
+        let start = index
+        func expect(_ text: StaticString) -> Bool {
+            let utf8 = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+            guard bytes.count - index >= utf8.count, UnsafeBufferPointer(rebasing: bytes[index..<(index + utf8.count)]).elementsEqual(utf8) else { return false }
+            index += utf8.count
+            return true
+        }
+        func integer() -> Int64? {
+            var value: Int64 = 0, digits = 0
+            while index < bytes.count, isDigit(bytes[index]), digits < 18 {
+                if digits == 0 && bytes[index] == UInt8(ascii: "0") { break }
+                value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+                digits += 1
+                index += 1
+            }
+            return digits > 0 && (index == bytes.count || !isDigit(bytes[index])) ? value : nil
+        }
+        guard expect(#"{"first":"#), let first = integer(), expect(#","count":"#), let count = integer(), expect("}") else {
+            index = start
+            return nil
+        }
+        return .object([("first", .integer(first)), ("count", .integer(count))])
     }
 
     /// An object's members at `index` (its names without escapes, none twice), each value checked.

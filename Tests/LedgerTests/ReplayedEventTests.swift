@@ -38,6 +38,8 @@ import Testing
         #"{"prev":"PREV","data":{"a":1},"recorded_at":"x","occurred_at":"2017-11-30T09:00:00Z","type":"t","id":"e","seq":7}"#,
         #"{"seq":7,"id":"e","type":"t","occurred_at":"2017-11-30T09:00:00Z","recorded_at":"x","data":{"\u0061":1},"prev":"PREV"}"#,
         #"{"seq":7,"id":"e","typ\u0065":"t","occurred_at":"2017-11-30T09:00:00Z","recorded_at":"x","data":{"a":1},"prev":"PREV"}"#,
+        #"{"seq":7,"id":"e","type":"t","occurred_at":"2017-11-30T09:00:00Z","recorded_at":"x","batch":{"count":2,"first":6},"data":{"a":1},"prev":"PREV"}"#,
+        #"{"seq":7,"id":"e","type":"t","occurred_at":"2017-11-30T09:00:00Z","recorded_at":"x","batch":{"first":6, "count":2.0},"data":{"a":1},"prev":"PREV"}"#,
         #"{"seq":7,"id":"e","type":"t\u002e","occurred_at":"2017-11-30T09:00:00Z","recorded_at":"x","data":{"a":1},"prev":"PREV"}"#,
     ])
     func acceptsWhatTheStrictReaderAccepts(template: String) throws {
@@ -56,6 +58,9 @@ import Testing
         #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","data":{"a":1},"prev":"ABAB"}"#,
         #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","data":[1],"prev":"PREV"}"#,
         #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","batch":{"first":8,"count":2},"data":{},"prev":"PREV"}"#,
+        #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","batch":{"first":7,"count":1},"data":{},"prev":"PREV"}"#,
+        #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","batch":{"first":07,"count":2},"data":{},"prev":"PREV"}"#,
+        #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","batch":{"first":6,"count":2,"count":3},"data":{},"prev":"PREV"}"#,
         #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","data":{"a":"\x"},"prev":"PREV"}"#,
         #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","data":{"a":"\ud800"},"prev":"PREV"}"#,
         #"{"seq":7,"id":"e","type":"t","occurred_at":"o","recorded_at":"x","data":{"a":01},"prev":"PREV"}"#,
