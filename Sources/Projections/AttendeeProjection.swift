@@ -76,8 +76,13 @@ public struct AttendeeProjection: Sendable {
     public private(set) var engagements: [String: Engagement] = [:]
     /// Engagement ids in the order they were scheduled.
     public private(set) var order: [String] = []
+    /// When set, only this engagement's answers and check-ins are kept (a report of one
+    /// engagement need not fold everyone else's); every engagement is still known by id.
+    public let onlyEngagement: String?
 
-    public init() {}
+    public init(onlyEngagement: String? = nil) {
+        self.onlyEngagement = onlyEngagement
+    }
 
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
@@ -89,7 +94,8 @@ public struct AttendeeProjection: Sendable {
             return
         }
         guard ["rsvp.submitted", "rsvp.cancelled", "attendance.checked_in"].contains(event.type),
-              let engagementID = data["engagement"]?.stringValue, engagements[engagementID] != nil,
+              let engagementID = data["engagement"]?.stringValue, onlyEngagement == nil || engagementID == onlyEngagement,
+              engagements[engagementID] != nil,
               let participant = data["participant"]?.stringValue, let profile = directory[participant],
               let occurred = Timestamp(rfc3339: event.occurredAt) else { return }
         // Mutated in place through the dictionary: copying an engagement out and back would copy

@@ -47,8 +47,13 @@ public struct StandingsProjection: Sendable {
     public var attendees = AttendeeProjection()
     public private(set) var contests: [String: Contest] = [:]
     public private(set) var order: [String] = []
+    /// When set, only this contest's questions, answers, entries and scores are kept (the
+    /// standings of one contest need not fold every other's); every contest is still known by id.
+    public let onlyContest: String?
 
-    public init() {}
+    public init(onlyContest: String? = nil) {
+        self.onlyContest = onlyContest
+    }
 
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
@@ -65,7 +70,7 @@ public struct StandingsProjection: Sendable {
             order.append(id)
             return
         }
-        guard let id = data["contest"]?.stringValue, contests[id] != nil else { return }
+        guard let id = data["contest"]?.stringValue, onlyContest == nil || id == onlyContest, contests[id] != nil else { return }
         // Mutated in place: copying a contest out and back would copy its tables on every event.
         contests[id]!.apply(event, at: occurred)
     }

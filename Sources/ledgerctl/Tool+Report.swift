@@ -54,8 +54,9 @@ extension Tool {
         defer { progress.finish() }
         log.progress = { done, total in progress.update(done, of: total, isBytes: true) }
         let labels = Labels(lang)
-        var attendees = AttendeeProjection()
-        var standings = StandingsProjection()
+        // A report of one engagement or contest folds only what it shows.
+        var attendees = AttendeeProjection(onlyEngagement: engagement)
+        var standings = StandingsProjection(onlyContest: contest)
         var impact = ImpactProjection()
         var proposals = ProposalsProjection()
         // The impact fold's state saved by an earlier report: only the events after it are read.
