@@ -25,6 +25,9 @@ final class LedgerIndex {
     private(set) var indexedHash: SHA256.Digest
     /// The last seq whose offset is written (ahead of `indexedSeq` until `commit`).
     private var offsetsThrough: Int64
+    /// Slots inserted but not yet written: written together, in slot order, before the header
+    /// that claims them (`flushSlots`), instead of one write per key.
+    private var pendingSlots: [UInt64: (probe: Probe, seq: Int64)] = [:]
 
     static let magic = Array("LDGKEYS1".utf8)
     static let headerBytes: Int64 = 64
@@ -75,6 +78,8 @@ final class LedgerIndex {
 
     /// Empties the index, to be rebuilt from the first event.
     func reset() throws(SystemError) {
+        pendingSlots.removeAll()
+        forgetPositions()
         try keys.truncate(to: 0)
         try offsets.truncate(to: 0)
         capacity = LedgerIndex.initialCapacity
@@ -98,10 +103,20 @@ final class LedgerIndex {
 
     // MARK: - Keys
 
-    private struct Probe {
+    private struct Probe: Hashable {
         let high: UInt64
         let low: UInt64
     }
+
+    /// Keys found (or inserted) in this session, with their slot and seq: a batch that names the
+    /// same engagement or person a thousand times reads its slot once. Slots move only when the
+    /// table grows or is rebuilt, which empties this.
+    private var known: [Probe: (slot: UInt64, seq: Int64)] = [:]
+    /// Keys found absent in this session, with the empty slot where their probing ended (the
+    /// slot an insert of them would take), and those keys by that slot: an insert of another key
+    /// into that slot makes them unknown again.
+    private var absent: [Probe: UInt64] = [:]
+    private var absentAt: [UInt64: [Probe]] = [:]
 
     private static func probe(_ key: EntityKey) -> Probe {
         let digest = SHA256.hash(key.indexBytes)
@@ -119,6 +134,21 @@ final class LedgerIndex {
     /// The slot holding `probe`, or the empty slot where it would go; `slot` is nil when the
     /// table has no empty slot at all (its count had fallen behind, after a writer died).
     private func find(_ probe: Probe) throws(SystemError) -> (slot: UInt64?, seq: Int64?) {
+        if let hit = known[probe] { return (hit.slot, hit.seq) }
+        if let slot = absent[probe] { return (slot, nil) }
+        let found = try probeTable(probe)
+        if let slot = found.slot {
+            if let seq = found.seq {
+                known[probe] = (slot, seq)
+            } else {
+                absent[probe] = slot
+                absentAt[slot, default: []].append(probe)
+            }
+        }
+        return found
+    }
+
+    private func probeTable(_ probe: Probe) throws(SystemError) -> (slot: UInt64?, seq: Int64?) {
         let mask = capacity - 1
         var slot = probe.high & mask
         var visited: UInt64 = 0
@@ -127,6 +157,10 @@ final class LedgerIndex {
             let available = Int(min(UInt64(run), capacity - slot, capacity - visited))
             let bytes = try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot))
             for k in 0..<available {
+                if let pending = pendingSlots[slot + UInt64(k)] {
+                    if pending.probe.high == probe.high && pending.probe.low == probe.low { return (slot + UInt64(k), pending.seq) }
+                    continue
+                }
                 let base = k * LedgerIndex.slotBytes
                 let seq = Int64(bitPattern: bytes.littleEndianUInt64(at: base + 16))
                 if seq == 0 { return (slot + UInt64(k), nil) }
@@ -143,6 +177,7 @@ final class LedgerIndex {
     /// Counts the occupied slots again: a writer that died after writing slots but before its
     /// header left the count behind, and growth depends on it.
     func recount() throws(SystemError) {
+        try flushSlots()
         var occupied: UInt64 = 0
         var slot: UInt64 = 0
         while slot < capacity {
@@ -169,22 +204,46 @@ final class LedgerIndex {
             found = try find(probe)
         }
         guard found.seq == nil, let slot = found.slot else { return }
-        try writeSlot(slot, probe, seq: seq)
+        pendingSlots[slot] = (probe, seq)
+        for other in absentAt.removeValue(forKey: slot) ?? [] { absent[other] = nil }
+        known[probe] = (slot, seq)
         count += 1
     }
 
-    private func writeSlot(_ slot: UInt64, _ probe: Probe, seq: Int64) throws(SystemError) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(LedgerIndex.slotBytes)
-        bytes.appendLittleEndian(probe.high)
-        bytes.appendLittleEndian(probe.low)
-        bytes.appendLittleEndian(UInt64(bitPattern: seq))
-        try keys.writeAll(bytes, at: slotOffset(slot))
+    /// Forgets where keys were found: the table is rebuilt or resized.
+    private func forgetPositions() {
+        known.removeAll()
+        absent.removeAll()
+        absentAt.removeAll()
+    }
+
+    /// Writes the pending slots, runs of neighbouring slots in one write each.
+    private func flushSlots() throws(SystemError) {
+        guard !pendingSlots.isEmpty else { return }
+        let slots = pendingSlots.keys.sorted()
+        var runStart = 0
+        while runStart < slots.count {
+            var runEnd = runStart + 1
+            while runEnd < slots.count, slots[runEnd] == slots[runEnd - 1] + 1 { runEnd += 1 }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity((runEnd - runStart) * LedgerIndex.slotBytes)
+            for slot in slots[runStart..<runEnd] {
+                let pending = pendingSlots[slot]!
+                bytes.appendLittleEndian(pending.probe.high)
+                bytes.appendLittleEndian(pending.probe.low)
+                bytes.appendLittleEndian(UInt64(bitPattern: pending.seq))
+            }
+            try keys.writeAll(bytes, at: slotOffset(slots[runStart]))
+            runStart = runEnd
+        }
+        pendingSlots.removeAll()
     }
 
     /// Doubles the table: writes every slot into a new file twice the size, then renames it
     /// over the old one, so that a crash leaves one whole table or the other.
     private func grow() throws(SystemError) {
+        try flushSlots()
+        forgetPositions()
         let old = try keys.read(count: Int(capacity) * LedgerIndex.slotBytes, at: LedgerIndex.headerBytes)
         let newCapacity = capacity * 2
         let mask = newCapacity - 1
@@ -245,6 +304,7 @@ final class LedgerIndex {
     /// Makes the index cover the ledger up to `seq`, whose line hashes to `hash`: the slots and
     /// offsets reach the disk before the header that claims them.
     func commit(seq: Int64, hash: SHA256.Digest) throws(SystemError) {
+        try flushSlots()
         try keys.synchronize()
         try offsets.synchronize()
         indexedSeq = seq
