@@ -496,12 +496,8 @@ private extension Parser {
             default:
                 return nil
             }
-            skipWhiteSpace()
-            guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            guard bytes[index] == UInt8(ascii: "}") else { return nil }
-            index += 1
-            break
+            guard let more = afterMember() else { return nil }
+            if !more { break }
         }
         skipWhiteSpace()
         let required: UInt16 = 0b1_1001_1111 // all but actor and batch
@@ -576,15 +572,25 @@ private extension Parser {
                 try skipScalar()
             }
             members.append(EventPayload.Member(keyStart: name.lowerBound - base, keyEnd: name.upperBound - base, valueStart: valueStart - base))
-            skipWhiteSpace()
-            guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            guard bytes[index] == UInt8(ascii: "}") else { return nil }
-            index += 1
-            break
+            guard let more = afterMember() else { return nil }
+            if !more { break }
         }
         depth -= 1
         return members
+    }
+
+    /// After an object's member: true past a `,` (another member follows), false past the `}`
+    /// that closes the object, nil for anything else.
+    mutating func afterMember() -> Bool? {
+        skipWhiteSpace()
+        guard index < bytes.count else { return nil }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
+        }
+        guard bytes[index] == UInt8(ascii: "}") else { return nil }
+        index += 1
+        return false
     }
 
     /// The contents of the string at `index` when it has no escapes (checked as `skipString`
