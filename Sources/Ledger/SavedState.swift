@@ -194,9 +194,11 @@ public struct StateEncoder: Sendable {
 
 /// Reads what `StateEncoder` wrote; every read is checked against the end of the bytes.
 public struct StateDecoder: Sendable {
-    let bytes: [UInt8]
+    @usableFromInline let bytes: [UInt8]
     /// Where the next read starts.
-    public private(set) var offset = 0
+    @usableFromInline var position = 0
+    /// Where the next read starts.
+    public var offset: Int { position }
 
     /// The bytes end early or hold something impossible.
     public struct Malformed: Error, Sendable {
@@ -208,61 +210,63 @@ public struct StateDecoder: Sendable {
     }
 
     /// True when every byte has been read.
-    public var isAtEnd: Bool { offset == bytes.count }
+    public var isAtEnd: Bool { position == bytes.count }
 
+    @usableFromInline
     mutating func bytes(count: Int) throws(Malformed) -> ArraySlice<UInt8> {
-        guard count >= 0, count <= bytes.count - offset else { throw Malformed() }
-        defer { offset += count }
-        return bytes[offset..<(offset + count)]
+        guard count >= 0, count <= bytes.count - position else { throw Malformed() }
+        defer { position += count }
+        return bytes[position..<(position + count)]
     }
 
-    private mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws(Malformed) -> T {
+    @inlinable
+    mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws(Malformed) -> T {
         let size = MemoryLayout<T>.size
-        guard size <= bytes.count - offset else { throw Malformed() }
-        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
-        offset += size
+        guard size <= bytes.count - position else { throw Malformed() }
+        let start = position
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) }
+        position += size
         return T(littleEndian: value)
     }
 
-    public mutating func int64() throws(Malformed) -> Int64 { try load(Int64.self) }
-    public mutating func uint64() throws(Malformed) -> UInt64 { try load(UInt64.self) }
-    public mutating func int32() throws(Malformed) -> Int32 { try load(Int32.self) }
-    public mutating func uint32() throws(Malformed) -> UInt32 { try load(UInt32.self) }
-    public mutating func uint8() throws(Malformed) -> UInt8 { try load(UInt8.self) }
-    public mutating func bool() throws(Malformed) -> Bool {
+    @inlinable public mutating func int64() throws(Malformed) -> Int64 { try load(Int64.self) }
+    @inlinable public mutating func uint64() throws(Malformed) -> UInt64 { try load(UInt64.self) }
+    @inlinable public mutating func int32() throws(Malformed) -> Int32 { try load(Int32.self) }
+    @inlinable public mutating func uint32() throws(Malformed) -> UInt32 { try load(UInt32.self) }
+    @inlinable public mutating func uint8() throws(Malformed) -> UInt8 { try load(UInt8.self) }
+    @inlinable public mutating func bool() throws(Malformed) -> Bool {
         switch try uint8() {
         case 0: return false
         case 1: return true
         default: throw Malformed()
         }
     }
-    public mutating func double() throws(Malformed) -> Double { Double(bitPattern: try uint64()) }
-    public mutating func timestamp() throws(Malformed) -> Timestamp { Timestamp(millisecondsSinceEpoch: try int64()) }
+    @inlinable public mutating func double() throws(Malformed) -> Double { Double(bitPattern: try uint64()) }
+    @inlinable public mutating func timestamp() throws(Malformed) -> Timestamp { Timestamp(millisecondsSinceEpoch: try int64()) }
     public mutating func digest() throws(Malformed) -> SHA256.Digest {
         SHA256.Digest(high: try uint64(), second: try uint64(), third: try uint64(), low: try uint64())
     }
 
-    public mutating func string() throws(Malformed) -> String {
+    @inlinable public mutating func string() throws(Malformed) -> String {
         let count = try int64()
-        guard count >= 0, count <= Int64(bytes.count - offset) else { throw Malformed() }
-        let start = offset
+        guard count >= 0, count <= Int64(bytes.count - position) else { throw Malformed() }
+        let start = position
         _ = try bytes(count: Int(count))
-        let text = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<(start + Int(count))]), as: UTF8.self) }
-        guard let text else { throw Malformed() }
-        return text
+        // Decoded, not validated: the checksum has caught damage, and a forged byte only changes a name.
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + Int(count))]), as: UTF8.self) }
     }
 
     /// An optional written by `StateEncoder.write(_:_:)`.
-    public mutating func optional<Value>(_ readValue: (inout StateDecoder) throws(Malformed) -> Value) throws(Malformed) -> Value? {
+    @inlinable public mutating func optional<Value>(_ readValue: (inout StateDecoder) throws(Malformed) -> Value) throws(Malformed) -> Value? {
         try bool() ? try readValue(&self) : nil
     }
 
     /// An array written by `StateEncoder.writePlain(_:)`.
-    public mutating func plainArray<Element: BitwiseCopyable>(of type: Element.Type) throws(Malformed) -> [Element] {
+    @inlinable public mutating func plainArray<Element: BitwiseCopyable>(of type: Element.Type) throws(Malformed) -> [Element] {
         let stride = MemoryLayout<Element>.stride
         guard try int64() == Int64(stride) else { throw Malformed() }
         let count = try int64()
-        guard count >= 0, count <= Int64(bytes.count - offset) / Int64(stride) else { throw Malformed() }
+        guard count >= 0, count <= Int64(bytes.count - position) / Int64(stride) else { throw Malformed() }
         let raw = try bytes(count: Int(count) * stride)
         return [Element](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
             raw.withUnsafeBytes { source in
@@ -273,9 +277,9 @@ public struct StateDecoder: Sendable {
     }
 
     /// An array written by `StateEncoder.write(_:_:)`; each element takes at least one byte.
-    public mutating func array<Element>(_ readElement: (inout StateDecoder) throws(Malformed) -> Element) throws(Malformed) -> [Element] {
+    @inlinable public mutating func array<Element>(_ readElement: (inout StateDecoder) throws(Malformed) -> Element) throws(Malformed) -> [Element] {
         let count = try int64()
-        guard count >= 0, count <= Int64(bytes.count - offset) else { throw Malformed() }
+        guard count >= 0, count <= Int64(bytes.count - position) else { throw Malformed() }
         var elements: [Element] = []
         elements.reserveCapacity(Int(count))
         for _ in 0..<count { elements.append(try readElement(&self)) }
