@@ -33,6 +33,8 @@ final class LedgerIndex {
     static let headerBytes: Int64 = 64
     static let slotBytes = 24
     static let initialCapacity: UInt64 = 1024
+    /// How many new slots are held before they are written (and the lookups remembered forgotten).
+    static let slotsPerRound = 65_536
 
     private init(keys: FileDescriptor, offsets: FileDescriptor, directory: String, system: SystemCalls,
                  capacity: UInt64, count: UInt64, indexedSeq: Int64, indexedHash: SHA256.Digest) {
@@ -208,6 +210,12 @@ final class LedgerIndex {
         for other in absentAt.removeValue(forKey: slot) ?? [] { absent[other] = nil }
         known[probe] = (slot, seq)
         count += 1
+        // A rebuild from the first event inserts every key: written and forgotten in rounds, so
+        // that memory does not grow with the ledger.
+        if pendingSlots.count >= LedgerIndex.slotsPerRound {
+            try flushSlots()
+            forgetPositions()
+        }
     }
 
     /// Forgets where keys were found: the table is rebuilt or resized.

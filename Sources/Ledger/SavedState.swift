@@ -65,7 +65,8 @@ public struct SavedState: Sendable {
             let position = Position(seq: try decoder.int64(), hash: try decoder.digest(), segment: try decoder.string(), line: Int(try decoder.int64()),
                                     offset: try decoder.int64(), length: Int(try decoder.int64()), firstSeq: try decoder.int64(),
                                     eventsIncluded: try decoder.int64())
-            guard position.seq >= 1, position.line >= 1, position.offset >= 0, position.length >= 0,
+            guard position.seq >= 1, position.line >= 1, position.line < Int(Int32.max), position.offset >= 0,
+                  position.offset < 1 << 48, position.length >= 0,
                   position.length <= LineReader.maximumLineBytes, position.firstSeq >= 0, position.eventsIncluded >= 0 else { return nil }
             let count = try decoder.int64()
             guard count >= 0, count <= checked - decoder.offset else { return nil }

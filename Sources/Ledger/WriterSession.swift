@@ -447,12 +447,33 @@ final class WriterSession: LedgerState {
         }
     }
 
-    /// A random (version 4) UUID in lowercase, from bytes drawn 16 KB at a time: one call to the
-    /// kernel for a thousand ids (Foundation's `UUID()` opens `/dev/urandom` for each).
+    /// `count` random bytes: one read of `/dev/urandom`, or the standard library's generator
+    /// (a system call for each 8 bytes) when that cannot be read.
+    private static func randomPool(count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        let source = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        if source >= 0 {
+            while filled < count {
+                let got = bytes.withUnsafeMutableBytes { read(source, $0.baseAddress! + filled, count - filled) }
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else { break }
+                filled += got
+            }
+            close(source)
+        }
+        if filled < count {
+            var generator = SystemRandomNumberGenerator()
+            for k in 0..<count { bytes[k] = generator.next() }
+        }
+        return bytes
+    }
+
+    /// A random (version 4) UUID in lowercase, from bytes read 16 KB at a time: one read for a
+    /// thousand ids (Foundation's `UUID()` opens `/dev/urandom` for each).
     private func randomUUID() -> String {
         if randomUsed + 16 > randomBytes.count {
-            randomBytes = [UInt8](repeating: 0, count: 16 * 1024)
-            randomBytes.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
+            randomBytes = WriterSession.randomPool(count: 16 * 1024)
             randomUsed = 0
         }
         var bytes = Array(randomBytes[randomUsed..<(randomUsed + 16)])

@@ -157,7 +157,7 @@ extension ImpactProjection {
         func within(_ index: Int32, _ count: Int, orNone: Bool = true) -> Bool { (orNone && index == -1) || (index >= 0 && Int(index) < count) }
         func require(_ condition: Bool) throws(StateDecoder.Malformed) { if !condition { throw StateDecoder.Malformed() } }
         /// Instants of years 0 to 9999 (what RFC 3339 can write), or `Int64.max` for none.
-        func plausible(_ milliseconds: Int64) -> Bool { milliseconds == .max || abs(milliseconds) < 400_000_000_000_000 }
+        func plausible(_ milliseconds: Int64) -> Bool { milliseconds == .max || (milliseconds > -400_000_000_000_000 && milliseconds < 400_000_000_000_000) }
         var involvementSeen = [Bool](repeating: false, count: involvements.count)
         var daySeen = [Bool](repeating: false, count: actionDays.count)
         for (number, person) in people.enumerated() {
@@ -204,6 +204,7 @@ extension ImpactProjection {
                         && plausible(entry.postedAt?.millisecondsSinceEpoch ?? 0))
         }
         for proposal in proposals {
+            try require(proposal.supports >= 0 && proposal.supports < Int(Int32.max))
             try require(plausible(proposal.submittedAt?.millisecondsSinceEpoch ?? 0) && proposal.history.allSatisfy { plausible($0.at?.millisecondsSinceEpoch ?? 0) })
         }
     }

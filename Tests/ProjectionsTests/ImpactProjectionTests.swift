@@ -194,9 +194,11 @@ import Testing
         var orphan = projection
         orphan.involvements[0].firstActionProfile = -1
         #expect(throws: StateDecoder.Malformed.self) { try ImpactProjection(encodedState: orphan.encodedState) }
-        var far = projection
-        far.involvements[0].firstActionAt = .max - 1
-        #expect(throws: StateDecoder.Malformed.self) { try ImpactProjection(encodedState: far.encodedState) }
+        for instant in [Int64.max - 1, Int64.min] {
+            var far = projection
+            far.involvements[0].firstActionAt = instant
+            #expect(throws: StateDecoder.Malformed.self) { try ImpactProjection(encodedState: far.encodedState) }
+        }
         #expect(throws: Never.self) { try ImpactProjection(encodedState: projection.encodedState) }
     }
 
