@@ -38,8 +38,12 @@ public struct SavedState: Sendable {
 
     /// Where the state stands.
     public let position: Position
-    /// The fold's own encoding of its state.
-    public let body: [UInt8]
+    /// The file's bytes, and where the fold's own encoding of its state lies in them.
+    private let file: [UInt8]
+    private let body: Range<Int>
+
+    /// A reader of the fold's own encoding of its state (no copy of it is made).
+    public var state: StateDecoder { StateDecoder(bytes: file, from: body.lowerBound, to: body.upperBound) }
 
     static let magic = Array("ledger-fold-state\n".utf8)
 
@@ -70,9 +74,10 @@ public struct SavedState: Sendable {
                   position.length <= LineReader.maximumLineBytes, position.firstSeq >= 0, position.eventsIncluded >= 0 else { return nil }
             let count = try decoder.int64()
             guard count >= 0, count <= checked - decoder.offset else { return nil }
-            let body = Array(try decoder.bytes(count: Int(count)))
+            let start = decoder.offset
+            _ = try decoder.bytes(count: Int(count))
             guard decoder.offset == checked, isInPlace(position, log: log) else { return nil }
-            return SavedState(position: position, body: body)
+            return SavedState(position: position, file: bytes, body: start..<checked)
         } catch {
             return nil
         }
@@ -196,8 +201,9 @@ public struct StateEncoder: Sendable {
 /// Reads what `StateEncoder` wrote; every read is checked against the end of the bytes.
 public struct StateDecoder: Sendable {
     @usableFromInline let bytes: [UInt8]
-    /// Where the next read starts.
+    /// Where the next read starts, and where reading must end.
     @usableFromInline var position = 0
+    @usableFromInline let end: Int
     /// Where the next read starts.
     public var offset: Int { position }
 
@@ -207,15 +213,23 @@ public struct StateDecoder: Sendable {
     }
 
     public init(bytes: [UInt8]) {
+        self.init(bytes: bytes, from: 0, to: bytes.count)
+    }
+
+    /// Reads `bytes[start..<end]` (the array is shared, not copied).
+    public init(bytes: [UInt8], from start: Int, to end: Int) {
+        precondition(0 <= start && start <= end && end <= bytes.count) // invariant: callers pass a range of `bytes`
         self.bytes = bytes
+        self.position = start
+        self.end = end
     }
 
     /// True when every byte has been read.
-    public var isAtEnd: Bool { position == bytes.count }
+    public var isAtEnd: Bool { position == end }
 
     @usableFromInline
     mutating func bytes(count: Int) throws(Malformed) -> ArraySlice<UInt8> {
-        guard count >= 0, count <= bytes.count - position else { throw Malformed() }
+        guard count >= 0, count <= end - position else { throw Malformed() }
         defer { position += count }
         return bytes[position..<(position + count)]
     }
@@ -223,7 +237,7 @@ public struct StateDecoder: Sendable {
     @inlinable
     mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws(Malformed) -> T {
         let size = MemoryLayout<T>.size
-        guard size <= bytes.count - position else { throw Malformed() }
+        guard size <= end - position else { throw Malformed() }
         let start = position
         let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) }
         position += size
@@ -250,7 +264,7 @@ public struct StateDecoder: Sendable {
 
     @inlinable public mutating func string() throws(Malformed) -> String {
         let count = try int64()
-        guard count >= 0, count <= Int64(bytes.count - position) else { throw Malformed() }
+        guard count >= 0, count <= Int64(end - position) else { throw Malformed() }
         let start = position
         _ = try bytes(count: Int(count))
         // Decoded, not validated: the checksum has caught damage, and a forged byte only changes a name.
@@ -267,7 +281,7 @@ public struct StateDecoder: Sendable {
         let stride = MemoryLayout<Element>.stride
         guard try int64() == Int64(stride) else { throw Malformed() }
         let count = try int64()
-        guard count >= 0, count <= Int64(bytes.count - position) / Int64(stride) else { throw Malformed() }
+        guard count >= 0, count <= Int64(end - position) / Int64(stride) else { throw Malformed() }
         let raw = try bytes(count: Int(count) * stride)
         return [Element](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
             raw.withUnsafeBytes { source in
@@ -280,7 +294,7 @@ public struct StateDecoder: Sendable {
     /// An array written by `StateEncoder.write(_:_:)`; each element takes at least one byte.
     @inlinable public mutating func array<Element>(_ readElement: (inout StateDecoder) throws(Malformed) -> Element) throws(Malformed) -> [Element] {
         let count = try int64()
-        guard count >= 0, count <= Int64(bytes.count - position) else { throw Malformed() }
+        guard count >= 0, count <= Int64(end - position) else { throw Malformed() }
         var elements: [Element] = []
         elements.reserveCapacity(Int(count))
         for _ in 0..<count { elements.append(try readElement(&self)) }

@@ -90,8 +90,13 @@ extension ImpactProjection {
     /// The state `encodedState` wrote.
     /// - Throws: `StateDecoder.Malformed` when the bytes are not such a state (or not whole).
     public init(encodedState bytes: [UInt8]) throws(StateDecoder.Malformed) {
+        try self.init(decoding: StateDecoder(bytes: bytes))
+    }
+
+    /// The state `encodedState` wrote, read from `input` to its end.
+    public init(decoding input: StateDecoder) throws(StateDecoder.Malformed) {
         self.init()
-        var input = StateDecoder(bytes: bytes)
+        var input = input
         projectOrder = try input.array { input throws(StateDecoder.Malformed) in try input.string() }
         for project in try input.array({ input throws(StateDecoder.Malformed) in
             Project(id: try input.string(), title: try input.string(), budget: try input.optional { input throws(StateDecoder.Malformed) in try input.double() },

@@ -63,7 +63,7 @@ extension Tool {
         let savesState = kind == "impact" && cutoff == .head
         var saved: SavedState?
         if savesState && !fresh, let state = SavedState.load(ImpactProjection.stateName, version: ImpactProjection.stateVersion, log: log),
-           let restored = try? ImpactProjection(encodedState: state.body) {
+           let restored = try? ImpactProjection(decoding: state.state) {
             impact = restored
             saved = state
         }
