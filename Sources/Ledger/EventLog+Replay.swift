@@ -1,5 +1,3 @@
-import Dispatch
-
 extension EventLog {
     /// How far a replay reads.
     public enum Cutoff: Sendable, Equatable {
@@ -108,8 +106,7 @@ extension EventLog {
         var previousHash = previous
         return try forEachChunk(from: start) { segment, firstLine, chunk throws(LedgerError) in
             let hasher = LineReader.ChunkHasher(chunk)
-            let hashing = DispatchGroup()
-            DispatchQueue.global().async(group: hashing) { hasher.hashUnclaimed() }
+            hasher.start()
             func location(_ k: Int) -> Location { Location(segment: segment, line: firstLine + k, offset: chunk.offset(k)) }
             var links: [SHA256.Digest] = []
             links.reserveCapacity(chunk.count)
@@ -130,8 +127,7 @@ extension EventLog {
                 }
                 if stopped { break }
             }
-            hasher.hashUnclaimed()
-            hashing.wait()
+            hasher.finish()
             for (k, link) in links.enumerated() {
                 guard link == previousHash else {
                     throw .damaged(file: directory.path + "/" + segment, line: firstLine + k, reason: mismatch)

@@ -49,10 +49,12 @@ public struct EventLog: Sendable {
 
     private func forEachLine(hashing: Bool, _ body: (Location, UnsafeBufferPointer<UInt8>, SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
         try forEachChunk { segment, firstLine, chunk throws(LedgerError) in
-            let hashes = hashing ? chunk.hashesOnBothCores() : []
+            let hasher = hashing ? LineReader.ChunkHasher(chunk) : nil
+            hasher?.start()
+            hasher?.finish()
             for k in 0..<chunk.count {
                 let location = Location(segment: segment, line: firstLine + k, offset: chunk.offset(k))
-                if !(try body(location, chunk.line(k), hashing ? hashes[k] : .zero)) { return LineReader.Taken(lines: k + 1, stops: true) }
+                if !(try body(location, chunk.line(k), hasher?.hashes[k] ?? .zero)) { return LineReader.Taken(lines: k + 1, stops: true) }
             }
             return LineReader.Taken(lines: chunk.count, stops: false)
         }

@@ -25,16 +25,14 @@ final class LedgerIndex {
     private(set) var indexedHash: SHA256.Digest
     /// The last seq whose offset is written (ahead of `indexedSeq` until `commit`).
     private var offsetsThrough: Int64
-    /// Slots inserted but not yet written: written together, in slot order, before the header
-    /// that claims them (`flushSlots`), instead of one write per key.
-    private var pendingSlots: [UInt64: (probe: Probe, seq: Int64)] = [:]
 
     static let magic = Array("LDGKEYS1".utf8)
     static let headerBytes: Int64 = 64
     static let slotBytes = 24
     static let initialCapacity: UInt64 = 1024
-    /// How many new slots are held before they are written (and the lookups remembered forgotten).
-    static let slotsPerRound = 65_536
+    /// How many keys the lookups of a session remember before they are forgotten, so that a
+    /// rebuild from the first event (every key inserted) does not grow with the ledger.
+    static let rememberedKeys = 262_144
 
     private init(keys: FileDescriptor, offsets: FileDescriptor, directory: String, system: SystemCalls,
                  capacity: UInt64, count: UInt64, indexedSeq: Int64, indexedHash: SHA256.Digest) {
@@ -80,7 +78,6 @@ final class LedgerIndex {
 
     /// Empties the index, to be rebuilt from the first event.
     func reset() throws(SystemError) {
-        pendingSlots.removeAll()
         forgetPositions()
         try keys.truncate(to: 0)
         try offsets.truncate(to: 0)
@@ -159,10 +156,6 @@ final class LedgerIndex {
             let available = Int(min(UInt64(run), capacity - slot, capacity - visited))
             let bytes = try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot))
             for k in 0..<available {
-                if let pending = pendingSlots[slot + UInt64(k)] {
-                    if pending.probe.high == probe.high && pending.probe.low == probe.low { return (slot + UInt64(k), pending.seq) }
-                    continue
-                }
                 let base = k * LedgerIndex.slotBytes
                 let seq = Int64(bitPattern: bytes.littleEndianUInt64(at: base + 16))
                 if seq == 0 { return (slot + UInt64(k), nil) }
@@ -179,7 +172,6 @@ final class LedgerIndex {
     /// Counts the occupied slots again: a writer that died after writing slots but before its
     /// header left the count behind, and growth depends on it.
     func recount() throws(SystemError) {
-        try flushSlots()
         var occupied: UInt64 = 0
         var slot: UInt64 = 0
         while slot < capacity {
@@ -206,51 +198,32 @@ final class LedgerIndex {
             found = try find(probe)
         }
         guard found.seq == nil, let slot = found.slot else { return }
-        pendingSlots[slot] = (probe, seq)
+        try writeSlot(slot, probe, seq: seq)
         for other in absentAt.removeValue(forKey: slot) ?? [] { absent[other] = nil }
-        known[probe] = (slot, seq)
         count += 1
-        // A rebuild from the first event inserts every key: written and forgotten in rounds, so
-        // that memory does not grow with the ledger.
-        if pendingSlots.count >= LedgerIndex.slotsPerRound {
-            try flushSlots()
-            forgetPositions()
-        }
+        if known.count + absent.count >= LedgerIndex.rememberedKeys { forgetPositions() }
+        known[probe] = (slot, seq)
     }
 
-    /// Forgets where keys were found: the table is rebuilt or resized.
+    private func writeSlot(_ slot: UInt64, _ probe: Probe, seq: Int64) throws(SystemError) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(LedgerIndex.slotBytes)
+        bytes.appendLittleEndian(probe.high)
+        bytes.appendLittleEndian(probe.low)
+        bytes.appendLittleEndian(UInt64(bitPattern: seq))
+        try keys.writeAll(bytes, at: slotOffset(slot))
+    }
+
+    /// Forgets where keys were found: the table is rebuilt or resized, or too many are remembered.
     private func forgetPositions() {
         known.removeAll()
         absent.removeAll()
         absentAt.removeAll()
     }
 
-    /// Writes the pending slots, runs of neighbouring slots in one write each.
-    private func flushSlots() throws(SystemError) {
-        guard !pendingSlots.isEmpty else { return }
-        let slots = pendingSlots.keys.sorted()
-        var runStart = 0
-        while runStart < slots.count {
-            var runEnd = runStart + 1
-            while runEnd < slots.count, slots[runEnd] == slots[runEnd - 1] + 1 { runEnd += 1 }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity((runEnd - runStart) * LedgerIndex.slotBytes)
-            for slot in slots[runStart..<runEnd] {
-                let pending = pendingSlots[slot]!
-                bytes.appendLittleEndian(pending.probe.high)
-                bytes.appendLittleEndian(pending.probe.low)
-                bytes.appendLittleEndian(UInt64(bitPattern: pending.seq))
-            }
-            try keys.writeAll(bytes, at: slotOffset(slots[runStart]))
-            runStart = runEnd
-        }
-        pendingSlots.removeAll()
-    }
-
     /// Doubles the table: writes every slot into a new file twice the size, then renames it
     /// over the old one, so that a crash leaves one whole table or the other.
     private func grow() throws(SystemError) {
-        try flushSlots()
         forgetPositions()
         let old = try keys.read(count: Int(capacity) * LedgerIndex.slotBytes, at: LedgerIndex.headerBytes)
         let newCapacity = capacity * 2
@@ -312,7 +285,6 @@ final class LedgerIndex {
     /// Makes the index cover the ledger up to `seq`, whose line hashes to `hash`: the slots and
     /// offsets reach the disk before the header that claims them.
     func commit(seq: Int64, hash: SHA256.Digest) throws(SystemError) {
-        try flushSlots()
         try keys.synchronize()
         try offsets.synchronize()
         indexedSeq = seq

@@ -27,24 +27,8 @@ struct LineReader {
     @discardableResult
     static func forEachLine(in file: FileDescriptor, from offset: Int64 = 0,
                             _ body: (_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> Tail {
-        try forEachLine(in: file, from: offset, hashing: false) { offset, line, _ throws(LedgerError) in try body(offset, line) }
-    }
-
-    /// `forEachLine` with each line's SHA-256, computed for a whole chunk of lines at a time on
-    /// both cores before the lines are handed over in order.
-    @discardableResult
-    static func forEachHashedLine(in file: FileDescriptor, from offset: Int64 = 0,
-                                  _ body: (_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>, _ hash: SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Tail {
-        try forEachLine(in: file, from: offset, hashing: true, body)
-    }
-
-    private static func forEachLine(in file: FileDescriptor, from offset: Int64, hashing: Bool,
-                                    _ body: (_ offset: Int64, _ line: UnsafeBufferPointer<UInt8>, _ hash: SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Tail {
         try forEachChunk(in: file, from: offset) { chunk throws(LedgerError) in
-            let hashes = hashing ? chunk.hashesOnBothCores() : []
-            for k in 0..<chunk.count {
-                if !(try body(chunk.offset(k), chunk.line(k), hashing ? hashes[k] : .zero)) { return Taken(lines: k + 1, stops: true) }
-            }
+            for k in 0..<chunk.count where !(try body(chunk.offset(k), chunk.line(k))) { return Taken(lines: k + 1, stops: true) }
             return Taken(lines: chunk.count, stops: false)
         }
     }
@@ -84,19 +68,6 @@ struct LineReader {
             }
         }
 
-        /// The SHA-256 of every line, the lines split between two threads.
-        func hashesOnBothCores() -> [SHA256.Digest] {
-            var hashes = [SHA256.Digest](repeating: .zero, count: count)
-            hashes.withUnsafeMutableBufferPointer { out in
-                let shared = SharedChunk(chunk: self, output: out)
-                let parts = count < 64 ? 1 : 2
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let half = shared.chunk.count / parts
-                    shared.chunk.hash(part == 0 ? 0..<half : half..<shared.chunk.count, into: shared.output)
-                }
-            }
-            return hashes
-        }
     }
 
     /// The SHA-256 of each line of a chunk, computed by whichever threads ask for work, 64 lines
@@ -109,12 +80,25 @@ struct LineReader {
         private let lock = NSLock()
         private var next = 0
 
+        private let helping = DispatchGroup()
+
         init(_ chunk: Chunk) {
             self.chunk = chunk
             hashes = .allocate(capacity: chunk.count)
         }
 
         deinit { hashes.deallocate() }
+
+        /// Starts hashing on another core; this thread may do other work with the chunk meanwhile.
+        func start() {
+            DispatchQueue.global().async(group: helping) { self.hashUnclaimed() }
+        }
+
+        /// Helps with what is left, then waits for the other core: every hash is then in `hashes`.
+        func finish() {
+            hashUnclaimed()
+            helping.wait()
+        }
 
         /// Hashes runs of lines that no thread has taken yet, until none is left.
         func hashUnclaimed() {
@@ -133,11 +117,6 @@ struct LineReader {
         }
     }
 
-    /// A chunk and an output buffer that two threads use at once, each writing its own indices only.
-    struct SharedChunk: @unchecked Sendable {
-        let chunk: Chunk
-        let output: UnsafeMutableBufferPointer<SHA256.Digest>
-    }
 
     /// Calls `body` with the complete lines of each read of about a megabyte, from `offset` on,
     /// until `body` says reading stops (it returns how many lines it took, and whether it stops).

@@ -91,12 +91,6 @@ public struct StoredEvent: Sendable, Equatable {
     /// Reads a stored line's envelope: `data` is checked to be well-formed JSON but not built
     /// (it comes back empty), for readers such as `verify` that check the chain, not the payload.
     public init(envelopeOf line: UnsafeBufferPointer<UInt8>) throws(StoredEvent.Malformed) {
-        if let scanned = JSONParser.scanStoredLine(line) {
-            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self) }
-            self.init(seq: scanned.seq, id: text(scanned.id), type: text(scanned.type), occurredAt: text(scanned.occurredAt),
-                      recordedAt: text(scanned.recordedAt), actor: scanned.actor.map(text), batch: scanned.batch, data: .object([]), prev: scanned.prev)
-            return
-        }
         let json: JSON
         do {
             json = try JSONParser.parseObject(line, skipping: "data")

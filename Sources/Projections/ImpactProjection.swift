@@ -263,6 +263,7 @@ public struct ImpactProjection: Sendable {
 
     /// An action by a registered person at an engagement (named, or reached through its contest or proposal).
     mutating func record(_ event: ReplayedEvent) {
+        guard ImpactProjection.actions.contains(event.type) else { return }
         let data = event.data
         guard let participant = data["participant"]?.stringValue, let number = personNumbers[participant],
               case let profile = people[Int(number)].profile, profile >= 0, let occurred = event.occurred,
@@ -270,18 +271,6 @@ public struct ImpactProjection: Sendable {
         let engagement = engagementNumber(engagementID)
         let info = engagements[Int(engagement)].info
         let today = Int32(clamping: day(occurred, zone: info?.timeZone))
-        let kind: Int32? = switch event.type {
-        case "rsvp.submitted": Int32(Answer.kinds.firstIndex(of: data["response"]?.stringValue ?? "accepted") ?? 0)
-        case "rsvp.cancelled": 3
-        default: nil
-        }
-        switch event.type {
-        case "rsvp.submitted", "rsvp.cancelled", "attendance.checked_in", "quiz.answer.submitted", "photo.entry.submitted",
-             "proposal.submitted", "proposal.supported":
-            break
-        default:
-            return
-        }
         let k = Int(involvement(of: number, at: engagement))
         if involvements[k].firstActionAt == .max {
             involvements[k].firstActionAt = occurred.millisecondsSinceEpoch
@@ -290,7 +279,9 @@ public struct ImpactProjection: Sendable {
         addActionDay(today, to: k)
         switch event.type {
         case "rsvp.submitted", "rsvp.cancelled":
-            guard info != nil, let kind else { return } // answers count toward seats at scheduled engagements
+            guard info != nil else { return } // answers count toward seats at scheduled engagements
+            let kind = event.type == "rsvp.cancelled" ? Int32(Answer.kinds.firstIndex(of: "cancelled")!)
+                : Int32(Answer.kinds.firstIndex(of: data["response"]?.stringValue ?? "accepted") ?? 0)
             involvements[k].hasRSVP = true
             engagements[Int(engagement)].answers.append(Answer(at: occurred.millisecondsSinceEpoch, seq: event.seq, person: number, kind: kind))
         case "attendance.checked_in":
@@ -319,6 +310,10 @@ public struct ImpactProjection: Sendable {
                                        meetsEntryRules: inTime && contest.requiredHashtags.allSatisfy(tags.contains)
                                            && (platform == "facebook" || platform == "instagram")))
     }
+
+    /// The actions that count a person as engaged at an engagement.
+    static let actions: Set<String> = ["rsvp.submitted", "rsvp.cancelled", "attendance.checked_in", "quiz.answer.submitted",
+                                       "photo.entry.submitted", "proposal.submitted", "proposal.supported"]
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).
     func engagementOf(_ event: ReplayedEvent) -> String? {
