@@ -98,6 +98,23 @@ import Glibc
         }
     }
 
+    /// A repeated member name nested inside `data` (writers never write one) is damage for every
+    /// reader, also on the last line, where no later link would show the edit.
+    @Test func aNestedRepeatedMemberNameIsDamageEvenOnTheLastLine() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "append", "contest.announced", "contest=photo-2", "engagement=forum-2", "kind=photo", "title=Photo", "prize=Tablet",
+                      #"criteria:={"idea":0.6,"creativity":0.4}"#)
+            let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasPrefix("segment-") })
+            try Self.edit(dir + "/" + segment) { $0.replacingOccurrences(of: #""creativity":0.4"#, with: #""idea":0.4"#) }
+            for command in [["verify"], ["report", "standings"], ["log"]] {
+                let result = try Ledgerctl.run(["--dir", dir] + command)
+                #expect(result.status == 1, "\(command): \(result.stdout)")
+                #expect(result.stderr.contains("\(segment) line 3") && result.stderr.contains("duplicate member name"), "\(command): \(result.stderr)")
+            }
+        }
+    }
+
     @Test func readersAndWritersAndForgetAtTheSameTime() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir, segmentSize: "8K")
