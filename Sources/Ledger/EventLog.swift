@@ -29,7 +29,7 @@ public struct EventLog: Sendable {
     /// Opens the log of the ledger at `path` for reading.
     /// - Throws: `LedgerError.notALedger` when `path` is not one.
     public init(path: String, system: SystemCalls = .live) throws(LedgerError) {
-        self.directory = LedgerDirectory(path: path)
+        self.directory = try LedgerDirectory(path: path, system: system)
         self.system = system
         _ = try directory.configuration()
     }
@@ -78,14 +78,13 @@ public struct EventLog: Sendable {
         var total: Int64 = 0, done: Int64 = 0
         if progress != nil {
             for segment in segments {
-                var info = stat()
-                if stat(directory.path + "/" + segment.name, &info) == 0 { total += Int64(info.st_size) }
+                if let info = try? directory.files.status(of: segment.name) { total += Int64(info.st_size) }
             }
             total -= start?.offset ?? 0
         }
         for (k, segment) in segments.enumerated() {
             let path = directory.path + "/" + segment.name
-            guard let file = try io({ () throws(SystemError) in try FileDescriptor.openIfExists(path, system: system) }) else {
+            guard let file = try io({ () throws(SystemError) in try directory.files.openIfExists(segment.name) }) else {
                 continue // removed by a writer's recovery after the listing
             }
             let isStart = k == 0 && start != nil
@@ -129,8 +128,7 @@ public struct EventLog: Sendable {
     /// the end of the last segment.
     public func committedEnd() throws(LedgerError) -> Int64 {
         for segment in try directory.segments().reversed() {
-            let path = directory.path + "/" + segment.name
-            guard let file = try io({ () throws(SystemError) in try FileDescriptor.openIfExists(path, system: system) }) else { continue }
+            guard let file = try io({ () throws(SystemError) in try directory.files.openIfExists(segment.name) }) else { continue }
             let size = try io { () throws(SystemError) in try file.size() }
             let end = try LineReader.completeEnd(of: file, size: size)
             guard end > 0 else { continue }

@@ -12,31 +12,15 @@ final class FileDescriptor {
     let system: SystemCalls
     private(set) var rawValue: Int32
 
-    private init(rawValue: Int32, path: String, system: SystemCalls) {
-        self.rawValue = rawValue
-        self.path = path
-        self.system = system
-    }
-
     deinit {
         if rawValue >= 0 { _ = system.close(rawValue) }
     }
 
-    /// Opens `path`; the descriptor is always close-on-exec.
-    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o600, system: SystemCalls) throws(SystemError) -> FileDescriptor {
-        let fd = SystemCalls.retryingInterrupts { system.open(path, flags | O_CLOEXEC, mode) }
-        guard fd >= 0 else { throw SystemError(operation: "open", path: path, code: errno) }
-        return FileDescriptor(rawValue: fd, path: path, system: system)
-    }
-
-    /// Opens `path` for reading, or returns nil when it does not exist.
-    static func openIfExists(_ path: String, _ flags: Int32 = O_RDONLY, system: SystemCalls) throws(SystemError) -> FileDescriptor? {
-        let fd = SystemCalls.retryingInterrupts { system.open(path, flags | O_CLOEXEC, 0o600) }
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw SystemError(operation: "open", path: path, code: errno)
-        }
-        return FileDescriptor(rawValue: fd, path: path, system: system)
+    /// Takes ownership of `rawValue`, an open descriptor of `path`.
+    init(adopting rawValue: Int32, path: String, system: SystemCalls) {
+        self.rawValue = rawValue
+        self.path = path
+        self.system = system
     }
 
     /// Closes the descriptor; an error from `close` is reported, and the descriptor is gone either way.
@@ -49,11 +33,16 @@ final class FileDescriptor {
         }
     }
 
+    /// The file's status (`fstat`).
+    func status() throws(SystemError) -> stat {
+        var info = stat()
+        guard system.fileStatus(rawValue, &info) == 0 else { throw SystemError(operation: "fstat", path: path, code: errno) }
+        return info
+    }
+
     /// The file's size in bytes.
     func size() throws(SystemError) -> Int64 {
-        var info = stat()
-        guard fstat(rawValue, &info) == 0 else { throw SystemError(operation: "fstat", path: path, code: errno) }
-        return Int64(info.st_size)
+        Int64(try status().st_size)
     }
 
     /// Writes all of `bytes` at the current position (or the end, with `O_APPEND`), looping over short writes.
@@ -143,28 +132,25 @@ final class FileDescriptor {
 }
 
 extension FileDescriptor {
-    /// Flushes a directory's entries (a created, renamed or removed file) to stable storage.
-    static func synchronizeDirectory(_ path: String, system: SystemCalls) throws(SystemError) {
-        let directory = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY, system: system)
-        try directory.synchronize()
-        try directory.close()
-    }
-
-    /// Writes `bytes` to a new file at `path` atomically: a temporary file, fsync, rename, directory fsync.
-    static func replaceAtomically(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600, system: SystemCalls) throws(SystemError) {
-        let temporary = path + ".tmp"
-        let file = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: mode, system: system)
-        try file.writeAll(bytes)
-        try file.synchronize()
-        try file.close()
-        guard system.rename(temporary, path) == 0 else {
-            throw SystemError(operation: "rename", path: temporary, code: errno)
+    /// Copies `count` bytes from `offset` of `source` to the end of this file, a megabyte at a
+    /// time, so that a copy of any size takes the same memory.
+    func append(_ count: Int64, bytesOf source: FileDescriptor, from offset: Int64) throws(SystemError) {
+        var buffer = [UInt8](repeating: 0, count: Int(min(count, 1 << 20)))
+        var done: Int64 = 0
+        while done < count {
+            let want = Int(min(count - done, Int64(buffer.count)))
+            let failure: SystemError? = buffer.withUnsafeMutableBytes { raw in
+                do throws(SystemError) {
+                    let got = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<want]), at: offset + done)
+                    guard got == want else { return SystemError(operation: "read", path: source.path, code: EIO) }
+                    try writeAll(UnsafeRawBufferPointer(rebasing: raw[..<want]))
+                } catch {
+                    return error
+                }
+                return nil
+            }
+            if let failure { throw failure }
+            done += Int64(want)
         }
-        try synchronizeDirectory(parentDirectory(of: path), system: system)
-    }
-
-    static func parentDirectory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

@@ -23,27 +23,19 @@ extension Ledger {
             guard EventValidator.isIdentifier(participant), try session.contains(EntityKey("participant", [participant])) else {
                 throw .invalidArgument("no participant '\(EventValidator.quoted(participant))' in the ledger")
             }
+            // Every index lookup comes before the first change, so that a damaged index found on
+            // the way (and rebuilt by a new session) never meets a half-done erasure.
+            let earlier = try session.index.seq(of: EntityKey("erased", [participant])).map { seq throws(LedgerError) in try session.event(at: seq) }
+            let idIsFree = try !session.contains(.eventID("erased-" + participant))
             let removed = try session.personalStore.erase(participant)
             // A rewrite of the store that died before its rename leaves a full copy behind.
-            let leftover = directory.personalPath + ".tmp"
-            if access(leftover, F_OK) == 0 {
-                try io { () throws(SystemError) in
-                    guard system.unlink(leftover) == 0 else { throw SystemError(operation: "unlink", path: leftover, code: errno) }
-                    try FileDescriptor.synchronizeDirectory(directory.path, system: system)
-                }
-            }
-            if let seq = try io({ () throws(SystemError) in try session.index.seq(of: EntityKey("erased", [participant])) }) {
-                return ForgetResult(event: try session.event(at: seq), recordsRemoved: removed, wasAlreadyErased: true)
+            _ = try session.personalStore.removeLeftovers()
+            if let earlier {
+                return ForgetResult(event: earlier, recordsRemoved: removed, wasAlreadyErased: true)
             }
             // A fixed id, so that rebuilding the same history gives the same files.
             var id: String? = "erased-" + participant
-            if let candidate = id {
-                if !EventValidator.isIdentifier(candidate) {
-                    id = nil
-                } else if try session.contains(.eventID(candidate)) {
-                    id = nil
-                }
-            }
+            if let candidate = id, !EventValidator.isIdentifier(candidate) || !idIsFree { id = nil }
             let event = NewEvent(type: "participant.erased", data: .object([("participant", .string(participant))]), id: id)
             let result = try session.write([try validator.check(event, allowInternal: true)], source: "forget", allowInternal: true)
             return ForgetResult(event: result.events[0], recordsRemoved: removed, wasAlreadyErased: false)
@@ -52,6 +44,6 @@ extension Ledger {
 
     /// The personal data of every participant, as a list of records in seq order.
     public func personalRecords() throws(LedgerError) -> [PersonalDataStore.Record] {
-        try PersonalDataStore(path: directory.personalPath, system: system).records()
+        try PersonalDataStore(directory: directory).records()
     }
 }

@@ -33,7 +33,7 @@ public final class Ledger {
     /// Opens the ledger in `path`.
     /// - Throws: `LedgerError.notALedger` when `path` is not one.
     public init(path: String, catalog: EventCatalog = .version1, system: SystemCalls = .live) throws(LedgerError) {
-        self.directory = LedgerDirectory(path: path)
+        self.directory = try LedgerDirectory(path: path, system: system)
         self.configuration = try directory.configuration()
         self.validator = EventValidator(catalog: catalog)
         self.system = system
@@ -41,10 +41,10 @@ public final class Ledger {
 
     /// Makes `path` an empty ledger; does nothing to an existing one.
     /// - Returns: true when a ledger was created, false when one was there already.
+    /// - Throws: `LedgerError.notOwner` when `path` belongs to another account.
     @discardableResult
     public static func create(at path: String, configuration: LedgerDirectory.Configuration = .init(),
                               system: SystemCalls = .live) throws(LedgerError) -> Bool {
-        let directory = LedgerDirectory(path: path)
         var info = stat()
         if lstat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
@@ -54,23 +54,21 @@ public final class Ledger {
             guard errno == ENOENT else { throw .io(SystemError(operation: "stat", path: path, code: errno)) }
             try makeDirectories(path, system: system)
         }
-        if access(directory.configPath, F_OK) == 0 {
+        let directory = try LedgerDirectory(path: path, system: system)
+        if try io({ () throws(SystemError) in try directory.files.status(of: "ledger.json") }) != nil {
             _ = try directory.configuration() // an existing ledger must be readable as one
             return false
         }
-        if access(path, W_OK | X_OK) != 0 { throw .io(SystemError(operation: "open", path: path, code: errno)) }
+        try directory.requireOwnedByCaller()
         if let stray = try directory.segments().first {
             throw .damaged(file: path + "/" + stray.name, line: 0, reason: "segment files without ledger.json; refusing to make a new ledger over them")
         }
         var bytes: [UInt8] = []
         configuration.json.write(to: &bytes)
         bytes.append(0x0A)
-        do {
-            let lock = try FileDescriptor.open(directory.lockPath, O_RDWR | O_CREAT, mode: 0o600, system: system)
-            try lock.close()
-            try FileDescriptor.replaceAtomically(directory.configPath, with: bytes, mode: 0o600, system: system)
-        } catch {
-            throw .io(error)
+        try io { () throws(SystemError) in
+            try directory.files.open(WriterLock.fileName, O_RDWR | O_CREAT).close()
+            try directory.files.replaceAtomically("ledger.json", with: bytes)
         }
         return true
     }
@@ -80,11 +78,14 @@ public final class Ledger {
         guard !path.isEmpty else { throw .notALedger(path: path, reason: "an empty path") }
         var info = stat()
         if stat(path, &info) == 0 { return }
-        let parent = FileDescriptor.parentDirectory(of: path)
-        if parent != path && parent != "." && parent != "/" { try makeDirectories(parent, system: system) }
+        let parentPath: String
+        if let slash = path.lastIndex(of: "/") { parentPath = slash == path.startIndex ? "/" : String(path[..<slash]) } else { parentPath = "." }
+        if parentPath != path && parentPath != "." && parentPath != "/" { try makeDirectories(parentPath, system: system) }
         try io { () throws(SystemError) in
-            guard system.mkdir(path, 0o700) == 0 || errno == EEXIST else { throw SystemError(operation: "mkdir", path: path, code: errno) }
-            try FileDescriptor.synchronizeDirectory(parent, system: system)
+            let parent = try DirectoryDescriptor.open(parentPath, system: system)
+            let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+            guard system.mkdir(parent.rawValue, name, 0o700) == 0 || errno == EEXIST else { throw SystemError(operation: "mkdir", path: path, code: errno) }
+            try parent.synchronize()
         }
     }
 
@@ -142,10 +143,22 @@ public final class Ledger {
 
     /// Runs `body` holding the lock, with the tail repaired and the index caught up.
     func withWriter<T>(_ body: (WriterSession) throws(LedgerError) -> T) throws(LedgerError) -> T {
-        let lock = try WriterLock.acquire(directory.lockPath, timeout: lockTimeout, system: system)
+        try directory.requireOwnedByCaller()
+        let lock = try WriterLock.acquire(directory.files, timeout: lockTimeout)
         defer { lock.release() }
-        let session = try WriterSession(ledger: self)
-        return try body(session)
+        var hasRebuilt = false
+        while true {
+            do {
+                let session = try WriterSession(ledger: self)
+                return try body(session)
+            } catch .damagedIndex(let file, let reason) where !hasRebuilt {
+                // The index is derived and never decides: every lookup comes before the first
+                // change, so the whole turn runs again on an index rebuilt from the events.
+                warn("\(file): \(reason); rebuilding the index from the events")
+                try LedgerIndex.discard(in: directory)
+                hasRebuilt = true
+            }
+        }
     }
 
     func warn(_ message: String) {

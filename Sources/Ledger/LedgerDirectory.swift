@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,17 +12,54 @@ import Glibc
 /// DIR/quarantine/                       torn tails moved aside by crash recovery
 /// DIR/index/                            derived indexes: safe to delete, rebuilt from the events
 /// ```
+///
+/// Every file is reached through one open descriptor of DIR (`DirectoryDescriptor`): links
+/// planted in DIR are refused, never followed.
 public struct LedgerDirectory: Sendable {
     /// The ledger's directory.
     public let path: String
+    /// The open directory, through which its files are opened.
+    let files: DirectoryDescriptor
 
     /// The format named in `ledger.json`.
     public static let format = "ledger/1"
     /// The segment size when `init` is given none.
     public static let defaultSegmentBytes: Int64 = 16 * 1024 * 1024
 
-    public init(path: String) {
+    /// Opens the directory at `path`.
+    /// - Throws: `LedgerError.notALedger` when there is no such directory, `.io` when it cannot be
+    ///   opened (permission denied is said as such).
+    public init(path: String, system: SystemCalls = .live) throws(LedgerError) {
         self.path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        do {
+            files = try DirectoryDescriptor.open(self.path, system: system)
+        } catch {
+            switch error.code {
+            case ENOENT: throw .notALedger(path: self.path, reason: "no such directory")
+            case ENOTDIR: throw .notALedger(path: self.path, reason: "not a directory")
+            default: throw LedgerError(error)
+            }
+        }
+    }
+
+    /// The user id of the directory's owner: the only account that writes in it.
+    public var owner: uid_t { files.owner }
+
+    /// Refuses to write in a directory that belongs to another account, as git refuses a
+    /// repository owned by someone else (CVE-2022-24765): files made by this process would be
+    /// owned by it, and the owner's own writers would then fail.
+    /// - Throws: `LedgerError.notOwner`.
+    public func requireOwnedByCaller() throws(LedgerError) {
+        let caller = geteuid()
+        guard caller == owner else {
+            throw .notOwner(path: path, owner: Self.userName(owner), ownerID: owner, caller: Self.userName(caller), callerID: caller)
+        }
+    }
+
+    /// The login name of `uid`, or its number when it has none.
+    static func userName(_ uid: uid_t) -> String {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return String(uid) }
+        return String(cString: name)
     }
 
     public var configPath: String { path + "/ledger.json" }
@@ -69,11 +105,7 @@ public struct LedgerDirectory: Sendable {
     }
 
     private func entries() throws(LedgerError) -> [String] {
-        do {
-            return try FileManager.default.contentsOfDirectory(atPath: path)
-        } catch {
-            throw .notALedger(path: path, reason: "cannot list the directory")
-        }
+        try io { () throws(SystemError) in try files.entries() }
     }
 
     /// The ledger's settings, from `ledger.json`.
@@ -92,21 +124,18 @@ public struct LedgerDirectory: Sendable {
     }
 
     /// Reads `ledger.json`.
-    /// - Throws: `LedgerError.notALedger` when it is missing or not as `init` writes it.
+    /// - Throws: `LedgerError.notALedger` when it is missing, `.damaged` when it is not as `init`
+    ///   writes it (or is a link), `.io` when it cannot be read (permission denied is said as such).
     public func configuration() throws(LedgerError) -> Configuration {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw .notALedger(path: path, reason: errno == ENOENT ? "no such directory" : String(cString: strerror(errno)))
+        let bytes = try io { () throws(SystemError) -> [UInt8]? in
+            guard let file = try files.openIfExists("ledger.json") else { return nil }
+            return try file.read(count: 1 << 16, at: 0)
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw .notALedger(path: path, reason: "not a directory") }
-        guard let data = FileManager.default.contents(atPath: configPath) else {
-            if access(path, R_OK | X_OK) != 0 { throw .notALedger(path: path, reason: "permission denied") }
-            throw .notALedger(path: path, reason: "no ledger.json")
-        }
-        guard let json = try? JSONParser.parse(Array(data)), json["format"]?.stringValue == LedgerDirectory.format,
-              let bytes = json["segment_bytes"]?.integerValue, bytes >= 1024 else {
+        guard let bytes else { throw .notALedger(path: path, reason: "no ledger.json") }
+        guard let json = try? JSONParser.parse(bytes), json["format"]?.stringValue == LedgerDirectory.format,
+              let segmentBytes = json["segment_bytes"]?.integerValue, segmentBytes >= 1024, segmentBytes <= 1 << 40 else {
             throw .damaged(file: configPath, line: 0, reason: "not a ledger.json of format \(LedgerDirectory.format)")
         }
-        return Configuration(segmentBytes: bytes)
+        return Configuration(segmentBytes: segmentBytes)
     }
 }

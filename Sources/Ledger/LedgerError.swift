@@ -20,6 +20,20 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case busy(waitedSeconds: Double)
     /// The ledger's files are damaged at `file`, `line` (counting from 1; 0 when not about a line).
     case damaged(file: String, line: Int, reason: String)
+    /// A derived index file does not match its checksums or the events; writers rebuild it.
+    case damagedIndex(file: String, reason: String)
+    /// The ledger's directory belongs to another account, whose files a writer must not change.
+    case notOwner(path: String, owner: String, ownerID: UInt32, caller: String, callerID: UInt32)
+
+    /// The error for a failed system call: a file the ledger refuses (a link, a second hard
+    /// link, not a regular file) is damage to look at, anything else an I/O error.
+    public init(_ error: SystemError) {
+        if let refusal = error.refusal {
+            self = .damaged(file: error.path, line: 0, reason: refusal)
+        } else {
+            self = .io(error)
+        }
+    }
 
     public var description: String {
         switch self {
@@ -43,11 +57,26 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             "the ledger is busy: another writer held the lock for \(Self.seconds(waited)) s; try again, or raise --wait"
         case let .damaged(file, line, reason):
             line > 0 ? "\(file) line \(line): \(reason)" : "\(file): \(reason)"
+        case let .damagedIndex(file, reason):
+            "\(file): \(reason); the index is derived from the events: the next writer rebuilds it (or delete the index directory)"
+        case let .notOwner(path, owner, ownerID, caller, callerID):
+            "\(path) belongs to user '\(owner)' (uid \(ownerID)), and this is '\(caller)' (uid \(callerID)): a writer never changes "
+                + "another account's ledger (its new files would belong to '\(caller)'); run as the owner, such as "
+                + "'sudo -u \(owner) ledgerctl --dir \(path) ...'"
         }
     }
 
     private static func seconds(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+/// Runs `body`, turning a system error into a `LedgerError` (`LedgerError.init(_:)`).
+func io<T>(_ body: () throws(SystemError) -> T) throws(LedgerError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw LedgerError(error)
     }
 }

@@ -8,77 +8,106 @@ import Glibc
 /// `index/keys` is an open-addressing hash table on disk, read and written a slot at a time so
 /// that an append on a large ledger touches a few pages, not the whole index:
 /// ```
-/// header (64 bytes): "LDGKEYS1", capacity, count, indexed seq (UInt64 LE), head hash (32 bytes)
-/// slot (24 bytes):   the first 16 bytes of SHA-256(key), the seq of the event (0: empty)
+/// header (88 bytes): "LDGKEYS2", capacity, count, indexed seq (UInt64 LE), head hash (32 bytes),
+///                    salt, reserved (UInt64 LE), checksum of the 80 bytes before it
+/// slot (32 bytes):   the first 16 bytes of SHA-256(key), the seq of the event (0: empty),
+///                    checksum of (salt, slot number, those three words)
 /// ```
-/// `index/offsets` holds, for seq n, the byte offset of its line in its segment at (n - 1) * 8.
+/// `index/offsets` holds "LDGOFFS2" and the salt, then for seq n, at 16 + (n - 1) * 16, the byte
+/// offset of its line in its segment and the checksum of (salt, n, offset).
+///
+/// Derived files never decide: every slot and offset is checked when read (an empty slot too,
+/// so zeroed slots are caught), and the salt, drawn when the index is made, ties the two files
+/// together; any mismatch throws `LedgerError.damagedIndex`, and the writer rebuilds the index
+/// from the events. The checksums find damage, not forgery (see SECURITY.md).
 final class LedgerIndex {
     private var keys: FileDescriptor
     private let offsets: FileDescriptor
-    private let directory: String
-    private let system: SystemCalls
+    private let directory: DirectoryDescriptor
     private(set) var capacity: UInt64
     private(set) var count: UInt64
     /// The last seq whose keys and offset are in the index.
     private(set) var indexedSeq: Int64
     /// The hash of that seq's line; the index is trusted only while the ledger's line matches it.
     private(set) var indexedHash: SHA256.Digest
+    /// Drawn at random when the index is made; part of every checksum.
+    private var salt: UInt64
     /// The last seq whose offset is written (ahead of `indexedSeq` until `commit`).
     private var offsetsThrough: Int64
 
-    static let magic = Array("LDGKEYS1".utf8)
-    static let headerBytes: Int64 = 64
-    static let slotBytes = 24
+    static let magic = Array("LDGKEYS2".utf8)
+    static let offsetsMagic = Array("LDGOFFS2".utf8)
+    static let headerBytes: Int64 = 88
+    static let offsetsHeaderBytes: Int64 = 16
+    static let slotBytes = 32
+    static let offsetBytes: Int64 = 16
     static let initialCapacity: UInt64 = 1024
+    /// The new table is built this many slots at a time when it grows: memory stays flat.
+    static let growthWindow: UInt64 = 1 << 18
     /// How many keys the lookups of a session remember before they are forgotten, so that a
     /// rebuild from the first event (every key inserted) does not grow with the ledger.
     static let rememberedKeys = 262_144
+    static let directoryName = "index"
 
-    private init(keys: FileDescriptor, offsets: FileDescriptor, directory: String, system: SystemCalls,
-                 capacity: UInt64, count: UInt64, indexedSeq: Int64, indexedHash: SHA256.Digest) {
+    private init(keys: FileDescriptor, offsets: FileDescriptor, directory: DirectoryDescriptor,
+                 capacity: UInt64, count: UInt64, indexedSeq: Int64, indexedHash: SHA256.Digest, salt: UInt64) {
         self.keys = keys
         self.offsets = offsets
         self.directory = directory
-        self.system = system
         self.capacity = capacity
         self.count = count
         self.indexedSeq = indexedSeq
         self.indexedHash = indexedHash
+        self.salt = salt
         self.offsetsThrough = indexedSeq
     }
 
-    /// Opens the index in `directory`, making an empty one when it is missing or unreadable.
-    static func open(in directory: String, system: SystemCalls) throws(LedgerError) -> LedgerIndex {
-        do throws(SystemError) {
-            if system.mkdir(directory, 0o700) != 0 && errno != EEXIST {
-                throw SystemError(operation: "mkdir", path: directory, code: errno)
-            }
-            let keys = try FileDescriptor.open(directory + "/keys", O_RDWR | O_CREAT, system: system)
-            let offsets = try FileDescriptor.open(directory + "/offsets", O_RDWR | O_CREAT, system: system)
+    /// Opens the index of `ledger`, making an empty one when it is missing, and a new one, with
+    /// a warning naming the file, when a header is damaged or the files do not belong together.
+    static func open(in ledger: LedgerDirectory, warn: (String) -> Void) throws(LedgerError) -> LedgerIndex {
+        try io { () throws(SystemError) -> LedgerIndex in
+            let directory = try ledger.files.subdirectory(directoryName, creating: true)!
+            let keys = try directory.open("keys", O_RDWR | O_CREAT)
+            let offsets = try directory.open("offsets", O_RDWR | O_CREAT)
             let header = try keys.read(count: Int(headerBytes), at: 0)
-            if header.count == Int(headerBytes), Array(header[0..<8]) == magic {
+            let offsetsHeader = try offsets.read(count: Int(offsetsHeaderBytes), at: 0)
+            let problem: String?
+            if header.isEmpty && offsetsHeader.isEmpty {
+                problem = nil // a new index
+            } else if header.count < Int(headerBytes) || Array(header[0..<8]) != magic {
+                problem = "\(keys.path) has no index header"
+            } else if Checksum.of(bytes: header[0..<80]) != header.littleEndianUInt64(at: 80) {
+                problem = "\(keys.path) has a damaged header (checksum)"
+            } else {
                 let capacity = header.littleEndianUInt64(at: 8)
                 let count = header.littleEndianUInt64(at: 16)
                 let seq = Int64(bitPattern: header.littleEndianUInt64(at: 24))
+                let salt = header.littleEndianUInt64(at: 64)
                 let size = try keys.size()
-                if capacity >= initialCapacity, capacity.nonzeroBitCount == 1, count < capacity, seq >= 0,
-                   size == headerBytes + Int64(capacity) * Int64(slotBytes) {
-                    return LedgerIndex(keys: keys, offsets: offsets, directory: directory, system: system, capacity: capacity,
-                                       count: count, indexedSeq: seq, indexedHash: SHA256.Digest(bytes: Array(header[32..<64])))
+                if !(capacity >= initialCapacity && capacity <= 1 << 40 && capacity.nonzeroBitCount == 1 && count < capacity && seq >= 0) {
+                    problem = "\(keys.path) has an impossible header"
+                } else if size != headerBytes + Int64(capacity) * Int64(slotBytes) {
+                    problem = "\(keys.path) is \(size) bytes long, not the \(headerBytes + Int64(capacity) * Int64(slotBytes)) its header says"
+                } else if offsetsHeader.count < Int(offsetsHeaderBytes) || Array(offsetsHeader[0..<8]) != offsetsMagic
+                            || offsetsHeader.littleEndianUInt64(at: 8) != salt {
+                    problem = "\(offsets.path) does not belong with \(keys.path) (another index's, or damaged)"
+                } else {
+                    return LedgerIndex(keys: keys, offsets: offsets, directory: directory, capacity: capacity, count: count,
+                                       indexedSeq: seq, indexedHash: SHA256.Digest(bytes: Array(header[32..<64])), salt: salt)
                 }
             }
-            let index = LedgerIndex(keys: keys, offsets: offsets, directory: directory, system: system, capacity: initialCapacity,
-                                    count: 0, indexedSeq: 0, indexedHash: .zero)
+            if let problem { warn("\(problem); rebuilding the index from the events") }
+            let index = LedgerIndex(keys: keys, offsets: offsets, directory: directory, capacity: initialCapacity,
+                                    count: 0, indexedSeq: 0, indexedHash: .zero, salt: 0)
             try index.reset()
             return index
-        } catch {
-            throw .io(error)
         }
     }
 
-    /// Empties the index, to be rebuilt from the first event.
+    /// Empties the index, to be rebuilt from the first event, under a new salt.
     func reset() throws(SystemError) {
         forgetPositions()
+        salt = try directory.system.random(count: 8).littleEndianUInt64(at: 0)
         try keys.truncate(to: 0)
         try offsets.truncate(to: 0)
         capacity = LedgerIndex.initialCapacity
@@ -86,7 +115,13 @@ final class LedgerIndex {
         indexedSeq = 0
         indexedHash = .zero
         offsetsThrough = 0
-        try keys.truncate(to: LedgerIndex.headerBytes + Int64(capacity) * Int64(LedgerIndex.slotBytes))
+        var table: [UInt8] = []
+        table.reserveCapacity(Int(capacity) * LedgerIndex.slotBytes)
+        for slot in 0..<capacity { appendSlot(to: &table, slot: slot, high: 0, low: 0, seq: 0) }
+        try keys.writeAll(table, at: LedgerIndex.headerBytes)
+        var offsetsHeader = LedgerIndex.offsetsMagic
+        offsetsHeader.appendLittleEndian(salt)
+        try offsets.writeAll(offsetsHeader, at: 0)
         try writeHeader()
     }
 
@@ -95,9 +130,41 @@ final class LedgerIndex {
         header.appendLittleEndian(capacity)
         header.appendLittleEndian(count)
         header.appendLittleEndian(UInt64(bitPattern: indexedSeq))
-        header.append(contentsOf: [UInt8](repeating: 0, count: 32 - header.count))
         header.append(contentsOf: indexedHash.bytes)
+        header.appendLittleEndian(salt)
+        header.appendLittleEndian(0)
+        header.appendLittleEndian(Checksum.of(bytes: header[...]))
         try keys.writeAll(header, at: 0)
+    }
+
+    /// The error for a slot or offset whose checksum does not match.
+    private func damage(_ file: FileDescriptor, _ what: String) -> LedgerError {
+        .damagedIndex(file: file.path, reason: what)
+    }
+
+    // MARK: - Slots
+
+    private func slotChecksum(slot: UInt64, high: UInt64, low: UInt64, seq: UInt64) -> UInt64 {
+        Checksum.of(words: salt, slot, high, low, seq)
+    }
+
+    private func appendSlot(to bytes: inout [UInt8], slot: UInt64, high: UInt64, low: UInt64, seq: UInt64) {
+        bytes.appendLittleEndian(high)
+        bytes.appendLittleEndian(low)
+        bytes.appendLittleEndian(seq)
+        bytes.appendLittleEndian(slotChecksum(slot: slot, high: high, low: low, seq: seq))
+    }
+
+    /// The slot at `base` in `bytes` (which hold slot `slot`), checked.
+    private func readSlot(_ bytes: [UInt8], at base: Int, slot: UInt64) throws(LedgerError) -> (high: UInt64, low: UInt64, seq: UInt64) {
+        let high = bytes.littleEndianUInt64(at: base)
+        let low = bytes.littleEndianUInt64(at: base + 8)
+        let seq = bytes.littleEndianUInt64(at: base + 16)
+        guard bytes.littleEndianUInt64(at: base + 24) == slotChecksum(slot: slot, high: high, low: low, seq: seq),
+              seq <= UInt64(Int64.max) else {
+            throw damage(keys, "slot \(slot) does not match its checksum")
+        }
+        return (high, low, seq)
     }
 
     // MARK: - Keys
@@ -125,14 +192,15 @@ final class LedgerIndex {
     }
 
     /// The seq of the event that added `key`, or nil when the ledger does not hold it.
-    func seq(of key: EntityKey) throws(SystemError) -> Int64? {
+    /// - Throws: `LedgerError.damagedIndex` when a slot read on the way is damaged.
+    func seq(of key: EntityKey) throws(LedgerError) -> Int64? {
         let probe = LedgerIndex.probe(key)
         return try find(probe).seq
     }
 
     /// The slot holding `probe`, or the empty slot where it would go; `slot` is nil when the
     /// table has no empty slot at all (its count had fallen behind, after a writer died).
-    private func find(_ probe: Probe) throws(SystemError) -> (slot: UInt64?, seq: Int64?) {
+    private func find(_ probe: Probe) throws(LedgerError) -> (slot: UInt64?, seq: Int64?) {
         if let hit = known[probe] { return (hit.slot, hit.seq) }
         if let slot = absent[probe] { return (slot, nil) }
         let found = try probeTable(probe)
@@ -147,20 +215,20 @@ final class LedgerIndex {
         return found
     }
 
-    private func probeTable(_ probe: Probe) throws(SystemError) -> (slot: UInt64?, seq: Int64?) {
+    private func probeTable(_ probe: Probe) throws(LedgerError) -> (slot: UInt64?, seq: Int64?) {
         let mask = capacity - 1
         var slot = probe.high & mask
         var visited: UInt64 = 0
-        let run = 16
+        let run = 8
         while visited < capacity { // bounded: a full table is never probed forever
             let available = Int(min(UInt64(run), capacity - slot, capacity - visited))
-            let bytes = try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot))
+            let bytes = try io { () throws(SystemError) in try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot)) }
+            guard bytes.count == available * LedgerIndex.slotBytes else { throw damage(keys, "is shorter than its header says") }
             for k in 0..<available {
-                let base = k * LedgerIndex.slotBytes
-                let seq = Int64(bitPattern: bytes.littleEndianUInt64(at: base + 16))
-                if seq == 0 { return (slot + UInt64(k), nil) }
-                if bytes.littleEndianUInt64(at: base) == probe.high && bytes.littleEndianUInt64(at: base + 8) == probe.low {
-                    return (slot + UInt64(k), seq)
+                let entry = try readSlot(bytes, at: k * LedgerIndex.slotBytes, slot: slot + UInt64(k))
+                if entry.seq == 0 { return (slot + UInt64(k), nil) }
+                if entry.high == probe.high && entry.low == probe.low {
+                    return (slot + UInt64(k), Int64(entry.seq))
                 }
             }
             visited += UInt64(available)
@@ -169,17 +237,27 @@ final class LedgerIndex {
         return (nil, nil)
     }
 
-    /// Counts the occupied slots again: a writer that died after writing slots but before its
-    /// header left the count behind, and growth depends on it.
-    func recount() throws(SystemError) {
-        var occupied: UInt64 = 0
-        var slot: UInt64 = 0
-        while slot < capacity {
-            let available = Int(min(65_536, capacity - slot))
-            let bytes = try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot))
-            for k in 0..<available where bytes.littleEndianUInt64(at: k * LedgerIndex.slotBytes + 16) != 0 { occupied += 1 }
+    /// Calls `body` with each slot of the table from `first`, `count` of them, checked, read a
+    /// window at a time.
+    private func forEachSlot(from first: UInt64, count: UInt64, _ body: (_ slot: UInt64, _ high: UInt64, _ low: UInt64, _ seq: UInt64) throws(LedgerError) -> Void) throws(LedgerError) {
+        var slot = first
+        while slot < first + count {
+            let available = Int(min(65_536, first + count - slot))
+            let bytes = try io { () throws(SystemError) in try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot)) }
+            guard bytes.count == available * LedgerIndex.slotBytes else { throw damage(keys, "is shorter than its header says") }
+            for k in 0..<available {
+                let entry = try readSlot(bytes, at: k * LedgerIndex.slotBytes, slot: slot + UInt64(k))
+                try body(slot + UInt64(k), entry.high, entry.low, entry.seq)
+            }
             slot += UInt64(available)
         }
+    }
+
+    /// Counts the occupied slots again: a writer that died after writing slots but before its
+    /// header left the count behind, and growth depends on it.
+    func recount() throws(LedgerError) {
+        var occupied: UInt64 = 0
+        try forEachSlot(from: 0, count: capacity) { _, _, _, seq in if seq != 0 { occupied += 1 } }
         count = occupied
     }
 
@@ -188,7 +266,7 @@ final class LedgerIndex {
     }
 
     /// Records that the event `seq` added `key` (a key already held keeps its first seq).
-    func insert(_ key: EntityKey, seq: Int64) throws(SystemError) {
+    func insert(_ key: EntityKey, seq: Int64) throws(LedgerError) {
         if (count + 1) * 2 > capacity { try grow() }
         let probe = LedgerIndex.probe(key)
         var found = try find(probe)
@@ -198,20 +276,14 @@ final class LedgerIndex {
             found = try find(probe)
         }
         guard found.seq == nil, let slot = found.slot else { return }
-        try writeSlot(slot, probe, seq: seq)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(LedgerIndex.slotBytes)
+        appendSlot(to: &bytes, slot: slot, high: probe.high, low: probe.low, seq: UInt64(seq))
+        try io { () throws(SystemError) in try keys.writeAll(bytes, at: slotOffset(slot)) }
         for other in absentAt.removeValue(forKey: slot) ?? [] { absent[other] = nil }
         count += 1
         if known.count + absent.count >= LedgerIndex.rememberedKeys { forgetPositions() }
         known[probe] = (slot, seq)
-    }
-
-    private func writeSlot(_ slot: UInt64, _ probe: Probe, seq: Int64) throws(SystemError) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(LedgerIndex.slotBytes)
-        bytes.appendLittleEndian(probe.high)
-        bytes.appendLittleEndian(probe.low)
-        bytes.appendLittleEndian(UInt64(bitPattern: seq))
-        try keys.writeAll(bytes, at: slotOffset(slot))
     }
 
     /// Forgets where keys were found: the table is rebuilt or resized, or too many are remembered.
@@ -221,75 +293,159 @@ final class LedgerIndex {
         absentAt.removeAll()
     }
 
-    /// Doubles the table: writes every slot into a new file twice the size, then renames it
-    /// over the old one, so that a crash leaves one whole table or the other.
-    private func grow() throws(SystemError) {
+    /// Doubles the table into a new file, then renames it over the old one, so that a crash
+    /// leaves one whole table or the other.
+    ///
+    /// The new table is built a window of `growthWindow` slots at a time, so memory stays flat
+    /// however large the table. A key whose home is in the window lies, in the old table, at or
+    /// after its old home (`home % capacity`) and before the end of its cluster, so each window
+    /// reads only its old range and the cluster that runs past it. Keys that run past a
+    /// window's end take the next window's first free slots; past the last window, the first
+    /// free slots from slot 0 (linear probing wraps around).
+    private func grow() throws(LedgerError) {
         forgetPositions()
-        let old = try keys.read(count: Int(capacity) * LedgerIndex.slotBytes, at: LedgerIndex.headerBytes)
+        let oldCapacity = capacity
         let newCapacity = capacity * 2
-        let mask = newCapacity - 1
-        var table = [UInt8](repeating: 0, count: Int(newCapacity) * LedgerIndex.slotBytes)
-        for slot in 0..<Int(capacity) {
-            let base = slot * LedgerIndex.slotBytes
-            guard old.littleEndianUInt64(at: base + 16) != 0 else { continue }
-            var target = Int(old.littleEndianUInt64(at: base) & mask)
-            while table.littleEndianUInt64(at: target * LedgerIndex.slotBytes + 16) != 0 {
-                target = (target + 1) & Int(mask)
+        let newMask = newCapacity - 1
+        let window = min(newCapacity, LedgerIndex.growthWindow)
+        let (temporary, replacement) = try io { () throws(SystemError) in try directory.createUnique("keys") }
+        var spill: [(high: UInt64, low: UInt64, seq: UInt64)] = []
+        do throws(LedgerError) {
+            var start: UInt64 = 0
+            while start < newCapacity {
+                var high = [UInt64](repeating: 0, count: Int(window))
+                var low = [UInt64](repeating: 0, count: Int(window))
+                var seqs = [UInt64](repeating: 0, count: Int(window))
+                var next = 0
+                func place(_ entryHigh: UInt64, _ entryLow: UInt64, _ seq: UInt64, from position: Int) -> Bool {
+                    var k = position
+                    while k < Int(window) && seqs[k] != 0 { k += 1 }
+                    guard k < Int(window) else { return false }
+                    high[k] = entryHigh; low[k] = entryLow; seqs[k] = seq
+                    return true
+                }
+                var overflow: [(high: UInt64, low: UInt64, seq: UInt64)] = []
+                for entry in spill where !place(entry.high, entry.low, entry.seq, from: next) { overflow.append(entry) }
+                next = 0
+                // The old range of this window, then on to the end of the cluster that runs past it.
+                let oldStart = start & (oldCapacity - 1)
+                var scanned: UInt64 = 0
+                var reachedEnd = false
+                while !reachedEnd && scanned < oldCapacity {
+                    let run = min(UInt64(65_536), oldCapacity - scanned)
+                    let first = (oldStart + scanned) & (oldCapacity - 1)
+                    let length = min(run, oldCapacity - first)
+                    try forEachSlot(from: first, count: length) { slot, entryHigh, entryLow, seq throws(LedgerError) in
+                        guard !reachedEnd else { return }
+                        let offset = (slot + oldCapacity - oldStart) & (oldCapacity - 1)
+                        if seq == 0 {
+                            if offset >= window { reachedEnd = true }
+                            return
+                        }
+                        let home = entryHigh & newMask
+                        guard home >= start && home < start + window else { return }
+                        if !place(entryHigh, entryLow, seq, from: Int(home - start)) { overflow.append((entryHigh, entryLow, seq)) }
+                    }
+                    scanned += length
+                }
+                spill = overflow
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(Int(window) * LedgerIndex.slotBytes)
+                for k in 0..<Int(window) {
+                    appendSlot(to: &bytes, slot: start + UInt64(k), high: high[k], low: low[k], seq: seqs[k])
+                }
+                try io { () throws(SystemError) in try replacement.writeAll(bytes, at: LedgerIndex.headerBytes + Int64(start) * Int64(LedgerIndex.slotBytes)) }
+                start += window
             }
-            table.replaceSubrange(target * LedgerIndex.slotBytes..<(target + 1) * LedgerIndex.slotBytes,
-                                  with: old[base..<(base + LedgerIndex.slotBytes)])
-        }
-        let temporary = directory + "/keys.tmp"
-        let replacement = try FileDescriptor.open(temporary, O_RDWR | O_CREAT | O_TRUNC, system: system)
-        try replacement.writeAll(table, at: LedgerIndex.headerBytes)
-        let previousCapacity = capacity
-        capacity = newCapacity
-        let swapped = keys
-        keys = replacement
-        do throws(SystemError) {
-            try writeHeader()
-            try keys.synchronize()
-            guard system.rename(temporary, directory + "/keys") == 0 else {
-                throw SystemError(operation: "rename", path: temporary, code: errno)
+            let previousCapacity = capacity
+            let swapped = keys
+            capacity = newCapacity
+            keys = replacement
+            do throws(LedgerError) {
+                // Keys that ran past the last slot wrap around to the first free slots from 0.
+                for entry in spill {
+                    var slot: UInt64 = 0
+                    while try readSlot(try io { () throws(SystemError) in try keys.read(count: LedgerIndex.slotBytes, at: slotOffset(slot)) }, at: 0, slot: slot).seq != 0 {
+                        slot += 1
+                    }
+                    var bytes: [UInt8] = []
+                    appendSlot(to: &bytes, slot: slot, high: entry.high, low: entry.low, seq: entry.seq)
+                    try io { () throws(SystemError) in try keys.writeAll(bytes, at: slotOffset(slot)) }
+                }
+                try io { () throws(SystemError) in
+                    try writeHeader()
+                    try keys.synchronize()
+                    try directory.rename(temporary, to: "keys")
+                }
+            } catch {
+                keys = swapped
+                capacity = previousCapacity
+                throw error
             }
+            _ = try? swapped.close() // the old table is replaced; its close error changes nothing
         } catch {
-            keys = swapped
-            capacity = previousCapacity
+            _ = try? directory.remove(temporary) // keep the first error
             throw error
         }
-        _ = try? swapped.close() // the old table is replaced; its close error changes nothing
     }
 
     // MARK: - Offsets
 
+    private func offsetChecksum(seq: Int64, offset: Int64) -> UInt64 {
+        Checksum.of(words: salt, UInt64(bitPattern: seq), UInt64(bitPattern: offset))
+    }
+
     /// Records the offsets of the lines of `firstSeq`, `firstSeq + 1`, ... in their segments.
-    func setOffsets(_ lineOffsets: [Int64], from firstSeq: Int64) throws(SystemError) {
+    func setOffsets(_ lineOffsets: [Int64], from firstSeq: Int64) throws(LedgerError) {
         guard !lineOffsets.isEmpty else { return }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(lineOffsets.count * 8)
-        for offset in lineOffsets { bytes.appendLittleEndian(UInt64(offset)) }
-        try offsets.writeAll(bytes, at: (firstSeq - 1) * 8)
+        bytes.reserveCapacity(lineOffsets.count * Int(LedgerIndex.offsetBytes))
+        for (k, offset) in lineOffsets.enumerated() {
+            bytes.appendLittleEndian(UInt64(bitPattern: offset))
+            bytes.appendLittleEndian(offsetChecksum(seq: firstSeq + Int64(k), offset: offset))
+        }
+        try io { () throws(SystemError) in try offsets.writeAll(bytes, at: position(of: firstSeq)) }
         offsetsThrough = max(offsetsThrough, firstSeq + Int64(lineOffsets.count) - 1)
     }
 
+    private func position(of seq: Int64) -> Int64 {
+        LedgerIndex.offsetsHeaderBytes + (seq - 1) * LedgerIndex.offsetBytes
+    }
+
     /// The offset of the line of `seq` in its segment, or nil when the index has none.
-    func offset(of seq: Int64) throws(SystemError) -> Int64? {
+    /// - Throws: `LedgerError.damagedIndex` when the entry is damaged or missing.
+    func offset(of seq: Int64) throws(LedgerError) -> Int64? {
         guard seq >= 1, seq <= offsetsThrough else { return nil }
-        let bytes = try offsets.read(count: 8, at: (seq - 1) * 8)
-        guard bytes.count == 8 else { return nil }
-        return Int64(bitPattern: bytes.littleEndianUInt64(at: 0))
+        let bytes = try io { () throws(SystemError) in try offsets.read(count: Int(LedgerIndex.offsetBytes), at: position(of: seq)) }
+        guard bytes.count == Int(LedgerIndex.offsetBytes) else { throw damage(offsets, "has no entry for seq \(seq)") }
+        let offset = Int64(bitPattern: bytes.littleEndianUInt64(at: 0))
+        guard bytes.littleEndianUInt64(at: 8) == offsetChecksum(seq: seq, offset: offset), offset >= 0 else {
+            throw damage(offsets, "the entry of seq \(seq) does not match its checksum")
+        }
+        return offset
     }
 
     // MARK: - Commit
 
     /// Makes the index cover the ledger up to `seq`, whose line hashes to `hash`: the slots and
     /// offsets reach the disk before the header that claims them.
-    func commit(seq: Int64, hash: SHA256.Digest) throws(SystemError) {
-        try keys.synchronize()
-        try offsets.synchronize()
+    func commit(seq: Int64, hash: SHA256.Digest) throws(LedgerError) {
+        try io { () throws(SystemError) in
+            try keys.synchronize()
+            try offsets.synchronize()
+        }
         indexedSeq = seq
         indexedHash = hash
-        try writeHeader()
+        try io { () throws(SystemError) in try writeHeader() }
+    }
+
+    /// Removes the index files of `ledger`, so that the next writer rebuilds them from the events.
+    static func discard(in ledger: LedgerDirectory) throws(LedgerError) {
+        try io { () throws(SystemError) in
+            guard let directory = try ledger.files.subdirectory(directoryName, creating: false) else { return }
+            for name in ["keys", "offsets"] { try directory.remove(name) }
+            try directory.synchronize()
+        }
     }
 }
 

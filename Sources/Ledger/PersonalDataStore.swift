@@ -10,7 +10,10 @@ import Glibc
 public struct PersonalDataStore: Sendable {
     /// The store's file.
     public let path: String
-    let system: SystemCalls
+    /// The ledger's directory, through which the store is opened.
+    let files: DirectoryDescriptor
+    /// The store's name in the ledger's directory.
+    static let fileName = "personal.jsonl"
 
     /// A record: the personal fields one event carried.
     public struct Record: Sendable, Equatable {
@@ -40,9 +43,10 @@ public struct PersonalDataStore: Sendable {
         }
     }
 
-    public init(path: String, system: SystemCalls = .live) {
-        self.path = path
-        self.system = system
+    /// The store of the ledger in `directory`.
+    public init(directory: LedgerDirectory) {
+        self.files = directory.files
+        self.path = directory.personalPath
     }
 
     /// Appends `records` and flushes them to disk; called under the writers' lock, before the
@@ -54,8 +58,8 @@ public struct PersonalDataStore: Sendable {
             bytes.append(contentsOf: record.line)
             bytes.append(0x0A)
         }
-        let existed = access(path, F_OK) == 0
-        let file = try FileDescriptor.open(path, O_WRONLY | O_APPEND | O_CREAT, mode: 0o600, system: system)
+        let existed = try files.status(of: Self.fileName) != nil
+        let file = try files.open(Self.fileName, O_WRONLY | O_APPEND | O_CREAT, soleLink: true)
         let before = try file.size()
         do {
             try file.writeAll(bytes)
@@ -65,7 +69,7 @@ public struct PersonalDataStore: Sendable {
             throw error
         }
         try file.close()
-        if !existed { try FileDescriptor.synchronizeDirectory(FileDescriptor.parentDirectory(of: path), system: system) }
+        if !existed { try files.synchronize() }
     }
 
     /// Cuts records of events after `head` (their events never reached the log) and any torn
@@ -73,8 +77,8 @@ public struct PersonalDataStore: Sendable {
     /// quarantined: keeping personal data that nothing refers to would defeat erasure.
     /// - Returns: how many bytes were cut.
     func trim(after head: Int64) throws(LedgerError) -> Int64 {
-        guard let file = try wrap({ () throws(SystemError) in try FileDescriptor.openIfExists(path, O_RDWR, system: system) }) else { return 0 }
-        let size = try wrap { () throws(SystemError) in try file.size() }
+        guard let file = try io({ () throws(SystemError) in try files.openIfExists(Self.fileName, O_RDWR, soleLink: true) }) else { return 0 }
+        let size = try io { () throws(SystemError) in try file.size() }
         var end = try LineReader.completeEnd(of: file, size: size)
         while end > 0 {
             let start = try LineReader.lastLineStart(in: file, end: end)
@@ -85,7 +89,7 @@ public struct PersonalDataStore: Sendable {
             end = start
         }
         guard end < size else { return 0 }
-        try wrap { () throws(SystemError) in
+        try io { () throws(SystemError) in
             try file.truncate(to: end)
             try file.synchronize()
         }
@@ -94,7 +98,12 @@ public struct PersonalDataStore: Sendable {
 
     /// Every record, in order.
     public func records() throws(LedgerError) -> [Record] {
-        guard let file = try wrap({ () throws(SystemError) in try FileDescriptor.openIfExists(path, system: system) }) else { return [] }
+        try records(soleLink: false)
+    }
+
+    /// Every record, in order; with `soleLink`, refused when the store has another hard link.
+    func records(soleLink: Bool) throws(LedgerError) -> [Record] {
+        guard let file = try io({ () throws(SystemError) in try files.openIfExists(Self.fileName, soleLink: soleLink) }) else { return [] }
         var records: [Record] = []
         var lineNumber = 0
         try LineReader.forEachLine(in: file) { _, line throws(LedgerError) in
@@ -111,7 +120,8 @@ public struct PersonalDataStore: Sendable {
     /// Rewrites the store without `participant`'s records, atomically.
     /// - Returns: how many records were removed.
     func erase(_ participant: String) throws(LedgerError) -> Int {
-        let all = try records()
+        // A second hard link would keep the old records after the rename: refused.
+        let all = try records(soleLink: true)
         let kept = all.filter { $0.participant != participant }
         guard kept.count < all.count else { return 0 }
         var bytes: [UInt8] = []
@@ -119,15 +129,19 @@ public struct PersonalDataStore: Sendable {
             bytes.append(contentsOf: record.line)
             bytes.append(0x0A)
         }
-        try wrap { () throws(SystemError) in try FileDescriptor.replaceAtomically(path, with: bytes, system: system) }
+        try io { () throws(SystemError) in try files.replaceAtomically(Self.fileName, with: bytes) }
         return all.count - kept.count
     }
 
-    private func wrap<T>(_ body: () throws(SystemError) -> T) throws(LedgerError) -> T {
-        do {
-            return try body()
-        } catch {
-            throw .io(error)
+    /// Removes temporary copies of the store left by a rewrite that died before its rename (they
+    /// hold the personal data of people erased since).
+    /// - Returns: how many were removed.
+    func removeLeftovers() throws(LedgerError) -> Int {
+        try io { () throws(SystemError) -> Int in
+            let leftovers = try files.entries().filter { $0.hasPrefix(Self.fileName + ".tmp") }
+            for name in leftovers { try files.remove(name) }
+            if !leftovers.isEmpty { try files.synchronize() }
+            return leftovers.count
         }
     }
 }

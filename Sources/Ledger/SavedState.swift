@@ -47,16 +47,16 @@ public struct SavedState: Sendable {
 
     static let magic = Array("ledger-fold-state\n".utf8)
 
-    /// The path of the state named `name`.
-    static func path(_ name: String, in log: EventLog) -> String {
-        log.directory.indexPath + "/" + name + ".state"
+    /// The file name of the state named `name` in `DIR/index/`.
+    static func fileName(_ name: String) -> String {
+        name + ".state"
     }
 
     /// Reads the state named `name` saved with layout `version`, or nil when there is none or it
     /// cannot be trusted (checksum, layout, or the line it was saved at is not the same).
     public static func load(_ name: String, version: UInt32, log: EventLog) -> SavedState? {
-        let path = path(name, in: log)
-        guard let file = try? FileDescriptor.openIfExists(path, system: log.system),
+        guard let index = try? log.directory.files.subdirectory(LedgerIndex.directoryName, creating: false),
+              let file = try? index.openIfExists(fileName(name)),
               let size = try? file.size(), size > Int64(magic.count + 12), size < 1 << 34,
               let bytes = try? file.read(count: Int(size), at: 0), bytes.count == Int(size) else { return nil }
         try? file.close()
@@ -103,23 +103,16 @@ public struct SavedState: Sendable {
         encoder.write(Int64(body.count))
         encoder.append(body)
         encoder.write(checksum(encoder.bytes[...]))
-        let path = path(name, in: log)
-        let temporary = path + ".tmp-\(getpid())"
-        guard log.system.mkdir(log.directory.indexPath, 0o700) == 0 || errno == EEXIST,
-              let file = try? FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o600, system: log.system) else { return false }
-        let written = (try? file.writeAll(encoder.bytes)) != nil
-        try? file.close()
-        guard written, log.system.rename(temporary, path) == 0 else {
-            _ = unlink(temporary)
-            return false
-        }
-        return true
+        // Only the directory's owner writes in it: another account's file would block the owner's writers.
+        guard (try? log.directory.requireOwnedByCaller()) != nil,
+              let index = try? log.directory.files.subdirectory(LedgerIndex.directoryName, creating: true) else { return false }
+        return (try? index.replaceAtomically(fileName(name), with: encoder.bytes)) != nil
     }
 
     /// True when the line at `position` is still there, whole and the same, and part of the ledger.
     static func isInPlace(_ position: Position, log: EventLog) -> Bool {
         guard let end = try? log.committedEnd(), end >= position.seq,
-              let file = try? FileDescriptor.openIfExists(log.directory.path + "/" + position.segment, system: log.system),
+              let file = try? log.directory.files.openIfExists(position.segment),
               let bytes = try? file.read(count: position.length + 1, at: position.offset) else { return false }
         try? file.close()
         guard bytes.count == position.length + 1, bytes.last == 0x0A else { return false }
@@ -129,19 +122,7 @@ public struct SavedState: Sendable {
 
     /// A 64-bit checksum (FNV-1a over 8-byte words): catches a damaged or half-written file, not forgery.
     static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        bytes.withUnsafeBytes { raw in
-            var k = 0
-            while k + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x0000_0100_0000_01b3
-                k += 8
-            }
-            while k < raw.count {
-                hash = (hash ^ UInt64(raw[k])) &* 0x0000_0100_0000_01b3
-                k += 1
-            }
-        }
-        return hash
+        Checksum.of(bytes: bytes)
     }
 }
 

@@ -8,6 +8,10 @@ import Darwin
 @_silgen_name("flock")
 private func cFlock(_ fd: Int32, _ operation: Int32) -> Int32
 
+/// `getrandom(2)`, bound by its C symbol (glibc 2.25 and later).
+@_silgen_name("getrandom")
+private func cGetrandom(_ buffer: UnsafeMutableRawPointer?, _ count: Int, _ flags: UInt32) -> Int
+
 /// A failed system call: which call, on which path, and the `errno` it returned.
 public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The call that failed, such as `fsync` or `open`.
@@ -16,53 +20,79 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     public let path: String
     /// The `errno` value.
     public let code: Int32
+    /// Set when the ledger itself refused the file (a symbolic link, a second hard link, not a
+    /// regular file): what is wrong with it and what to do, said instead of `strerror`.
+    public let refusal: String?
 
     /// Creates the error of `operation` on `path` that failed with `code`.
     public init(operation: String, path: String, code: Int32) {
+        self.init(operation: operation, path: path, code: code, refusal: nil)
+    }
+
+    /// Creates the error for a file that the ledger refuses to use, saying why.
+    init(operation: String, path: String, code: Int32, refusal: String?) {
         self.operation = operation
         self.path = path
         self.code = code
+        self.refusal = refusal
     }
 
     public var description: String {
-        "\(operation) \(path): \(String(cString: strerror(code)))"
+        if let refusal { return "\(path) \(refusal)" }
+        return "\(operation) \(path): \(String(cString: strerror(code)))"
     }
 
     /// True when the error is "no space left on device" or "disk quota exceeded".
     public var isNoSpace: Bool { code == ENOSPC || code == EDQUOT }
+
+    /// True when the error is "permission denied" or "operation not permitted".
+    public var isPermissionDenied: Bool { code == EACCES || code == EPERM }
 }
 
-/// The system calls of the write path, in one place so that tests can inject faults.
+/// The system calls of the ledger, in one place so that tests can inject faults.
 ///
 /// Every member returns the C result (`-1` on failure) and leaves `errno` set, as the call would.
-/// `FileDescriptor` retries `EINTR` and loops over short writes above this layer, so an injected
-/// `EINTR` or short write must be survived, and any other injected error must be reported.
+/// Files are named relative to a directory descriptor (`openat` and friends), so that a path
+/// swapped for a link after the directory was opened is never followed. `FileDescriptor`
+/// retries `EINTR` and loops over short writes above this layer, so an injected `EINTR` or short
+/// write must be survived, and any other injected error must be reported.
 public struct SystemCalls: Sendable {
-    public var open: @Sendable (_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32
+    public var open: @Sendable (_ directory: Int32, _ path: String, _ flags: Int32, _ mode: mode_t) -> Int32
     public var close: @Sendable (_ fd: Int32) -> Int32
     public var pread: @Sendable (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int, _ offset: off_t) -> Int
+    public var read: @Sendable (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
     public var write: @Sendable (_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int
     public var pwrite: @Sendable (_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int, _ offset: off_t) -> Int
     public var fsync: @Sendable (_ fd: Int32) -> Int32
     public var ftruncate: @Sendable (_ fd: Int32, _ length: off_t) -> Int32
-    public var rename: @Sendable (_ from: String, _ to: String) -> Int32
-    public var unlink: @Sendable (_ path: String) -> Int32
-    public var mkdir: @Sendable (_ path: String, _ mode: mode_t) -> Int32
+    public var rename: @Sendable (_ directory: Int32, _ from: String, _ toDirectory: Int32, _ to: String) -> Int32
+    public var unlink: @Sendable (_ directory: Int32, _ path: String, _ flags: Int32) -> Int32
+    public var mkdir: @Sendable (_ directory: Int32, _ path: String, _ mode: mode_t) -> Int32
     public var flock: @Sendable (_ fd: Int32, _ operation: Int32) -> Int32
+    /// `fstatat`: the status of `path` in `directory` (with `AT_SYMLINK_NOFOLLOW`, of a link itself).
+    public var status: @Sendable (_ directory: Int32, _ path: String, _ info: UnsafeMutablePointer<stat>, _ flags: Int32) -> Int32
+    /// `fstat`: the status of an open file.
+    public var fileStatus: @Sendable (_ fd: Int32, _ info: UnsafeMutablePointer<stat>) -> Int32
+    /// Fills a buffer with random bytes from the kernel (`getrandom`).
+    public var randomBytes: @Sendable (_ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
 
     /// The real calls.
     public static let live = SystemCalls(
-        open: { path, flags, mode in Glibc.open(path, flags, mode) },
+        open: { directory, path, flags, mode in Glibc.openat(directory, path, flags, mode) },
         close: { Glibc.close($0) },
         pread: { Glibc.pread($0, $1, $2, $3) },
+        read: { Glibc.read($0, $1, $2) },
         write: { Glibc.write($0, $1, $2) },
         pwrite: { Glibc.pwrite($0, $1, $2, $3) },
         fsync: { Glibc.fsync($0) },
         ftruncate: { Glibc.ftruncate($0, $1) },
-        rename: { Glibc.rename($0, $1) },
-        unlink: { Glibc.unlink($0) },
-        mkdir: { Glibc.mkdir($0, $1) },
-        flock: { fd, operation in cFlock(fd, operation) }
+        rename: { Glibc.renameat($0, $1, $2, $3) },
+        unlink: { Glibc.unlinkat($0, $1, $2) },
+        mkdir: { Glibc.mkdirat($0, $1, $2) },
+        flock: { fd, operation in cFlock(fd, operation) },
+        status: { Glibc.fstatat($0, $1, $2, $3) },
+        fileStatus: { Glibc.fstat($0, $1) },
+        randomBytes: { cGetrandom($0, $1, 0) }
     )
 
     /// Runs `call` until it stops failing with `EINTR`; the one place where `EINTR` is retried.
@@ -73,5 +103,19 @@ public struct SystemCalls: Sendable {
             if result == -1 && errno == EINTR { continue }
             return result
         }
+    }
+
+    /// `count` random bytes from the kernel.
+    func random(count: Int) throws(SystemError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = bytes.withUnsafeMutableBytes { raw in
+                SystemCalls.retryingInterrupts { randomBytes(raw.baseAddress! + filled, count - filled) }
+            }
+            guard got > 0 else { throw SystemError(operation: "getrandom", path: "(the kernel's random source)", code: got == 0 ? EIO : errno) }
+            filled += got
+        }
+        return bytes
     }
 }

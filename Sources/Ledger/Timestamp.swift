@@ -38,12 +38,39 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         Date(timeIntervalSince1970: Double(millisecondsSinceEpoch) / 1000)
     }
 
-    /// The current time, or `SOURCE_DATE_EPOCH` (whole seconds) when that is set, for reproducible builds.
-    public static func now(environment: [String: String] = ProcessInfo.processInfo.environment) -> Timestamp {
-        if let pinned = environment["SOURCE_DATE_EPOCH"], let seconds = Int64(pinned) {
-            return Timestamp(millisecondsSinceEpoch: seconds * 1000)
+    /// The first instant the ledger writes or reads: 0001-01-01T00:00:00.000Z.
+    public static let earliest = Timestamp(millisecondsSinceEpoch: daysFromCivil(year: 1, month: 1, day: 1) * 86_400_000)
+    /// The last instant the ledger writes or reads: 9999-12-31T23:59:59.999Z.
+    public static let latest = Timestamp(millisecondsSinceEpoch: daysFromCivil(year: 9999, month: 12, day: 31) * 86_400_000 + 86_399_999)
+
+    /// True when the instant lies in the years 0001 to 9999, which RFC 3339 can write.
+    public var isInRange: Bool { self >= Timestamp.earliest && self <= Timestamp.latest }
+
+    /// The clock pinned by `SOURCE_DATE_EPOCH`, or nil when it is not set.
+    /// - Throws: `LedgerError.invalidArgument` when it is set but not whole seconds since
+    ///   1970-01-01T00:00:00Z in the years 0001-9999 (milliseconds, fractions, words, overflow):
+    ///   reproducible-builds.org asks a tool to stop rather than ignore a malformed value.
+    public static func pinnedClock(in environment: [String: String]) throws(LedgerError) -> Timestamp? {
+        guard let text = environment["SOURCE_DATE_EPOCH"] else { return nil }
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.count <= 12, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seconds = Int64(text),
+              case let instant = Timestamp(millisecondsSinceEpoch: seconds * 1000), instant.isInRange else {
+            throw .invalidArgument("SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01T00:00:00Z, from \(earliest.millisecondsSinceEpoch / 1000) "
+                                   + "to \(latest.millisecondsSinceEpoch / 1000) (years 0001-9999), such as 1511978400; it is '\(text)'")
         }
-        return Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        return instant
+    }
+
+    /// The recording clock: `SOURCE_DATE_EPOCH` when set (for reproducible builds), else the system's.
+    /// - Throws: `LedgerError.invalidArgument` when `SOURCE_DATE_EPOCH` is malformed, or when the
+    ///   system clock stands outside the years 0001-9999 (a time that cannot be written is refused, not written).
+    public static func now(environment: [String: String] = ProcessInfo.processInfo.environment) throws(LedgerError) -> Timestamp {
+        if let pinned = try pinnedClock(in: environment) { return pinned }
+        let seconds = Date().timeIntervalSince1970
+        guard seconds.isFinite, seconds * 1000 > Double(earliest.millisecondsSinceEpoch), seconds * 1000 < Double(latest.millisecondsSinceEpoch) else {
+            throw .invalidArgument("the system clock reads \(seconds) seconds since 1970, outside the years 0001-9999; set the clock (or SOURCE_DATE_EPOCH)")
+        }
+        return Timestamp(millisecondsSinceEpoch: Int64((seconds * 1000).rounded(.down)))
     }
 }
 
@@ -64,10 +91,11 @@ extension Timestamp {
 
     /// `init?(rfc3339:)` for the text's UTF-8 bytes.
     public init?(rfc3339 text: UnsafeBufferPointer<UInt8>) {
-        guard let parts = Timestamp.parseLocal(text, requireOffset: true), let offset = parts.offsetSeconds else {
-            return nil
+        guard let parts = Timestamp.parseLocal(text, requireOffset: true), let offset = parts.offsetSeconds,
+              case let instant = Timestamp(millisecondsSinceEpoch: parts.localMilliseconds - offset * 1000), instant.isInRange else {
+            return nil // an offset must not carry the instant out of the years 0001-9999
         }
-        self.init(millisecondsSinceEpoch: parts.localMilliseconds - offset * 1000)
+        self = instant
     }
 
     /// Parses a deadline: an RFC 3339 date-time with an offset, or a local wall-clock time

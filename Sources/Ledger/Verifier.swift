@@ -183,7 +183,7 @@ public struct Verifier: Sendable {
                                      reason: "id '\(repeated.id)' appears twice")
             return report
         }
-        let writerActive = WriterLock.isHeld(log.directory.lockPath)
+        let writerActive = WriterLock.isHeld(log.directory)
         if trailing > 0 && !writerActive {
             let lastName = segments.last?.name ?? "the last segment"
             let after = lastLocation.flatMap { $0.segment == lastName ? "after \($0)" : nil } ?? "at the start of \(lastName)"

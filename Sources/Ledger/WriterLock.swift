@@ -5,47 +5,69 @@ import Glibc
 
 /// The exclusive lock that one writer holds across read-tail, validate, write and fsync.
 ///
-/// It is a `flock` on `DIR/lock`: held by the open file description, so it excludes other
-/// processes and other descriptors in the same process, and the kernel drops it when the holder
-/// dies. (Classic `fcntl` locks would vanish when the process closed any descriptor of the file.)
+/// Two `flock`s, taken in this order: one on the ledger's directory itself, then one on
+/// `DIR/lock`. A `flock` is held by the open file description, so it excludes other processes
+/// and other descriptors in the same process, and the kernel drops it when the holder dies.
+/// (Classic `fcntl` locks would vanish when the process closed any descriptor of the file.)
+/// The directory's lock cannot be deleted or replaced short of replacing DIR, so `rm DIR/lock`
+/// while a writer works ("a stale lock") never admits a second one. The lock file is checked
+/// the way `lockfile` tools check it: after `flock` succeeds, `DIR/lock` must still name the
+/// locked file (same device and inode), or the writer starts again.
 final class WriterLock {
+    private let directory: DirectoryDescriptor
     private let file: FileDescriptor
 
-    private init(file: FileDescriptor) {
+    private init(directory: DirectoryDescriptor, file: FileDescriptor) {
+        self.directory = directory
         self.file = file
     }
 
+    static let fileName = "lock"
+
     /// Takes the lock, waiting at most `timeout` seconds.
     /// - Throws: `LedgerError.busy` with the time waited, or `.io`.
-    static func acquire(_ path: String, timeout: Double, system: SystemCalls) throws(LedgerError) -> WriterLock {
-        let file: FileDescriptor
-        do {
-            file = try FileDescriptor.open(path, O_RDWR | O_CREAT, mode: 0o600, system: system)
-        } catch {
-            throw .io(error)
-        }
+    static func acquire(_ directory: DirectoryDescriptor, timeout: Double) throws(LedgerError) -> WriterLock {
+        let system = directory.system
         let start = DispatchTime.now().uptimeNanoseconds
         var pause: UInt32 = 500 // microseconds, doubled up to 20 ms: short waits stay short
-        while true {
-            if SystemCalls.retryingInterrupts({ system.flock(file.rawValue, LOCK_EX | LOCK_NB) }) == 0 {
-                return WriterLock(file: file)
-            }
-            guard errno == EWOULDBLOCK else { throw .io(SystemError(operation: "flock", path: path, code: errno)) }
+        func waitOrGiveUp() throws(LedgerError) {
             let waited = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if waited >= timeout { throw .busy(waitedSeconds: waited) }
             usleep(pause + UInt32.random(in: 0...pause / 2))
             pause = min(pause * 2, 20_000)
         }
+        func tryLock(_ fd: Int32, _ path: String) throws(LedgerError) -> Bool {
+            if SystemCalls.retryingInterrupts({ system.flock(fd, LOCK_EX | LOCK_NB) }) == 0 { return true }
+            guard errno == EWOULDBLOCK else { throw .io(SystemError(operation: "flock", path: path, code: errno)) }
+            return false
+        }
+        while try !tryLock(directory.rawValue, directory.path) { try waitOrGiveUp() }
+        do {
+            while true {
+                let file = try io { () throws(SystemError) in try directory.open(fileName, O_RDWR | O_CREAT) }
+                while try !tryLock(file.rawValue, file.path) { try waitOrGiveUp() }
+                // Removed or replaced between our open and our flock: lock the file the name holds now.
+                let locked = try io { () throws(SystemError) in try file.status() }
+                if let named = try io({ () throws(SystemError) in try directory.status(of: fileName) }),
+                   named.st_dev == locked.st_dev, named.st_ino == locked.st_ino {
+                    return WriterLock(directory: directory, file: file)
+                }
+                _ = try? file.close() // its lock goes with it
+            }
+        } catch {
+            _ = system.flock(directory.rawValue, LOCK_UN)
+            throw error
+        }
     }
 
     /// True when some writer holds the lock right now (used by readers to tell a line being
     /// written from a torn one); never blocks.
-    static func isHeld(_ path: String) -> Bool {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { Glibc.close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
+    static func isHeld(_ directory: LedgerDirectory) -> Bool {
+        // A descriptor of its own: a lock taken on the reader's shared one would be the reader's.
+        guard let own = try? DirectoryDescriptor.open(directory.path, system: directory.files.system) else { return false }
+        guard own.info.st_dev == directory.files.info.st_dev, own.info.st_ino == directory.files.info.st_ino else { return false }
+        if own.system.flock(own.rawValue, LOCK_SH | LOCK_NB) == 0 {
+            _ = own.system.flock(own.rawValue, LOCK_UN)
             return false
         }
         return errno == EWOULDBLOCK
@@ -55,5 +77,6 @@ final class WriterLock {
     func release() {
         _ = file.system.flock(file.rawValue, LOCK_UN)
         _ = try? file.close() // unlocking already happened; a close error changes nothing
+        _ = directory.system.flock(directory.rawValue, LOCK_UN)
     }
 }

@@ -26,25 +26,25 @@ final class WriterSession: LedgerState {
 
     var directory: LedgerDirectory { ledger.directory }
     var system: SystemCalls { ledger.system }
-    var personalStore: PersonalDataStore { PersonalDataStore(path: directory.personalPath, system: system) }
+    var personalStore: PersonalDataStore { PersonalDataStore(directory: directory) }
 
     init(ledger: Ledger) throws(LedgerError) {
         self.ledger = ledger
         try Self.repairTail(of: ledger)
         segments = try ledger.directory.segments()
-        head = try Self.readHead(of: ledger.directory, segments: segments, system: ledger.system)
-        let cut = try PersonalDataStore(path: ledger.directory.personalPath, system: ledger.system).trim(after: head.seq)
+        head = try Self.readHead(of: ledger.directory, segments: segments)
+        let cut = try PersonalDataStore(directory: ledger.directory).trim(after: head.seq)
         if cut > 0 { ledger.warn("dropped \(cut) bytes of personal data written by an append that did not complete") }
-        index = try LedgerIndex.open(in: ledger.directory.indexPath, system: ledger.system)
+        index = try LedgerIndex.open(in: ledger.directory, warn: ledger.warn)
         try catchUpIndex()
     }
 
     // MARK: - The head
 
-    static func readHead(of directory: LedgerDirectory, segments: [LedgerDirectory.Segment], system: SystemCalls) throws(LedgerError) -> Head {
+    static func readHead(of directory: LedgerDirectory, segments: [LedgerDirectory.Segment]) throws(LedgerError) -> Head {
         guard let last = segments.last else { return Head() }
         let path = directory.path + "/" + last.name
-        let file = try io { () throws(SystemError) in try FileDescriptor.open(path, O_RDONLY, system: system) }
+        let file = try io { () throws(SystemError) in try directory.files.open(last.name, O_RDONLY) }
         let size = try io { () throws(SystemError) in try file.size() }
         let start = try LineReader.lastLineStart(in: file, end: size)
         guard let line = try LineReader.line(in: file, at: start) else {
@@ -54,7 +54,8 @@ final class WriterSession: LedgerState {
         do {
             event = try StoredEvent(line: line)
         } catch {
-            throw .damaged(file: path, line: 0, reason: "the last line is not a stored event (\(error)); run 'ledgerctl verify'")
+            throw .damaged(file: path, line: 0, reason: "the last line is not a stored event (\(error)); "
+                           + "after a power cut, 'ledgerctl repair' shows what would move to quarantine/ and 'ledgerctl repair --apply' moves it")
         }
         guard event.seq >= last.firstSeq else {
             throw .damaged(file: path, line: 0, reason: "the last line has seq \(event.seq), before the segment's first seq \(last.firstSeq)")
@@ -69,18 +70,17 @@ final class WriterSession: LedgerState {
     /// did not finish) to `quarantine/`, truncates, and removes segments left empty.
     static func repairTail(of ledger: Ledger) throws(LedgerError) {
         let directory = ledger.directory
-        let system = ledger.system
         while true {
             let segments = try directory.segments()
             guard let last = segments.last else { return }
             let lastPath = directory.path + "/" + last.name
-            let file = try io { () throws(SystemError) in try FileDescriptor.open(lastPath, O_RDONLY, system: system) }
+            let file = try io { () throws(SystemError) in try directory.files.open(last.name, O_RDONLY) }
             let size = try io { () throws(SystemError) in try file.size() }
             if size == 0 {
                 // A segment created by a writer that died before its first line: it holds nothing.
                 try io { () throws(SystemError) in
-                    guard system.unlink(lastPath) == 0 else { throw SystemError(operation: "unlink", path: lastPath, code: errno) }
-                    try FileDescriptor.synchronizeDirectory(directory.path, system: system)
+                    try directory.files.remove(last.name)
+                    try directory.files.synchronize()
                 }
                 continue
             }
@@ -95,7 +95,7 @@ final class WriterSession: LedgerState {
                         throw .damaged(file: lastPath, line: 0, reason: "an unfinished import batch starts at seq \(batch.first), before every segment")
                     }
                     let batchPath = directory.path + "/" + segments[found].name
-                    let batchFile = try io { () throws(SystemError) in try FileDescriptor.open(batchPath, O_RDONLY, system: system) }
+                    let batchFile = try io { () throws(SystemError) in try directory.files.open(segments[found].name, O_RDONLY) }
                     if let offset = try offsetOfLine(withSeq: batch.first, in: batchFile) {
                         cutIndex = found
                         cutOffset = offset
@@ -133,31 +133,20 @@ final class WriterSession: LedgerState {
 
     private static func quarantine(_ segments: ArraySlice<LedgerDirectory.Segment>, from offset: Int64, ledger: Ledger) throws(LedgerError) {
         let directory = ledger.directory
-        let system = ledger.system
+        let files = directory.files
         guard let first = segments.first else { return }
-        let firstPath = directory.path + "/" + first.name
         try io { () throws(SystemError) in
-            var moved: [UInt8] = []
-            let file = try FileDescriptor.open(firstPath, O_RDWR, system: system)
+            let file = try files.open(first.name, O_RDWR, soleLink: true)
             let size = try file.size()
-            moved.append(contentsOf: try file.read(count: Int(size - offset), at: offset))
-            for later in segments.dropFirst() {
-                let laterFile = try FileDescriptor.open(directory.path + "/" + later.name, O_RDONLY, system: system)
-                moved.append(contentsOf: try laterFile.read(count: Int(try laterFile.size()), at: 0))
-            }
-            if system.mkdir(directory.quarantinePath, 0o700) == 0 {
-                try FileDescriptor.synchronizeDirectory(directory.path, system: system)
-            } else if errno != EEXIST {
-                throw SystemError(operation: "mkdir", path: directory.quarantinePath, code: errno)
-            }
-            let stamp = Timestamp.now().millisecondsSinceEpoch
+            let quarantine = try files.subdirectory("quarantine", creating: true)!
+            let stamp = (try? Timestamp.now(environment: [:]))?.millisecondsSinceEpoch ?? 0 // only names the file
             // A name of its own, even when an earlier repair of the same tail failed within the same millisecond.
             var name = "\(first.name).\(offset).\(stamp).\(getpid()).torn"
             var attempt = 0
             var target: FileDescriptor
             while true {
                 do throws(SystemError) {
-                    target = try FileDescriptor.open(directory.quarantinePath + "/" + name, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600, system: system)
+                    target = try quarantine.open(name, O_WRONLY | O_CREAT | O_EXCL)
                     break
                 } catch {
                     guard error.code == EEXIST, attempt < 1000 else { throw error }
@@ -165,21 +154,28 @@ final class WriterSession: LedgerState {
                     name = "\(first.name).\(offset).\(stamp).\(getpid()).\(attempt).torn"
                 }
             }
-            try target.writeAll(moved)
+            // Copied a megabyte at a time: a torn batch of any size takes the same memory.
+            var moved = size - offset
+            try target.append(size - offset, bytesOf: file, from: offset)
+            for later in segments.dropFirst() {
+                let laterFile = try files.open(later.name, O_RDONLY)
+                let laterSize = try laterFile.size()
+                try target.append(laterSize, bytesOf: laterFile, from: 0)
+                moved += laterSize
+            }
             try target.synchronize()
             try target.close()
-            try FileDescriptor.synchronizeDirectory(directory.quarantinePath, system: system)
+            try quarantine.synchronize()
             // Later segments go first, newest first, then the first one is cut: a crash at any
             // step leaves a ledger that still ends in the unfinished batch, which the next writer
             // repairs again, never a gap.
             for later in segments.dropFirst().reversed() {
-                let path = directory.path + "/" + later.name
-                guard system.unlink(path) == 0 else { throw SystemError(operation: "unlink", path: path, code: errno) }
-                try FileDescriptor.synchronizeDirectory(directory.path, system: system)
+                try files.remove(later.name)
+                try files.synchronize()
             }
             try file.truncate(to: offset)
             try file.synchronize()
-            ledger.warn("repaired a torn tail left by a writer that died: moved \(moved.count) bytes from \(first.name) at byte \(offset)"
+            ledger.warn("repaired a torn tail left by a writer that died: moved \(moved) bytes from \(first.name) at byte \(offset)"
                         + (segments.count > 1 ? " (and \(segments.count - 1) later segment(s))" : "")
                         + " to quarantine/\(name)")
         }
@@ -191,12 +187,12 @@ final class WriterSession: LedgerState {
         var isStale = index.indexedSeq > head.seq
         if !isStale && index.indexedSeq > 0 { isStale = try !indexMatchesLedger() }
         if isStale {
-            ledger.warn("the index in \(directory.indexPath) does not match the events; rebuilding it")
-            try io { () throws(SystemError) in try index.reset() }
+            throw .damagedIndex(file: directory.indexPath + "/keys",
+                                reason: "says the ledger's line \(index.indexedSeq) hashes to what it does not (an older or a foreign index)")
         }
         guard index.indexedSeq < head.seq else { return }
         // Behind the events: a writer may have died after writing slots but before the header.
-        try io { () throws(SystemError) in try index.recount() }
+        try index.recount()
         var (segmentIndex, offset) = try position(after: index.indexedSeq)
         var expected = index.indexedSeq + 1
         var previousHash = index.indexedHash
@@ -221,15 +217,13 @@ final class WriterSession: LedgerState {
                 guard event.prev == previousHash else {
                     throw .damaged(file: path, line: 0, reason: "the line at byte \(lineOffset) (seq \(event.seq)) does not link to the line before; run 'ledgerctl verify'")
                 }
-                try io { () throws(SystemError) in
-                    try index.insert(.eventID(event.id), seq: event.seq)
-                    for key in ledger.validator.catalog.keys(ofType: event.type, data: event.data) {
-                        try index.insert(key, seq: event.seq)
-                    }
+                try index.insert(.eventID(event.id), seq: event.seq)
+                for key in ledger.validator.catalog.keys(ofType: event.type, data: event.data) {
+                    try index.insert(key, seq: event.seq)
                 }
                 offsets.append(lineOffset)
                 if offsets.count >= 65_536 {
-                    try io { () throws(SystemError) in try index.setOffsets(offsets, from: offsetsFrom) }
+                    try index.setOffsets(offsets, from: offsetsFrom)
                     offsetsFrom += Int64(offsets.count)
                     offsets.removeAll(keepingCapacity: true)
                 }
@@ -243,10 +237,8 @@ final class WriterSession: LedgerState {
         guard expected == head.seq + 1 else {
             throw .damaged(file: directory.path, line: 0, reason: "the index caught up to seq \(expected - 1), but the head is seq \(head.seq)")
         }
-        try io { () throws(SystemError) in
-            try index.setOffsets(offsets, from: offsetsFrom)
-            try index.commit(seq: head.seq, hash: head.hash)
-        }
+        try index.setOffsets(offsets, from: offsetsFrom)
+        try index.commit(seq: head.seq, hash: head.hash)
     }
 
     /// True when the line the index claims as its last still hashes to what the index recorded.
@@ -258,9 +250,9 @@ final class WriterSession: LedgerState {
     /// The segment and offset where the line after `seq` starts.
     private func position(after seq: Int64) throws(LedgerError) -> (segment: Int, offset: Int64) {
         guard seq > 0 else { return (0, 0) }
-        guard let segmentIndex = segmentIndex(of: seq), let offset = try io({ () throws(SystemError) in try index.offset(of: seq) }),
+        guard let segmentIndex = segmentIndex(of: seq), let offset = try index.offset(of: seq),
               let line = try line(at: seq) else {
-            throw .damaged(file: directory.indexPath, line: 0, reason: "the index has no offset for seq \(seq)")
+            throw .damagedIndex(file: directory.indexPath + "/offsets", reason: "has no offset for seq \(seq)")
         }
         let next = offset + Int64(line.count) + 1
         let file = try reader(for: segments[segmentIndex])
@@ -279,8 +271,7 @@ final class WriterSession: LedgerState {
 
     private func reader(for segment: LedgerDirectory.Segment) throws(LedgerError) -> FileDescriptor {
         if let open = readers[segment.name] { return open }
-        let path = directory.path + "/" + segment.name
-        let file = try io { () throws(SystemError) in try FileDescriptor.open(path, O_RDONLY, system: system) }
+        let file = try io { () throws(SystemError) in try directory.files.open(segment.name, O_RDONLY) }
         readers[segment.name] = file
         return file
     }
@@ -288,7 +279,7 @@ final class WriterSession: LedgerState {
     /// The bytes of the line of `seq`, found through the index; nil when the index has no offset for it.
     private func line(at seq: Int64) throws(LedgerError) -> [UInt8]? {
         guard seq >= 1, seq <= head.seq, let segmentIndex = segmentIndex(of: seq),
-              let offset = try io({ () throws(SystemError) in try index.offset(of: seq) }) else { return nil }
+              let offset = try index.offset(of: seq) else { return nil }
         let line = try LineReader.line(in: try reader(for: segments[segmentIndex]), at: offset)
         guard let line, EventLog.seqPrefix(of: line) == seq else { return nil }
         return line
@@ -297,7 +288,7 @@ final class WriterSession: LedgerState {
     /// The stored event of `seq`, read through the index.
     func event(at seq: Int64) throws(LedgerError) -> StoredEvent {
         guard let line = try line(at: seq), let event = try? StoredEvent(line: line) else {
-            throw .damaged(file: directory.indexPath, line: 0, reason: "the index does not lead to seq \(seq); delete the index directory to rebuild it")
+            throw .damagedIndex(file: directory.indexPath + "/offsets", reason: "does not lead to the line of seq \(seq)")
         }
         return event
     }
@@ -306,12 +297,12 @@ final class WriterSession: LedgerState {
 
     func contains(_ key: EntityKey) throws(LedgerError) -> Bool {
         if pending[key] != nil { return true }
-        return try io { () throws(SystemError) in try index.seq(of: key) } != nil
+        return try index.seq(of: key) != nil
     }
 
     func data(of key: EntityKey) throws(LedgerError) -> JSON? {
         if let data = pending[key] { return data }
-        guard let seq = try io({ () throws(SystemError) in try index.seq(of: key) }) else { return nil }
+        guard let seq = try index.seq(of: key) else { return nil }
         return try event(at: seq).data
     }
 
@@ -333,7 +324,7 @@ final class WriterSession: LedgerState {
                     repeats.append((i, earlier))
                     continue
                 }
-                if let id = event.id, let seq = try io({ () throws(SystemError) in try index.seq(of: .eventID(id)) }) {
+                if let id = event.id, let seq = try index.seq(of: .eventID(id)) {
                     let stored = try self.event(at: seq)
                     try requireSameContent(event, as: stored, allowInternal: allowInternal)
                     results[i] = stored
@@ -388,7 +379,7 @@ final class WriterSession: LedgerState {
     /// failure everything written is cut back and the error is thrown.
     private func commit(_ events: [ValidatedEvent]) throws(LedgerError) -> [StoredEvent] {
         guard !events.isEmpty else { return [] }
-        let now = Timestamp.now(environment: ledger.environment)
+        let now = try Timestamp.now(environment: ledger.environment)
         let recorded = max(now, head.recordedAt ?? now).description
         let batch = events.count > 1 ? StoredEvent.Batch(first: head.seq + 1, count: Int64(events.count)) : nil
         var stored: [StoredEvent] = []
@@ -436,44 +427,23 @@ final class WriterSession: LedgerState {
             try index.commit(seq: head.seq, hash: head.hash)
         } catch {
             ledger.warn("the events are written, but the index was not updated (\(error)); the next writer rebuilds it")
+            _ = try? LedgerIndex.discard(in: directory) // keep the warning's error; a stale header would be caught too
         }
         return stored
     }
 
     private func newID() throws(LedgerError) -> String {
         while true {
-            let id = randomUUID()
+            let id = try randomUUID()
             if try !contains(.eventID(id)) { return id }
         }
     }
 
-    /// `count` random bytes: one read of `/dev/urandom`, or the standard library's generator
-    /// (a system call for each 8 bytes) when that cannot be read.
-    private static func randomPool(count: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        let source = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
-        if source >= 0 {
-            while filled < count {
-                let got = bytes.withUnsafeMutableBytes { read(source, $0.baseAddress! + filled, count - filled) }
-                if got < 0 && errno == EINTR { continue }
-                guard got > 0 else { break }
-                filled += got
-            }
-            close(source)
-        }
-        if filled < count {
-            var generator = SystemRandomNumberGenerator()
-            for k in 0..<count { bytes[k] = generator.next() }
-        }
-        return bytes
-    }
-
-    /// A random (version 4) UUID in lowercase, from bytes read 16 KB at a time: one read for a
-    /// thousand ids (Foundation's `UUID()` opens `/dev/urandom` for each).
-    private func randomUUID() -> String {
+    /// A random (version 4) UUID in lowercase, from the kernel's random bytes drawn 16 KB at a
+    /// time: one call for a thousand ids (Foundation's `UUID()` opens `/dev/urandom` for each).
+    private func randomUUID() throws(LedgerError) -> String {
         if randomUsed + 16 > randomBytes.count {
-            randomBytes = WriterSession.randomPool(count: 16 * 1024)
+            randomBytes = try io { () throws(SystemError) in try system.random(count: 16 * 1024) }
             randomUsed = 0
         }
         var bytes = Array(randomBytes[randomUsed..<(randomUsed + 16)])
@@ -522,18 +492,17 @@ final class WriterSession: LedgerState {
         var done: [Chunk] = []
         do {
             for chunk in chunks {
-                let path = directory.path + "/" + chunk.segment.name
-                let flags = O_WRONLY | O_APPEND | O_CREAT | (chunk.isNew ? O_EXCL : 0)
-                let file = try FileDescriptor.open(path, flags, mode: 0o600, system: system)
+                let flags = O_WRONLY | O_APPEND | (chunk.isNew ? O_CREAT | O_EXCL : 0)
+                let file = try directory.files.open(chunk.segment.name, flags, soleLink: true)
                 done.append(chunk)
                 try file.writeAll(chunk.bytes)
                 try file.synchronize()
                 try file.close()
-                if chunk.isNew { try FileDescriptor.synchronizeDirectory(directory.path, system: system) }
+                if chunk.isNew { try directory.files.synchronize() }
             }
         } catch {
             rollBack(done)
-            throw .io(error)
+            throw LedgerError(error)
         }
         for chunk in chunks where chunk.isNew { segments.append(chunk.segment) }
         if let last = chunks.last {
@@ -545,24 +514,16 @@ final class WriterSession: LedgerState {
         // `batch` marker, and the next writer quarantines it.
         func rollBack(_ chunks: [Chunk]) {
             for chunk in chunks.reversed() {
-                let path = directory.path + "/" + chunk.segment.name
                 if chunk.isNew {
-                    _ = system.unlink(path)
-                } else if let file = try? FileDescriptor.open(path, O_WRONLY, system: system) {
+                    _ = try? directory.files.remove(chunk.segment.name)
+                } else if let file = try? directory.files.open(chunk.segment.name, O_WRONLY, soleLink: true) {
                     _ = try? file.truncate(to: chunk.startSize)
                     _ = try? file.synchronize()
                 }
             }
-            if chunks.contains(where: \.isNew) { _ = try? FileDescriptor.synchronizeDirectory(directory.path, system: system) }
+            if chunks.contains(where: \.isNew) { _ = try? directory.files.synchronize() }
         }
     }
 }
 
-/// Runs `body`, turning a system error into `LedgerError.io`.
-func io<T>(_ body: () throws(SystemError) -> T) throws(LedgerError) -> T {
-    do {
-        return try body()
-    } catch {
-        throw .io(error)
-    }
-}
+

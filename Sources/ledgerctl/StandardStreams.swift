@@ -22,6 +22,16 @@ enum StandardStreams {
         try? writeAll(Array((text + "\n").utf8), to: 2, name: "standard error")
     }
 
+    /// Writes `bytes` as the file at `path` (created owner-only, or cut to nothing first).
+    /// - Throws: `LedgerError.io` with the operating system's reason (permission denied said as such).
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw LedgerError.io(SystemError(operation: "open", path: path, code: errno)) }
+        defer { Glibc.close(fd) }
+        try writeAll(bytes, to: fd, name: path)
+        guard fsync(fd) == 0 else { throw LedgerError.io(SystemError(operation: "fsync", path: path, code: errno)) }
+    }
+
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws {
         var offset = 0
         while offset < bytes.count {

@@ -83,7 +83,7 @@ extension Tool {
         let stamp = ReportStamp(firstSeq: replayed.firstSeq, lastSeq: replayed.lastSeq, headHash: replayed.headHash.hex,
                                 asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)
         // Only the reports that show people read the personal-data store; impact counts, never names.
-        let names = kind == "impact" ? PersonalNames() : PersonalNames(records: try PersonalDataStore(path: log.directory.personalPath).records())
+        let names = kind == "impact" ? PersonalNames() : PersonalNames(records: try PersonalDataStore(directory: log.directory).records())
         let text: String
         do {
             if isIATI {
@@ -104,9 +104,7 @@ extension Tool {
         }
         if let output {
             // Reports name people: written owner-only, like the personal-data store.
-            guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw LedgerError.io(SystemError(operation: "write", path: output, code: errno))
-            }
+            try StandardStreams.writeFile(output, Array(text.utf8))
         } else {
             try StandardStreams.write(Array(text.utf8))
         }

@@ -27,7 +27,10 @@ extension Tool {
     static func byteCount(_ text: String) -> Int64? {
         let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
         if let last = text.uppercased().last, let unit = units[last] {
-            return Int64(text.dropLast()).map { $0 * unit }
+            return Int64(text.dropLast()).flatMap { value in
+                let (bytes, overflow) = value.multipliedReportingOverflow(by: unit)
+                return overflow ? nil : bytes
+            }
         }
         return Int64(text)
     }

@@ -16,6 +16,7 @@ struct Tool {
         case badInput = 65
         case ioError = 74
         case busy = 75
+        case notPermitted = 77
     }
 
     var arguments: [String]
@@ -43,7 +44,8 @@ struct Tool {
         case .notALedger: .usage
         case .io: .ioError
         case .busy: .busy
-        case .damaged: .damaged
+        case .damaged, .damagedIndex: .damaged
+        case .notOwner: .notPermitted
         }
     }
 
@@ -59,6 +61,11 @@ struct Tool {
         if list.flag("--version") {
             try printOut("ledgerctl \(Self.version) (format \(LedgerDirectory.format), catalog \(EventCatalog.version1.version))")
             return .success
+        }
+        do {
+            _ = try Timestamp.pinnedClock(in: environment)
+        } catch {
+            throw UsageError(error.description)
         }
         let wantsHelp = list.flag("--help") || list.flag("-h")
         guard let commandIndex = list.remaining.firstIndex(where: { !$0.hasPrefix("--") }) else {
