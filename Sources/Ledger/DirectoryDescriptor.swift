@@ -48,6 +48,12 @@ final class DirectoryDescriptor: @unchecked Sendable { // immutable after init; 
         return DirectoryDescriptor(rawValue: fd, path: displayPath, info: info, system: system)
     }
 
+    /// A new descriptor of the same directory (a new open file description: a `flock` on it is
+    /// its own, and goes when it is closed).
+    func reopened() throws(SystemError) -> DirectoryDescriptor {
+        try DirectoryDescriptor.open(".", in: rawValue, displayPath: path, flags: 0, system: system)
+    }
+
     /// The user id of the directory's owner.
     var owner: uid_t { info.st_uid }
 

@@ -26,7 +26,9 @@ final class WriterLock {
 
     /// Takes the lock, waiting at most `timeout` seconds.
     /// - Throws: `LedgerError.busy` with the time waited, or `.io`.
-    static func acquire(_ directory: DirectoryDescriptor, timeout: Double) throws(LedgerError) -> WriterLock {
+    static func acquire(_ ledgerDirectory: DirectoryDescriptor, timeout: Double) throws(LedgerError) -> WriterLock {
+        // A descriptor of the lock's own: closing it drops the lock whatever happens to the unlock call.
+        let directory = try io { () throws(SystemError) in try ledgerDirectory.reopened() }
         let system = directory.system
         let start = DispatchTime.now().uptimeNanoseconds
         var pause: UInt32 = 500 // microseconds, doubled up to 20 ms: short waits stay short
@@ -42,21 +44,17 @@ final class WriterLock {
             return false
         }
         while try !tryLock(directory.rawValue, directory.path) { try waitOrGiveUp() }
-        do {
-            while true {
-                let file = try io { () throws(SystemError) in try directory.open(fileName, O_RDWR | O_CREAT) }
-                while try !tryLock(file.rawValue, file.path) { try waitOrGiveUp() }
-                // Removed or replaced between our open and our flock: lock the file the name holds now.
-                let locked = try io { () throws(SystemError) in try file.status() }
-                if let named = try io({ () throws(SystemError) in try directory.status(of: fileName) }),
-                   named.st_dev == locked.st_dev, named.st_ino == locked.st_ino {
-                    return WriterLock(directory: directory, file: file)
-                }
-                _ = try? file.close() // its lock goes with it
+        // On any error below, `directory` is closed, and its lock with it.
+        while true {
+            let file = try io { () throws(SystemError) in try directory.open(fileName, O_RDWR | O_CREAT) }
+            while try !tryLock(file.rawValue, file.path) { try waitOrGiveUp() }
+            // Removed or replaced between our open and our flock: lock the file the name holds now.
+            let locked = try io { () throws(SystemError) in try file.status() }
+            if let named = try io({ () throws(SystemError) in try directory.status(of: fileName) }),
+               named.st_dev == locked.st_dev, named.st_ino == locked.st_ino {
+                return WriterLock(directory: directory, file: file)
             }
-        } catch {
-            _ = system.flock(directory.rawValue, LOCK_UN)
-            throw error
+            _ = try? file.close() // its lock goes with it
         }
     }
 
@@ -64,8 +62,7 @@ final class WriterLock {
     /// written from a torn one); never blocks.
     static func isHeld(_ directory: LedgerDirectory) -> Bool {
         // A descriptor of its own: a lock taken on the reader's shared one would be the reader's.
-        guard let own = try? DirectoryDescriptor.open(directory.path, system: directory.files.system) else { return false }
-        guard own.info.st_dev == directory.files.info.st_dev, own.info.st_ino == directory.files.info.st_ino else { return false }
+        guard let own = try? directory.files.reopened() else { return false }
         if own.system.flock(own.rawValue, LOCK_SH | LOCK_NB) == 0 {
             _ = own.system.flock(own.rawValue, LOCK_UN)
             return false
@@ -73,10 +70,10 @@ final class WriterLock {
         return errno == EWOULDBLOCK
     }
 
-    /// Releases the lock.
+    /// Releases the lock: closing each descriptor drops its `flock` even when the unlock call fails.
     func release() {
         _ = file.system.flock(file.rawValue, LOCK_UN)
-        _ = try? file.close() // unlocking already happened; a close error changes nothing
+        _ = try? file.close() // the lock goes with the descriptor; a close error changes nothing
         _ = directory.system.flock(directory.rawValue, LOCK_UN)
     }
 }

@@ -29,13 +29,13 @@ final class FaultySystem: @unchecked Sendable {
     var calls: SystemCalls {
         var calls = SystemCalls.live
         let live = SystemCalls.live
-        calls.open = { path, flags, mode in
+        calls.open = { directory, path, flags, mode in
             if case .openError(let code) = self.fault, path.contains(self.target), flags & O_CREAT != 0 {
                 self.count()
                 errno = code
                 return -1
             }
-            let fd = live.open(path, flags, mode)
+            let fd = live.open(directory, path, flags, mode)
             if fd >= 0 && path.contains(self.target) { _ = self.lock.withLock { self.targets.insert(fd) } }
             if fd >= 0 && !path.contains(self.target) { _ = self.lock.withLock { self.targets.remove(fd) } }
             return fd

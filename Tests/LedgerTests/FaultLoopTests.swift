@@ -29,9 +29,9 @@ final class FailingAtCall: @unchecked Sendable {
     var system: SystemCalls {
         let live = SystemCalls.live
         var system = live
-        system.open = { path, flags, mode in
+        system.open = { directory, path, flags, mode in
             if self.shouldFail("open \(path)") { errno = self.code; return -1 }
-            return live.open(path, flags, mode)
+            return live.open(directory, path, flags, mode)
         }
         system.write = { fd, buffer, count in
             if self.shouldFail("write") { errno = self.code; return -1 }
@@ -49,17 +49,17 @@ final class FailingAtCall: @unchecked Sendable {
             if self.shouldFail("ftruncate") { errno = self.code; return -1 }
             return live.ftruncate(fd, length)
         }
-        system.rename = { from, to in
+        system.rename = { directory, from, toDirectory, to in
             if self.shouldFail("rename \(from)") { errno = self.code; return -1 }
-            return live.rename(from, to)
+            return live.rename(directory, from, toDirectory, to)
         }
-        system.unlink = { path in
+        system.unlink = { directory, path, flags in
             if self.shouldFail("unlink \(path)") { errno = self.code; return -1 }
-            return live.unlink(path)
+            return live.unlink(directory, path, flags)
         }
-        system.mkdir = { path, mode in
+        system.mkdir = { directory, path, mode in
             if self.shouldFail("mkdir \(path)") { errno = self.code; return -1 }
-            return live.mkdir(path, mode)
+            return live.mkdir(directory, path, mode)
         }
         system.flock = { fd, operation in
             if self.shouldFail("flock") { errno = self.code; return -1 }
@@ -88,10 +88,11 @@ final class FailingAtCall: @unchecked Sendable {
                 try setUp(dir)
                 let before = try evidence(dir)
                 let faults = FailingAtCall(failAt: n, code: code)
-                let ledger = try Ledger(path: dir, system: faults.system)
-                ledger.environment = [:]
                 var succeeded = true
                 do {
+                    // Opening the ledger makes system calls too (its directory, ledger.json): they fail in turn as well.
+                    let ledger = try Ledger(path: dir, system: faults.system)
+                    ledger.environment = [:]
                     try operation(ledger)
                 } catch let error as LedgerError {
                     succeeded = false
