@@ -131,7 +131,7 @@ final class WriterSession: LedgerState {
         return found
     }
 
-    private static func quarantine(_ segments: ArraySlice<LedgerDirectory.Segment>, from offset: Int64, ledger: Ledger) throws(LedgerError) {
+    static func quarantine(_ segments: ArraySlice<LedgerDirectory.Segment>, from offset: Int64, ledger: Ledger) throws(LedgerError) {
         let directory = ledger.directory
         let files = directory.files
         guard let first = segments.first else { return }

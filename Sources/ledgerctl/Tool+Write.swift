@@ -170,4 +170,28 @@ extension Tool {
         try printOut(result.event.lineText)
         return .success
     }
+
+    func runRepair(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let apply = list.flag("--apply")
+        guard try list.positionals().isEmpty else { throw UsageError("repair takes only --apply") }
+        let ledger = try context.openLedger()
+        guard let plan = apply ? try ledger.repair() : try ledger.repairPlan() else {
+            try printOut("nothing to repair: every line chains, and nothing follows the last line feed")
+            return .success
+        }
+        let later = plan.laterSegments.isEmpty ? "" : " and the later segment(s) \(plan.laterSegments.joined(separator: ", "))"
+        let what = "\(plan.bytes) bytes (\(plan.lines) complete line(s)) from \(plan.segment) at byte \(plan.offset)\(later), "
+            + "after seq \(plan.lastGoodSeq), the last line whose chain checks: \(plan.reason)"
+        if apply {
+            try printOut("moved to \(context.directory)/quarantine/: \(what)")
+        } else {
+            try printOut("would move to \(context.directory)/quarantine/: \(what)")
+            if plan.lines > 1 {
+                try printOut("more than one line would move: damage this far from the end is not a torn write; "
+                             + "check with 'ledgerctl verify' and your checkpoints before --apply")
+            }
+            try printOut("run 'ledgerctl --dir \(context.directory) repair --apply' to move it")
+        }
+        return .success
+    }
 }

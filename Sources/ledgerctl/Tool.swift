@@ -96,6 +96,7 @@ struct Tool {
         case "checkpoint": return try runCheckpoint(&list, context)
         case "types": return try runTypes(&list)
         case "forget": return try runForget(&list, context)
+        case "repair": return try runRepair(&list, context)
         case "report": return try runReport(&list, context)
         default: throw UsageError("unknown command '\(command)'")
         }

@@ -21,6 +21,9 @@ enum Usage {
       checkpoint                      print a checkpoint of the head (keep it elsewhere)
       types [--json]                  the event catalog: types, fields, required, personal
       forget PARTICIPANT              erase a person's personal data; append participant.erased
+      repair [--apply]                show (or, with --apply, move to DIR/quarantine/) everything
+                                      after the last line whose chain checks: for a garbled last
+                                      line after a power cut, which stops every writer
       report attendees  [--engagement E]
       report standings  [--contest C]
       report impact     [--project P] [--engagement E] [--fresh]
@@ -36,8 +39,10 @@ enum Usage {
     FIELD=VALUE is always a string (participant=0042 stays "0042");
     FIELD:=JSON is a raw JSON value (capacity:=400, partners:='["KBTU"]').
 
-    exit codes: 0 done (an idempotent repeat included), 1 verify found damage, 64 usage error
-    (or DIR is not a ledger), 65 bad input (nothing was written), 74 I/O error,
-    75 the ledger is busy (the lock was not obtained in time).
+    exit codes: 0 done (an idempotent repeat included), 1 damage found (verify, or a file the
+    ledger refuses: a symbolic link, a second hard link), 64 usage error (or DIR is not a
+    ledger, or SOURCE_DATE_EPOCH is malformed), 65 bad input (nothing was written), 74 I/O error
+    (permission denied included), 75 the ledger is busy (the lock was not obtained in time),
+    77 DIR belongs to another account (writers run as its owner only).
     """
 }

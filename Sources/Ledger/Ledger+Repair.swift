@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Ledger {
+    /// What `repair` moves, or would move, to `quarantine/`: everything after the last line
+    /// whose chain checks, never anything before it.
+    public struct RepairPlan: Sendable, Equatable {
+        /// The segment where the cut begins.
+        public let segment: String
+        /// The byte offset of the cut in that segment (the end of the last good line).
+        public let offset: Int64
+        /// The later segments, moved whole and removed.
+        public let laterSegments: [String]
+        /// How many bytes move.
+        public let bytes: Int64
+        /// The seq of the last line that stays (0 when none does).
+        public let lastGoodSeq: Int64
+        /// How many complete lines move (a torn tail without a line feed is not counted).
+        public let lines: Int
+        /// What is wrong with the first line that moves.
+        public let reason: String
+    }
+
+    /// Finds what `repair(apply:)` would move. Reads only; takes no lock.
+    /// - Returns: nil when every line chains and nothing trails the last line feed.
+    public func repairPlan() throws(LedgerError) -> RepairPlan? {
+        let segments = try directory.segments()
+        let files = directory.files
+        var expected: Int64 = 1
+        var previous = SHA256.Digest.zero
+        var lastGood: (segment: Int, end: Int64)? = nil
+        var damage: (segment: Int, reason: String)? = nil
+        scan: for (k, segment) in segments.enumerated() {
+            let file = try io { () throws(SystemError) in try files.open(segment.name, O_RDONLY) }
+            let size = try io { () throws(SystemError) in try file.size() }
+            var lineNumber = 0
+            var failure: String?
+            do {
+                try LineReader.forEachLine(in: file) { offset, line throws(LedgerError) in
+                    lineNumber += 1
+                    let event: StoredEvent
+                    do {
+                        event = try StoredEvent(line: line)
+                    } catch {
+                        failure = "line \(lineNumber) of \(segment.name) is not a stored event (\(error))"
+                        return false
+                    }
+                    if lineNumber == 1 && event.seq != segment.firstSeq {
+                        failure = "\(segment.name) starts with seq \(event.seq), not the \(segment.firstSeq) its name says"
+                        return false
+                    }
+                    guard event.seq == expected, event.prev == previous else {
+                        failure = "line \(lineNumber) of \(segment.name) (seq \(event.seq)) does not follow seq \(expected - 1) in the chain"
+                        return false
+                    }
+                    previous = SHA256.hash(line)
+                    expected += 1
+                    lastGood = (k, offset + Int64(line.count) + 1)
+                    return true
+                }
+            } catch {
+                failure = error.description
+            }
+            if let failure {
+                damage = (k, failure)
+                break scan
+            }
+            let end = lastGood.map { $0.segment == k ? $0.end : 0 } ?? 0
+            if end < size {
+                damage = (k, "\(size - end) bytes after the last line feed of \(segment.name)")
+                break scan
+            }
+        }
+        guard let damage else { return nil }
+        // The cut: after the last good line, or the start of the damaged segment when none of it is good.
+        var cutSegment = damage.segment
+        var cutOffset: Int64 = 0
+        if let lastGood, lastGood.segment == damage.segment { cutOffset = lastGood.end }
+        if let lastGood, lastGood.segment < damage.segment { cutSegment = lastGood.segment + 1 }
+        var bytes: Int64 = 0
+        var lines = 0
+        for (k, segment) in segments.enumerated() where k >= cutSegment {
+            let file = try io { () throws(SystemError) in try files.open(segment.name, O_RDONLY) }
+            let from = k == cutSegment ? cutOffset : 0
+            bytes += try io { () throws(SystemError) in try file.size() } - from
+            try LineReader.forEachLine(in: file, from: from) { _, _ in lines += 1; return true }
+        }
+        return RepairPlan(segment: segments[cutSegment].name, offset: cutOffset, laterSegments: segments[(cutSegment + 1)...].map(\.name),
+                          bytes: bytes, lastGoodSeq: expected - 1, lines: lines, reason: damage.reason)
+    }
+
+    /// Moves everything after the last line whose chain checks to `quarantine/`, under the
+    /// writers' lock, then trims personal data of the moved events and rebuilds the index.
+    /// - Returns: what was moved, or nil when nothing needed repair.
+    /// - Throws: `LedgerError` (busy, I/O, not the owner); nothing is moved then.
+    public func repair() throws(LedgerError) -> RepairPlan? {
+        try directory.requireOwnedByCaller()
+        let lock = try WriterLock.acquire(directory.files, timeout: lockTimeout)
+        defer { lock.release() }
+        guard let plan = try repairPlan() else { return nil }
+        let segments = try directory.segments()
+        guard let first = segments.firstIndex(where: { $0.name == plan.segment }) else { return nil }
+        try WriterSession.quarantine(segments[first...], from: plan.offset, ledger: self)
+        try LedgerIndex.discard(in: directory)
+        _ = try WriterSession(ledger: self) // trims personal data past the new head and rebuilds the index
+        return plan
+    }
+}
