@@ -60,7 +60,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .damagedIndex(file, reason):
             "\(file): \(reason); the index is derived from the events: the next writer rebuilds it (or delete the index directory)"
         case let .notOwner(path, owner, ownerID, caller, callerID):
-            "\(path) belongs to user '\(owner)' (uid \(ownerID)), and this is '\(caller)' (uid \(callerID)): a writer never changes "
+            "\(path) is owned by user '\(owner)' (uid \(ownerID)), and this is '\(caller)' (uid \(callerID)): a writer never changes "
                 + "another account's ledger (its new files would belong to '\(caller)'); run as the owner, such as "
                 + "'sudo -u \(owner) ledgerctl --dir \(path) ...'"
         }

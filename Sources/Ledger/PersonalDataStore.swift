@@ -51,8 +51,10 @@ public struct PersonalDataStore: Sendable {
 
     /// Appends `records` and flushes them to disk; called under the writers' lock, before the
     /// events that refer to them are written.
-    func append(_ records: [Record]) throws(SystemError) {
-        guard !records.isEmpty else { return }
+    /// - Returns: true when this call created the store.
+    @discardableResult
+    func append(_ records: [Record]) throws(SystemError) -> Bool {
+        guard !records.isEmpty else { return false }
         var bytes: [UInt8] = []
         for record in records {
             bytes.append(contentsOf: record.line)
@@ -70,6 +72,7 @@ public struct PersonalDataStore: Sendable {
         }
         try file.close()
         if !existed { try files.synchronize() }
+        return !existed
     }
 
     /// Cuts records of events after `head` (their events never reached the log) and any torn

@@ -44,7 +44,8 @@ final class WriterSession: LedgerState {
     static func readHead(of directory: LedgerDirectory, segments: [LedgerDirectory.Segment]) throws(LedgerError) -> Head {
         guard let last = segments.last else { return Head() }
         let path = directory.path + "/" + last.name
-        let file = try io { () throws(SystemError) in try directory.files.open(last.name, O_RDONLY) }
+        // The segment the next line goes to: refused now, before anything is written, if another name holds it.
+        let file = try io { () throws(SystemError) in try directory.files.open(last.name, O_RDONLY, soleLink: true) }
         let size = try io { () throws(SystemError) in try file.size() }
         let start = try LineReader.lastLineStart(in: file, end: size)
         guard let line = try LineReader.line(in: file, at: start) else {
@@ -404,12 +405,13 @@ final class WriterSession: LedgerState {
             stored.append(storedEvent)
             lines.append(line)
         }
-        try io { () throws(SystemError) in try personalStore.append(records) }
+        let createdStore = try io { () throws(SystemError) in try personalStore.append(records) }
         let offsets: [Int64]
         do {
             offsets = try writeLines(lines, firstSeq: head.seq + 1)
         } catch {
-            _ = try? personalStore.trim(after: head.seq) // keep the write's error; the next writer trims again
+            // Keep the write's error; the next writer trims again.
+            if createdStore { _ = try? directory.files.remove(PersonalDataStore.fileName) } else { _ = try? personalStore.trim(after: head.seq) }
             throw error
         }
         let firstSeq = head.seq + 1

@@ -23,18 +23,27 @@ enum Ledgerctl {
     }()
 
     /// Runs `ledgerctl` with `arguments`, feeding `stdin`, and waits for it.
+    /// - Parameter launcher: a command that runs the binary (such as `setpriv ... --`), or none.
     @discardableResult
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> RunResult {
-        let process = try start(arguments, stdin: stdin, environment: environment)
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                    launcher: [String] = []) throws -> RunResult {
+        let process = try start(arguments, stdin: stdin, environment: environment, launcher: launcher)
         return process.finish()
     }
 
     /// Starts `ledgerctl` without waiting.
-    static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Running {
+    /// - Parameter launcher: a command that runs the binary (such as `setpriv ... --`), or none.
+    static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                      launcher: [String] = []) throws -> Running {
         let scratch = NSTemporaryDirectory() + "ledgerctl-run-" + UUID().uuidString
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "LEDGER_DIR")
         env.removeValue(forKey: "SOURCE_DATE_EPOCH")
@@ -97,6 +106,12 @@ func snapshot(_ path: String) -> [String: Data] {
         }
     }
     return files
+}
+
+/// The files that hold the ledger's evidence and settings (segments, `personal.jsonl`,
+/// `ledger.json`) and their bytes: what a refused command must leave as it was.
+func ledgerFiles(_ path: String) -> [String: Data] {
+    snapshot(path).filter { $0.key.hasPrefix("segment-") || $0.key == "personal.jsonl" || $0.key == "ledger.json" }
 }
 
 /// `ledgerctl --dir DIR` with the rest of the arguments.

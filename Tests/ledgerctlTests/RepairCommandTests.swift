@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// `ledgerctl repair`: says what it would move to `quarantine/` and changes nothing, unless
+/// given `--apply`; it never moves a line that comes before the damage.
+@Suite struct RepairCommandTests {
+    /// A complete line at the end of the ledger that is not an event of it.
+    enum Garble: String, CaseIterable, Sendable {
+        case zeroFilledPage
+        case forgedLine
+
+        var bytes: Data {
+            switch self {
+            case .zeroFilledPage: Data(repeating: 0, count: 4096) + Data("\n".utf8)
+            case .forgedLine: Data((#"{"seq":999,"garbage":true}"# + "\n").utf8)
+            }
+        }
+    }
+
+    @Test func aHealthyLedgerNeedsNothing() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "append", "participant.registered", "participant=p1", "group=citizen", "name=Aigerim Seitkali")
+            let before = snapshot(dir)
+            let result = try ledger(dir, "repair")
+            #expect(result.exited && result.status == 0, "\(result.status): \(result.stderr)")
+            #expect(result.stdout.lowercased().contains("nothing"), "\(result.stdout)")
+            #expect(snapshot(dir) == before)
+            let apply = try ledger(dir, "repair", "--apply")
+            #expect(apply.exited && apply.status == 0, "\(apply.status): \(apply.stderr)")
+            #expect(snapshot(dir) == before)
+        }
+    }
+
+    @Test(arguments: Garble.allCases)
+    func aGarbledLastLineStopsWritersUntilRepairMovesIt(garble: Garble) throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "append", "participant.registered", "participant=p1", "group=citizen", "name=Aigerim Seitkali")
+            let segment = try #require(try FileSafetyTests.segments(dir).last)
+            let pristine = try #require(FileManager.default.contents(atPath: dir + "/" + segment))
+            try FileSafetyTests.appendBytes(garble.bytes, to: dir + "/" + segment)
+
+            let damaged = ledgerFiles(dir)
+            let append = try ledger(dir, "append", "participant.registered", "participant=p2", "group=citizen", "name=Bolat Nurlanov")
+            #expect(append.exited && append.status == 1, "\(append.status): \(append.stderr)")
+            #expect(append.stderr.contains("ledgerctl repair"), "\(append.stderr)")
+            #expect(ledgerFiles(dir) == damaged)
+
+            let before = snapshot(dir)
+            let dryRun = try ledger(dir, "repair")
+            #expect(dryRun.exited && dryRun.status == 0, "\(dryRun.status): \(dryRun.stderr)")
+            #expect(dryRun.stdout.contains(segment) && dryRun.stdout.contains(String(pristine.count)),
+                    "should name \(segment) from byte \(pristine.count): \(dryRun.stdout)")
+            #expect(snapshot(dir) == before, "a dry run changed the ledger")
+
+            let apply = try ledger(dir, "repair", "--apply")
+            #expect(apply.exited && apply.status == 0, "\(apply.status): \(apply.stderr)")
+            let quarantined = Self.quarantined(dir)
+            #expect(quarantined.values.contains(garble.bytes), "quarantine/ holds \(quarantined.mapValues(\.count))")
+            #expect(FileManager.default.contents(atPath: dir + "/" + segment) == pristine)
+            let verify = try ledger(dir, "verify")
+            #expect(verify.status == 0, "\(verify.stderr)")
+            let next = try ledger(dir, "append", "participant.registered", "participant=p2", "group=citizen", "name=Bolat Nurlanov")
+            #expect(next.status == 0, "\(next.stderr)")
+            #expect(next.stdout.hasPrefix(#"{"seq":4,"#), "\(next.stdout)")
+        }
+    }
+
+    /// An edited line in the middle: a dry run changes nothing and names where the chain
+    /// stops; `--apply` never moves a line before the edited one.
+    @Test func repairNeverMovesTheLinesBeforeDamageInTheMiddle() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir, segmentSize: "1K")
+            for k in 1...6 { try given(dir, "append", "participant.registered", "participant=p\(k)", "group=academia", "name=N \(k)") }
+            let segments = try FileSafetyTests.segments(dir)
+            try #require(segments.count >= 3, "\(segments)")
+            // The second line of the second segment (seq 4); the chain breaks at the line after it, in the same segment.
+            let damagedSegment = segments[1]
+            let path = dir + "/" + damagedSegment
+            let original = try String(contentsOfFile: path, encoding: .utf8)
+            var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            try #require(lines.count >= 4, "the second segment should hold three lines: \(lines.count - 1)")
+            lines[1] = lines[1].replacingOccurrences(of: #""academia""#, with: #""business""#)
+            try lines.joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
+            let keptPrefix = Data((lines[0] + "\n").utf8)
+            // The edited line's own link still checks, so the chain stops after it.
+            let lastGood = Data((lines[0] + "\n" + lines[1] + "\n").utf8)
+            let damagedBytes = Data(lines.joined(separator: "\n").utf8)
+            let laterBytes = segments.dropFirst(2).map { FileManager.default.contents(atPath: dir + "/" + $0) ?? Data() }
+            let movable = damagedBytes.dropFirst(lastGood.count) + laterBytes.reduce(Data(), +)
+
+            let before = snapshot(dir)
+            let dryRun = try ledger(dir, "repair")
+            #expect(dryRun.exited)
+            #expect(snapshot(dir) == before, "a dry run changed the ledger")
+            #expect((dryRun.stdout + dryRun.stderr).contains(damagedSegment) && (dryRun.stdout + dryRun.stderr).contains(String(lastGood.count)),
+                    "should name \(damagedSegment) from byte \(lastGood.count): \(dryRun.stdout)\(dryRun.stderr)")
+
+            let apply = try ledger(dir, "repair", "--apply")
+            #expect(apply.exited)
+            let after = snapshot(dir)
+            #expect(after[segments[0]] == before[segments[0]], "the first segment, before the damage, was changed")
+            let damagedAfter = try #require(after[damagedSegment], "the segment that starts before the damage is gone")
+            #expect(damagedAfter.starts(with: keptPrefix), "the line before the damaged one was moved or changed")
+            if apply.status == 0 {
+                #expect(try ledger(dir, "verify").status == 0)
+                let moved = Self.quarantined(dir).sorted { $0.key < $1.key }.map(\.value).reduce(Data(), +)
+                #expect(moved == movable, "quarantine/ should hold everything after the last line whose chain checks")
+            } else {
+                #expect(after == before, "a refused repair changed the ledger")
+            }
+        }
+    }
+
+    /// The files in `DIR/quarantine/` and their bytes.
+    static func quarantined(_ dir: String) -> [String: Data] {
+        snapshot(dir).filter { $0.key.hasPrefix("quarantine/") }
+    }
+}
