@@ -23,25 +23,27 @@ enum Ledgerctl {
     }()
 
     /// Runs `ledgerctl` with `arguments`, feeding `stdin`, and waits for it.
-    /// - Parameter launcher: a command that runs the binary (such as `setpriv ... --`), or none.
+    /// - Parameters:
+    ///   - launcher: a command that runs the binary (such as `setpriv ... --`), or none.
+    ///   - binary: the binary to run, when not the built one (a copy another user can reach).
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    launcher: [String] = []) throws -> RunResult {
-        let process = try start(arguments, stdin: stdin, environment: environment, launcher: launcher)
+                    launcher: [String] = [], binary: String = Ledgerctl.path) throws -> RunResult {
+        let process = try start(arguments, stdin: stdin, environment: environment, launcher: launcher, binary: binary)
         return process.finish()
     }
 
     /// Starts `ledgerctl` without waiting.
     /// - Parameter launcher: a command that runs the binary (such as `setpriv ... --`), or none.
     static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                      launcher: [String] = []) throws -> Running {
+                      launcher: [String] = [], binary: String = Ledgerctl.path) throws -> Running {
         let scratch = NSTemporaryDirectory() + "ledgerctl-run-" + UUID().uuidString
         let process = Process()
         if let program = launcher.first {
             process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = Array(launcher.dropFirst()) + [path] + arguments
+            process.arguments = Array(launcher.dropFirst()) + [binary] + arguments
         } else {
-            process.executableURL = URL(fileURLWithPath: path)
+            process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = arguments
         }
         var env = ProcessInfo.processInfo.environment

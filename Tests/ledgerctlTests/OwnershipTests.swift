@@ -108,6 +108,8 @@ struct OwnershipTests {
 /// tests and runs `ledgerctl` through `setpriv`.
 struct SecondUser {
     static let name = "ledger-second"
+    /// The binary the user runs (a copy of the built one, in a directory everyone can enter).
+    nonisolated(unsafe) private static var binary = Ledgerctl.path
     let uid: uid_t
     let gid: gid_t
 
@@ -128,6 +130,15 @@ struct SecondUser {
             useradd.waitUntilExit()
         }
         guard let user = lookUp() else { return .failure(SetupFailed(arguments: ["useradd", name], stderr: "no such user after useradd")) }
+        // A copy of the binary where the user can reach it: a clone may sit in a directory only root can enter.
+        let shared = NSTemporaryDirectory() + "ledgerctl-second-user-\(getpid())"
+        guard mkdir(shared, 0o755) == 0 || errno == EEXIST, chmod(shared, 0o755) == 0,
+              (try? FileManager.default.copyItem(atPath: Ledgerctl.path, toPath: shared + "/ledgerctl")) != nil
+                || FileManager.default.isExecutableFile(atPath: shared + "/ledgerctl"),
+              chmod(shared + "/ledgerctl", 0o755) == 0 else {
+            return .failure(SetupFailed(arguments: ["cp", Ledgerctl.path, shared], stderr: String(cString: strerror(errno))))
+        }
+        binary = shared + "/ledgerctl"
         // The binary and its libraries must be reachable by the user, or "Permission denied" would mean nothing.
         guard let version = try? user.run(["--version"]), version.status == 0 else {
             return .failure(SetupFailed(arguments: ["--version as \(name)"], stderr: "the user cannot run \(Ledgerctl.path)"))
@@ -147,7 +158,8 @@ struct SecondUser {
 
     /// Runs `ledgerctl` with `arguments` as this user.
     func run(_ arguments: [String], stdin: String? = nil) throws -> RunResult {
-        try Ledgerctl.run(arguments, stdin: stdin, launcher: ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--"])
+        try Ledgerctl.run(arguments, stdin: stdin, launcher: ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--"],
+                          binary: SecondUser.binary)
     }
 
     /// `ledgerctl --dir DIR ...` as this user.
