@@ -37,7 +37,7 @@ extension Ledger {
             var id: String? = "erased-" + participant
             if let candidate = id, !EventValidator.isIdentifier(candidate) || !idIsFree { id = nil }
             let event = NewEvent(type: "participant.erased", data: .object([("participant", .string(participant))]), id: id)
-            let result = try session.write([try validator.check(event, allowInternal: true)], source: "forget", allowInternal: true)
+            let result = try session.write(ImportInput(events: [event], source: "forget"), allowInternal: true, keepEvents: true)
             return ForgetResult(event: result.events[0], recordsRemoved: removed, wasAlreadyErased: false)
         }
     }

@@ -20,10 +20,14 @@ public final class Ledger {
     public var lockTimeout: Double = 10
     /// Receives warnings (a torn tail repaired, an index rebuilt); the command line prints them on stderr.
     public var warningHandler: (String) -> Void = { _ in }
-    /// Receives how far an import has got: steps done of the total (each event is checked,
-    /// validated against the ledger and written: three steps). The command line shows it on a
-    /// terminal.
-    public var progressHandler: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    /// Receives how far an import has got; the command line shows it on a terminal.
+    public var progressHandler: (ImportProgress) -> Void = { _ in }
+    /// How far an import has got: checking its input (bytes read, of the input's size when
+    /// known), then writing what it accepted.
+    public enum ImportProgress: Sendable {
+        case checking(bytes: Int64, of: Int64?)
+        case writing(events: Int64, of: Int64)
+    }
     /// The environment, read for `SOURCE_DATE_EPOCH` (a pinned recording clock).
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -107,7 +111,8 @@ public final class Ledger {
 
     /// What an import did.
     public struct ImportResult: Sendable {
-        /// One stored event per input event, in input order (earlier ones for repeats).
+        /// For a list of events (`importBatch`): one stored event per input event, in input
+        /// order (earlier ones for repeats). Empty for `importEvents`, which only counts.
         public let events: [StoredEvent]
         /// How many events were written.
         public let written: Int
@@ -126,18 +131,25 @@ public final class Ledger {
                             allowInternal: Bool = false) throws(LedgerError) -> ImportResult {
         // What can be checked without the ledger is checked before the lock is taken: such a
         // refusal touches no file, and does not wait for other writers.
-        var checked: [EventValidator.CheckedEvent] = []
-        checked.reserveCapacity(events.count)
+        let input = ImportInput(events: events, source: source, lineNumbers: lineNumbers)
         for (i, event) in events.enumerated() {
-            if i % 1000 == 0 { progressHandler(i, 3 * events.count) }
             do {
-                checked.append(try validator.check(event, allowInternal: allowInternal))
+                _ = try validator.check(event, allowInternal: allowInternal)
             } catch {
-                throw events.count == 1 && source == "append" ? error : .invalidImportLine(source: source, line: lineNumbers?[i] ?? i + 1, reason: error.description)
+                throw input.namesLines ? .invalidImportLine(source: source, line: lineNumbers?[i] ?? i + 1, reason: error.description) : error
             }
         }
         return try withWriter { session throws(LedgerError) in
-            try session.write(checked, source: source, lineNumbers: lineNumbers, allowInternal: allowInternal)
+            try session.write(input, allowInternal: allowInternal, keepEvents: true)
+        }
+    }
+
+    /// Appends the events of `input` as one unit, streaming: each is checked as it is read
+    /// (later ones may refer to earlier ones), then all are written, or none. Memory stays the
+    /// same however long the input; the result counts, it does not list.
+    public func importEvents(from input: ImportInput) throws(LedgerError) -> ImportResult {
+        try withWriter { session throws(LedgerError) in
+            try session.write(input, allowInternal: false, keepEvents: false)
         }
     }
 

@@ -35,6 +35,15 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// True for a refusal of what was given (an event, a field, an id, an argument), as
+    /// opposed to the state of the ledger or the system: only those are "line N" of an import.
+    public var isAboutInput: Bool {
+        switch self {
+        case .unknownType, .invalidField, .invalidEvent, .invalidImportLine, .conflict, .invalidArgument: true
+        case .notALedger, .io, .busy, .damaged, .damagedIndex, .notOwner: false
+        }
+    }
+
     public var description: String {
         switch self {
         case let .notALedger(path, reason):

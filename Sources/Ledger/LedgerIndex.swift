@@ -9,7 +9,8 @@ import Glibc
 /// that an append on a large ledger touches a few pages, not the whole index:
 /// ```
 /// header (88 bytes): "LDGKEYS2", capacity, count, indexed seq (UInt64 LE), head hash (32 bytes),
-///                    salt, reserved (UInt64 LE), checksum of the 80 bytes before it
+///                    salt, state (UInt64 LE: 0, or 1 while an import holds slots of events
+///                    not yet written), checksum of the 80 bytes before it
 /// slot (32 bytes):   the first 16 bytes of SHA-256(key), the seq of the event (0: empty),
 ///                    checksum of (salt, slot number, those three words)
 /// ```
@@ -34,6 +35,14 @@ final class LedgerIndex {
     private var salt: UInt64
     /// The last seq whose offset is written (ahead of `indexedSeq` until `commit`).
     private var offsetsThrough: Int64
+    /// True while slots name events that are not written yet (an import between its passes):
+    /// the header says so on disk, so that an index left so by a crash is rebuilt.
+    private(set) var isProvisional = false
+    /// The slots filled since `beginProvisional`, to empty them again if the import fails;
+    /// nil when growth moved them or too many were filled to remember.
+    private var provisionalSlots: [UInt64]? = []
+    /// How many provisional slots are remembered at most (8 bytes each).
+    static let rememberedProvisionalSlots = 4 << 20
 
     static let magic = Array("LDGKEYS2".utf8)
     static let offsetsMagic = Array("LDGOFFS2".utf8)
@@ -78,6 +87,8 @@ final class LedgerIndex {
                 problem = "\(keys.path) has no index header"
             } else if Checksum.of(bytes: header[0..<80]) != header.littleEndianUInt64(at: 80) {
                 problem = "\(keys.path) has a damaged header (checksum)"
+            } else if header.littleEndianUInt64(at: 72) != 0 {
+                problem = "\(keys.path) was left by an import that did not finish"
             } else {
                 let capacity = header.littleEndianUInt64(at: 8)
                 let count = header.littleEndianUInt64(at: 16)
@@ -107,6 +118,8 @@ final class LedgerIndex {
     /// Empties the index, to be rebuilt from the first event, under a new salt.
     func reset() throws(SystemError) {
         forgetPositions()
+        isProvisional = false
+        provisionalSlots = []
         salt = try directory.system.random(count: 8).littleEndianUInt64(at: 0)
         try keys.truncate(to: 0)
         try offsets.truncate(to: 0)
@@ -132,7 +145,7 @@ final class LedgerIndex {
         header.appendLittleEndian(UInt64(bitPattern: indexedSeq))
         header.append(contentsOf: indexedHash.bytes)
         header.appendLittleEndian(salt)
-        header.appendLittleEndian(0)
+        header.appendLittleEndian(isProvisional ? 1 : 0)
         header.appendLittleEndian(Checksum.of(bytes: header[...]))
         try keys.writeAll(header, at: 0)
     }
@@ -282,6 +295,9 @@ final class LedgerIndex {
         try io { () throws(SystemError) in try keys.writeAll(bytes, at: slotOffset(slot)) }
         for other in absentAt.removeValue(forKey: slot) ?? [] { absent[other] = nil }
         count += 1
+        if isProvisional, provisionalSlots != nil {
+            if provisionalSlots!.count < LedgerIndex.rememberedProvisionalSlots { provisionalSlots!.append(slot) } else { provisionalSlots = nil }
+        }
         if known.count + absent.count >= LedgerIndex.rememberedKeys { forgetPositions() }
         known[probe] = (slot, seq)
     }
@@ -304,6 +320,7 @@ final class LedgerIndex {
     /// free slots from slot 0 (linear probing wraps around).
     private func grow() throws(LedgerError) {
         forgetPositions()
+        provisionalSlots = nil // moved: a failed import now empties the whole index
         let oldCapacity = capacity
         let newCapacity = capacity * 2
         let newMask = newCapacity - 1
@@ -436,7 +453,51 @@ final class LedgerIndex {
         }
         indexedSeq = seq
         indexedHash = hash
+        isProvisional = false
+        provisionalSlots = []
         try io { () throws(SystemError) in try writeHeader() }
+    }
+
+    // MARK: - Provisional slots
+
+    /// Marks the index, on disk, as holding slots of events not yet written, before the first
+    /// such slot is written: an import inserts each event's keys as it checks it, so that later
+    /// events of the batch find earlier ones without holding them in memory. `commit` clears
+    /// the mark; a crash before it leaves the mark, and the next writer rebuilds the index.
+    func beginProvisional() throws(LedgerError) {
+        guard !isProvisional else { return }
+        isProvisional = true
+        provisionalSlots = []
+        try io { () throws(SystemError) in
+            try writeHeader()
+            try keys.synchronize()
+        }
+    }
+
+    /// Empties the slots filled since `beginProvisional` (an import that failed): a linear-probing
+    /// table without deletions, emptied of every key added after a moment, is the table of that
+    /// moment. When growth moved the slots, the whole index is emptied instead, to be rebuilt.
+    func rollBackProvisional() throws(LedgerError) {
+        guard isProvisional else { return }
+        forgetPositions()
+        guard let slots = provisionalSlots else {
+            try io { () throws(SystemError) in try reset() }
+            return
+        }
+        var empty: [UInt8] = []
+        for slot in slots {
+            empty.removeAll(keepingCapacity: true)
+            appendSlot(to: &empty, slot: slot, high: 0, low: 0, seq: 0)
+            try io { () throws(SystemError) in try keys.writeAll(empty, at: slotOffset(slot)) }
+        }
+        count -= UInt64(slots.count)
+        isProvisional = false
+        provisionalSlots = []
+        offsetsThrough = indexedSeq
+        try io { () throws(SystemError) in
+            try keys.synchronize()
+            try writeHeader()
+        }
     }
 
     /// Removes the index files of `ledger`, so that the next writer rebuilds them from the events.

@@ -75,6 +75,93 @@ public struct PersonalDataStore: Sendable {
         return !existed
     }
 
+    /// Appends records for a writer a megabyte at a time, so that a batch of any size takes
+    /// the same memory; `finish` makes them durable, `rollBack` cuts them off again.
+    final class Appender {
+        private let files: DirectoryDescriptor
+        private var file: FileDescriptor?
+        private var startSize: Int64 = 0
+        private(set) var created = false
+        private var pending: [UInt8] = []
+
+        init(files: DirectoryDescriptor) {
+            self.files = files
+        }
+
+        func add(_ record: Record) throws(SystemError) {
+            pending.append(contentsOf: record.line)
+            pending.append(0x0A)
+            if pending.count >= ScratchFile.gatherBytes { try flush() }
+        }
+
+        private func flush() throws(SystemError) {
+            guard !pending.isEmpty else { return }
+            if file == nil {
+                created = try files.status(of: PersonalDataStore.fileName) == nil
+                let opened = try files.open(PersonalDataStore.fileName, O_WRONLY | O_APPEND | O_CREAT, soleLink: true)
+                startSize = try opened.size()
+                file = opened
+            }
+            try file!.writeAll(pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        /// Writes what is gathered and flushes the store (and, when this made it, the directory) to disk.
+        func finish() throws(SystemError) {
+            try flush()
+            guard let file else { return }
+            try file.synchronize()
+            if created { try files.synchronize() }
+        }
+
+        /// Cuts off what was appended, best effort: the next writer trims what is left.
+        func rollBack() {
+            guard let file else { return }
+            if created {
+                _ = try? files.remove(PersonalDataStore.fileName)
+            } else {
+                _ = try? file.truncate(to: startSize)
+                _ = try? file.synchronize()
+            }
+        }
+    }
+
+    /// The record of the event `seq`, found by bisecting the store (its records are in seq order).
+    func record(ofSeq seq: Int64) throws(LedgerError) -> Record? {
+        guard let file = try io({ () throws(SystemError) in try files.openIfExists(Self.fileName) }) else { return nil }
+        let size = try io { () throws(SystemError) in try file.size() }
+        // The first line that starts at or after `offset`, with its start.
+        func line(after offset: Int64) throws(LedgerError) -> (start: Int64, record: Record)? {
+            var start = offset
+            if offset > 0 {
+                let before = try io { () throws(SystemError) in try file.read(count: 1, at: offset - 1) }
+                if before != [0x0A] {
+                    guard let rest = try LineReader.line(in: file, at: offset) else { return nil }
+                    start = offset + Int64(rest.count) + 1
+                }
+            }
+            guard start < size, let bytes = try LineReader.line(in: file, at: start) else { return nil }
+            guard let record = Record(line: bytes) else {
+                throw .damaged(file: path, line: 0, reason: "the record at byte \(start) is not a personal-data record")
+            }
+            return (start, record)
+        }
+        var low: Int64 = 0, high = size // the record, if any, starts in low..<high
+        while high - low > 4096 {
+            let middle = low + (high - low) / 2
+            guard let found = try line(after: middle), found.start < high else { high = middle; continue }
+            if found.record.seq == seq { return found.record }
+            if found.record.seq < seq { low = found.start + 1 } else { high = middle }
+        }
+        var offset = low
+        while let found = try line(after: offset), found.start < high {
+            if found.record.seq == seq { return found.record }
+            if found.record.seq > seq { return nil }
+            offset = found.start + 1
+        }
+        return nil
+    }
+
     /// Cuts records of events after `head` (their events never reached the log) and any torn
     /// last line. They belong to appends that were never acknowledged, so they are dropped, not
     /// quarantined: keeping personal data that nothing refers to would defeat erasure.

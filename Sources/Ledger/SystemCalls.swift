@@ -57,6 +57,8 @@ public struct SystemCalls: Sendable {
     public var open: @Sendable (_ directory: Int32, _ path: String, _ flags: Int32, _ mode: mode_t) -> Int32
     public var close: @Sendable (_ fd: Int32) -> Int32
     public var pread: @Sendable (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int, _ offset: off_t) -> Int
+    /// `read(2)`: for an import's input when it is a pipe.
+    public var read: @Sendable (_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
     public var write: @Sendable (_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int
     public var pwrite: @Sendable (_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int, _ offset: off_t) -> Int
     public var fsync: @Sendable (_ fd: Int32) -> Int32
@@ -77,6 +79,7 @@ public struct SystemCalls: Sendable {
         open: { directory, path, flags, mode in Glibc.openat(directory, path, flags, mode) },
         close: { Glibc.close($0) },
         pread: { Glibc.pread($0, $1, $2, $3) },
+        read: { Glibc.read($0, $1, $2) },
         write: { Glibc.write($0, $1, $2) },
         pwrite: { Glibc.pwrite($0, $1, $2, $3) },
         fsync: { Glibc.fsync($0) },

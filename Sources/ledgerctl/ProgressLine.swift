@@ -7,7 +7,7 @@ import Foundation
 /// when standard error is a terminal, and only once the work has taken half a second (quick
 /// commands print nothing). Cleared when the work ends, so what follows starts on a clean line.
 final class ProgressLine: @unchecked Sendable {
-    private let label: String
+    private var label: String
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private let lock = NSLock()
     private let started = ProgressLine.now()
@@ -21,16 +21,22 @@ final class ProgressLine: @unchecked Sendable {
         self.label = label
     }
 
-    /// Reports `done` of `total` (bytes when `isBytes`, steps otherwise).
-    func update(_ done: Int64, of total: Int64, isBytes: Bool) {
-        guard isTerminal, total > 0 else { return }
+    /// Reports `done` of `total` (bytes when `isBytes`, steps otherwise; a total of 0 is
+    /// unknown: the amount alone is shown), under a new label when one is given.
+    func update(_ done: Int64, of total: Int64, isBytes: Bool, label newLabel: String? = nil) {
+        guard isTerminal else { return }
         let now = ProgressLine.now()
         lock.lock()
         defer { lock.unlock() }
+        if let newLabel { label = newLabel }
         guard now - started >= ProgressLine.delay, now - lastDrawn >= ProgressLine.interval else { return }
         lastDrawn = now
         isShowing = true
-        let percent = Int(100 * done / total)
+        guard total > 0 else {
+            draw("\r\u{1B}[K\(label): \(isBytes ? "\(done / 1_000_000) MB" : "\(done)")")
+            return
+        }
+        let percent = Int(100 * min(done, total) / total)
         let amount = isBytes ? " (\(done / 1_000_000) of \(total / 1_000_000) MB)" : ""
         draw("\r\u{1B}[K\(label): \(percent)%\(amount)")
     }

@@ -104,62 +104,31 @@ extension Tool {
         let path = positionals.first ?? "-"
         let source = path == "-" ? "standard input" : path
         let ledger = try context.openLedger()
-        let bytes = try readInput(path, limit: Int.max, what: "import")
-        var events: [NewEvent] = []
-        var lineNumbers: [Int] = []
-        var lineNumber = 0
-        var start = 0
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            lineNumber += 1
-            let line = bytes[start..<end]
-            start = end + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do {
-                events.append(try Self.importedEvent(line))
-                lineNumbers.append(lineNumber)
-            } catch let error as LedgerError {
-                throw LedgerError.invalidImportLine(source: source, line: lineNumber, reason: "\(error)")
+        let descriptor = path == "-" ? STDIN_FILENO : try Self.openInput(path, what: "import")
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        let input = ImportInput(jsonLinesFrom: descriptor, name: source)
+        let progress = ProgressLine("importing \(source)")
+        ledger.progressHandler = { stage in
+            switch stage {
+            case let .checking(bytes, total):
+                progress.update(bytes, of: total ?? 0, isBytes: true, label: "checking \(source)")
+            case let .writing(events, total):
+                progress.update(events, of: total, isBytes: false, label: "writing \(total) events")
             }
         }
-        guard !events.isEmpty else { throw LedgerError.invalidArgument("\(source) holds no events; nothing was imported") }
-        let progress = ProgressLine("importing \(events.count) events")
-        ledger.progressHandler = { done, total in progress.update(Int64(done), of: Int64(total), isBytes: false) }
         let result: Ledger.ImportResult
         do {
             defer { progress.finish() }
-            result = try ledger.importBatch(events, source: source, lineNumbers: lineNumbers)
+            result = try ledger.importEvents(from: input)
+        }
+        guard result.written + result.alreadyPresent > 0 else {
+            throw LedgerError.invalidArgument("\(source) holds no events; nothing was imported")
         }
         var summary = "imported \(result.written) event\(result.written == 1 ? "" : "s")"
         if let range = result.seqRange { summary += " (seq \(range.lowerBound)-\(range.upperBound))" }
         if result.alreadyPresent > 0 { summary += "; \(result.alreadyPresent) already present" }
         try printOut(summary)
         return .success
-    }
-
-    /// One line of an import: `{"type": ..., "data": {...}, "id"?, "occurred_at"?, "actor"?}`.
-    static func importedEvent(_ line: ArraySlice<UInt8>) throws -> NewEvent {
-        guard line.count <= maximumInputBytes else { throw LedgerError.invalidArgument("the line is larger than \(maximumInputBytes) bytes") }
-        let json: JSON
-        do {
-            json = try JSONParser.parse(line)
-        } catch {
-            throw LedgerError.invalidArgument("not valid JSON: \(error)")
-        }
-        guard let members = json.objectMembers else { throw LedgerError.invalidArgument("must be a JSON object, not \(json.kindName)") }
-        let known: Set<String> = ["type", "data", "id", "occurred_at", "actor"]
-        if let unknown = members.first(where: { !known.contains($0.key) }) {
-            throw LedgerError.invalidArgument("unknown member '\(unknown.key)' (allowed: type, data, id, occurred_at, actor)")
-        }
-        guard let type = json["type"]?.stringValue else { throw LedgerError.invalidArgument("member 'type' is missing or not a string") }
-        guard let data = json["data"] else { throw LedgerError.invalidArgument("member 'data' is missing") }
-        func optionalString(_ key: String) throws -> String? {
-            guard let value = json[key] else { return nil }
-            guard let s = value.stringValue else { throw LedgerError.invalidArgument("member '\(key)' must be a string") }
-            return s
-        }
-        return NewEvent(type: type, data: data, id: try optionalString("id"), occurredAt: try optionalString("occurred_at"),
-                        actor: try optionalString("actor"))
     }
 
     func runForget(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {

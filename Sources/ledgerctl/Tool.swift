@@ -138,29 +138,33 @@ func readInput(_ path: String, limit: Int, what: String) throws -> [UInt8] {
         }
         return bytes
     }
-    let handle: FileHandle
-    do {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw LedgerError.invalidArgument("\(what) \(path): \(String(cString: strerror(errno)))")
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw LedgerError.invalidArgument("\(what) \(path) is not a regular file") }
-        guard let opened = FileHandle(forReadingAtPath: path) else {
-            throw LedgerError.invalidArgument("\(what) \(path): cannot open it for reading")
-        }
-        handle = opened
-    }
+    let descriptor = try Tool.openInput(path, what: what)
+    defer { close(descriptor) }
     var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
     while true {
-        let chunk: Data
-        do {
-            chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-        } catch {
-            throw LedgerError.io(SystemError(operation: "read", path: path, code: EIO))
-        }
-        if chunk.isEmpty { break }
-        bytes.append(contentsOf: chunk)
+        let got = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+        if got < 0 && errno == EINTR { continue }
+        guard got >= 0 else { throw LedgerError.io(SystemError(operation: "read", path: path, code: errno)) }
+        if got == 0 { break }
+        bytes.append(contentsOf: chunk[0..<got])
         if bytes.count > limit { throw LedgerError.invalidArgument("\(what) \(path) is larger than \(limit) bytes") }
     }
     return bytes
+}
+
+extension Tool {
+    /// Opens a file given as input (read only); refused unless it is a regular file.
+    static func openInput(_ path: String, what: String) throws -> Int32 {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            throw LedgerError.invalidArgument("\(what) \(path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw LedgerError.invalidArgument("\(what) \(path) is not a regular file")
+        }
+        return descriptor
+    }
 }

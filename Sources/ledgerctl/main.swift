@@ -12,4 +12,5 @@ for index in 1..<Int(CommandLine.argc) {
     }
     arguments.append(argument)
 }
+OutOfMemory.install()
 exit(Tool(arguments: arguments).run())

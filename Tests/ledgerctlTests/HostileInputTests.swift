@@ -78,7 +78,7 @@ import Testing
                 do {
                     var events: [NewEvent] = []
                     for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                        events.append(try Tool.importedEvent(line))
+                        events.append(try NewEvent(importLine: line))
                     }
                     written += try ledger.importBatch(events, source: "mutation \(round)").written
                     accepted += 1

@@ -36,7 +36,7 @@ import Testing
             let badLine = batch.filter { $0 == "\n" }.count + 1
             #expect(result.stderr == "error: \(file) line \(badLine): rsvp.submitted: field 'participant' names participant 'p-9', which the ledger has not seen; nothing was imported\n")
             #expect(snapshot(dir) == before)
-            let malformed = try ledger(dir, "import", "-", stdin: "{\"type\":\"rsvp.submitted\",\"data\":{}}\nnot json\n")
+            let malformed = try ledger(dir, "import", "-", stdin: "{\"type\":\"participant.registered\",\"data\":{\"participant\":\"p-new\",\"group\":\"citizen\",\"name\":\"New\"}}\nnot json\n")
             #expect(malformed.status == 65 && malformed.stderr.hasPrefix("error: standard input line 2: not valid JSON"))
             let forged = try ledger(dir, "import", "-", stdin: #"{"type":"project.defined","data":{},"seq":1}"#)
             #expect(forged.status == 65 && forged.stderr.contains("unknown member 'seq'"))

@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where an import's events come from: a list in memory, or a file or pipe of JSON Lines that
+/// is read a megabyte at a time, so that an import of any size takes the same memory.
+///
+/// A writer may have to run its turn again (it found the index damaged and rebuilt it), so the
+/// input can start over: a regular file is read again from where it started; a pipe is copied,
+/// as it is read, to a scratch file that is removed from the directory as soon as it is made.
+public final class ImportInput {
+    /// Names the input in errors: `import.jsonl line 12: ...`.
+    public let name: String
+    /// False for a single `append`: its errors are the event's own, not "line 1 of ...".
+    let namesLines: Bool
+    private let origin: Origin
+    /// The input's size when it is a regular file (for progress), nil for a pipe.
+    public let totalBytes: Int64?
+
+    private enum Origin {
+        case events([NewEvent], lineNumbers: [Int]?)
+        case jsonLines(descriptor: Int32, start: Int64?)
+    }
+
+    // The reading state of a JSON Lines input.
+    private var position = 0             // the next event of a list
+    private var buffer: [UInt8] = []
+    private var bufferStart = 0          // where unread bytes start in buffer
+    private var atEnd = false
+    private var lineNumber = 0
+    private var fileOffset: Int64 = 0    // of a regular file: where the next read starts
+    private var copy: ScratchFile?       // of a pipe: everything read so far
+    private var copyOffset: Int64 = 0    // after a restart: how much of the copy is read again
+    private var isReplaying = false
+    private var scratch: DirectoryDescriptor?
+    /// Bytes read so far (for progress).
+    public private(set) var bytesRead: Int64 = 0
+
+    /// The longest line an import takes, in bytes.
+    public static let maximumLineBytes = 1 << 20
+    static let readBytes = 1 << 20
+
+    /// Events given as a list; `lineNumbers` gives each one's line in the input (for errors),
+    /// its position plus one when nil.
+    public init(events: [NewEvent], source: String, lineNumbers: [Int]? = nil) {
+        name = source
+        namesLines = !(events.count == 1 && source == "append")
+        origin = .events(events, lineNumbers: lineNumbers)
+        totalBytes = nil
+    }
+
+    /// JSON Lines read from an open descriptor (a file, or standard input), one event a line:
+    /// `{"type": ..., "data": {...}, "id"?, "occurred_at"?, "actor"?}`; blank lines are skipped.
+    /// The descriptor stays the caller's.
+    public init(jsonLinesFrom descriptor: Int32, name: String) {
+        self.name = name
+        namesLines = true
+        var info = stat()
+        let isRegular = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        let start = isRegular ? lseek(descriptor, 0, SEEK_CUR) : -1
+        origin = .jsonLines(descriptor: descriptor, start: start >= 0 ? Int64(start) : nil)
+        totalBytes = start >= 0 ? max(0, Int64(info.st_size) - Int64(start)) : nil
+    }
+
+    /// Starts reading from the first event; again after a first time. A pipe is copied to a
+    /// scratch file in `scratch` as it is read, so that it too can start over.
+    func start(scratch: DirectoryDescriptor) throws(LedgerError) {
+        position = 0
+        buffer.removeAll(keepingCapacity: true)
+        bufferStart = 0
+        atEnd = false
+        lineNumber = 0
+        bytesRead = 0
+        guard case .jsonLines(_, let start) = origin else { return }
+        if let start {
+            fileOffset = start
+            self.scratch = scratch
+        } else {
+            if let copy {
+                try io { () throws(SystemError) in try copy.flush() }
+                isReplaying = true
+                copyOffset = 0
+            }
+            self.scratch = scratch
+        }
+    }
+
+    /// The next event and its line number, or nil at the end of the input.
+    /// - Throws: `LedgerError.invalidImportLine` for a line that is not an event.
+    func next() throws(LedgerError) -> (line: Int, event: NewEvent)? {
+        switch origin {
+        case .events(let events, let lineNumbers):
+            guard position < events.count else { return nil }
+            defer { position += 1 }
+            return (lineNumbers?[position] ?? position + 1, events[position])
+        case .jsonLines(let descriptor, let start):
+            while true {
+                if let newline = buffer[bufferStart...].firstIndex(of: 0x0A) {
+                    let line = buffer[bufferStart..<newline]
+                    bufferStart = newline + 1
+                    lineNumber += 1
+                    if let event = try event(in: line) { return (lineNumber, event) }
+                    continue
+                }
+                if atEnd {
+                    guard bufferStart < buffer.count else { return nil }
+                    let line = buffer[bufferStart...]
+                    bufferStart = buffer.count
+                    lineNumber += 1
+                    if let event = try event(in: line) { return (lineNumber, event) }
+                    return nil
+                }
+                guard buffer.count - bufferStart <= ImportInput.maximumLineBytes else {
+                    throw .invalidImportLine(source: name, line: lineNumber + 1, reason: "the line is longer than \(ImportInput.maximumLineBytes) bytes")
+                }
+                try read(from: descriptor, isFile: start != nil)
+            }
+        }
+    }
+
+    /// The event of one line, or nil for a blank one.
+    private func event(in line: ArraySlice<UInt8>) throws(LedgerError) -> NewEvent? {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+        guard line.count <= ImportInput.maximumLineBytes else {
+            throw .invalidImportLine(source: name, line: lineNumber, reason: "the line is larger than \(ImportInput.maximumLineBytes) bytes")
+        }
+        do {
+            return try NewEvent(importLine: line)
+        } catch {
+            throw .invalidImportLine(source: name, line: lineNumber, reason: error.description)
+        }
+    }
+
+    /// Reads about a megabyte more into the buffer, dropping the lines already taken.
+    private func read(from descriptor: Int32, isFile: Bool) throws(LedgerError) {
+        if bufferStart > 0 {
+            buffer.removeSubrange(0..<bufferStart)
+            bufferStart = 0
+        }
+        let kept = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: ImportInput.readBytes))
+        let result: Result<Int, SystemError> = buffer.withUnsafeMutableBytes { raw in
+            let target = UnsafeMutableRawBufferPointer(rebasing: raw[kept...])
+            do throws(SystemError) {
+                let system = scratch?.system ?? .live
+                if isFile {
+                    let got = SystemCalls.retryingInterrupts { system.pread(descriptor, target.baseAddress, target.count, off_t(fileOffset)) }
+                    guard got >= 0 else { throw SystemError(operation: "read", path: name, code: errno) }
+                    return .success(got)
+                }
+                if isReplaying, let copy {
+                    let got = try copy.read(into: target, at: copyOffset)
+                    if got > 0 { return .success(got) }
+                    isReplaying = false
+                }
+                let got = SystemCalls.retryingInterrupts { system.read(descriptor, target.baseAddress, target.count) }
+                guard got >= 0 else { throw SystemError(operation: "read", path: name, code: errno) }
+                if got > 0 {
+                    if copy == nil, let scratch { copy = try ScratchFile(in: scratch, stem: "import-input") }
+                    try copy?.append(UnsafeRawBufferPointer(rebasing: target[..<got]))
+                }
+                return .success(got)
+            } catch {
+                return .failure(error)
+            }
+        }
+        let got: Int
+        do throws(SystemError) { got = try result.get() } catch { throw .io(error) }
+        buffer.removeSubrange((kept + got)...)
+        if isFile { fileOffset += Int64(got) }
+        if isReplaying { copyOffset += Int64(got) }
+        bytesRead += Int64(got)
+        if got == 0 { atEnd = true }
+    }
+}
+
+extension NewEvent {
+    /// The members an import line may have.
+    static let importMembers = ["type", "data", "id", "occurred_at", "actor"]
+
+    /// Reads one line of an import: `{"type": ..., "data": {...}, "id"?, "occurred_at"?, "actor"?}`.
+    public init(importLine line: some Collection<UInt8>) throws(LedgerError) {
+        let json: JSON
+        do {
+            json = try JSONParser.parse(line)
+        } catch {
+            throw .invalidArgument("not valid JSON: \(error)")
+        }
+        guard let members = json.objectMembers else { throw .invalidArgument("must be a JSON object, not \(json.kindName)") }
+        if let unknown = members.first(where: { !NewEvent.importMembers.contains($0.key) }) {
+            throw .invalidArgument("unknown member '\(unknown.key)' (allowed: \(NewEvent.importMembers.joined(separator: ", ")))")
+        }
+        guard let type = json["type"]?.stringValue else { throw .invalidArgument("member 'type' is missing or not a string") }
+        guard let data = json["data"] else { throw .invalidArgument("member 'data' is missing") }
+        func optionalString(_ key: String) throws(LedgerError) -> String? {
+            guard let value = json[key] else { return nil }
+            guard let s = value.stringValue else { throw .invalidArgument("member '\(key)' must be a string") }
+            return s
+        }
+        self.init(type: type, data: data, id: try optionalString("id"), occurredAt: try optionalString("occurred_at"),
+                  actor: try optionalString("actor"))
+    }
+}

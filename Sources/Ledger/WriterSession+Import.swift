@@ -1,0 +1,268 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Checking and writing events, in two passes over the input, in memory that does not grow with it:
+//
+// 1. Each event is checked against the catalog and the ledger, given its seq and id, and kept
+//    in a spool on disk (`ImportSpool`); its keys go into the index at once (marked provisional
+//    on disk), so that later events of the batch find it. Nothing of the ledger is written yet:
+//    a refusal empties those slots again and leaves the ledger as it was.
+// 2. Once every event is accepted, their number is known (each line carries it in `batch`);
+//    the spool is read back and the lines written, personal data first. The batch's last line
+//    is written only after the personal data is on disk, so the batch is whole or quarantined.
+extension WriterSession {
+    /// Checks and writes the events of `input` as one unit.
+    /// - Parameter keepEvents: collect one stored event per input event (for a list; an import
+    ///   of a file only counts).
+    func write(_ input: ImportInput, allowInternal: Bool, keepEvents: Bool) throws(LedgerError) -> Ledger.ImportResult {
+        let scratch = try io { () throws(SystemError) in try directory.files.subdirectory(LedgerIndex.directoryName, creating: true)! }
+        try input.start(scratch: scratch)
+        spool = try io { () throws(SystemError) in try ImportSpool(in: scratch) }
+        heldKeys = []
+        defer {
+            spool = nil
+            heldKeys = []
+        }
+        var alreadyPresent = 0
+        var resolved: [Int64] = [] // with keepEvents: the seq each input event stands at
+        do throws(LedgerError) {
+            while let (lineNumber, event) = try input.next() {
+                let seq: Int64
+                do throws(LedgerError) {
+                    if let known = try checkRepeat(of: event, allowInternal: allowInternal) {
+                        alreadyPresent += 1
+                        seq = known
+                    } else {
+                        seq = try accept(try ledger.validator.check(event, allowInternal: allowInternal))
+                    }
+                } catch {
+                    throw input.namesLines && error.isAboutInput ? .invalidImportLine(source: input.name, line: lineNumber, reason: error.description) : error
+                }
+                if keepEvents { resolved.append(seq) }
+                if lineNumber % 1024 == 0 {
+                    ledger.progressHandler(.checking(bytes: input.bytesRead, of: input.totalBytes))
+                }
+            }
+        } catch {
+            try? index.rollBackProvisional() // keep the refusal; a crash here leaves the mark and a rebuild
+            throw error
+        }
+        let firstSeq = head.seq + 1
+        let written = try writeSpool(keepingEvents: keepEvents)
+        var events: [StoredEvent] = []
+        if keepEvents {
+            events.reserveCapacity(resolved.count)
+            for seq in resolved { events.append(seq >= firstSeq ? written[Int(seq - firstSeq)] : try event(at: seq)) }
+        }
+        let count = spool?.count ?? 0
+        return Ledger.ImportResult(events: events, written: Int(count), alreadyPresent: alreadyPresent,
+                                   seqRange: count > 0 ? firstSeq...(firstSeq + count - 1) : nil)
+    }
+
+    /// The seq of the event already in the ledger, or accepted earlier in this import, under
+    /// `event`'s id; nil when the id is new (or none is given).
+    /// - Throws: `LedgerError.conflict` when that event has other content.
+    private func checkRepeat(of event: NewEvent, allowInternal: Bool) throws(LedgerError) -> Int64? {
+        guard let id = event.id, let seq = try seq(of: .eventID(id)) else { return nil }
+        let mine = try ledger.validator.normalize(event, allowInternal: allowInternal)
+        if seq > head.seq, let spool {
+            let earlier = try spool.event(seq - head.seq - 1)
+            guard event.type == earlier.type else { throw .conflict(id: id, reason: "its type is \(earlier.type) earlier in the batch") }
+            guard mine.publicData == earlier.publicData, mine.personalData == earlier.personalData,
+                  event.occurredAt == earlier.occurredAt, event.actor == earlier.actor else {
+                throw .conflict(id: id, reason: "it comes earlier in the batch with other content")
+            }
+            return seq
+        }
+        let stored = try self.event(at: seq)
+        guard event.type == stored.type else { throw .conflict(id: id, reason: "seq \(stored.seq) is of type \(stored.type)") }
+        guard mine.publicData == stored.data else { throw .conflict(id: id, reason: "seq \(stored.seq) has other data") }
+        if let occurredAt = event.occurredAt, occurredAt != stored.occurredAt {
+            throw .conflict(id: id, reason: "seq \(stored.seq) occurred at \(stored.occurredAt)")
+        }
+        if let actor = event.actor, actor != stored.actor { throw .conflict(id: id, reason: "seq \(stored.seq) has another actor") }
+        if let personal = mine.personalData, let record = try personalStore.record(ofSeq: stored.seq), record.data != personal {
+            throw .conflict(id: id, reason: "seq \(stored.seq) has other personal data")
+        }
+        return seq
+    }
+
+    /// Validates a new event against the ledger and the events accepted before it, gives it
+    /// its seq and id, and spools it.
+    private func accept(_ checked: EventValidator.CheckedEvent) throws(LedgerError) -> Int64 {
+        guard let spool else { preconditionFailure("accept outside write") }
+        let validated = try ledger.validator.validate(checked, in: self)
+        let seq = head.seq + 1 + spool.count
+        var id = validated.id ?? ""
+        if validated.id == nil {
+            repeat { id = try ids.next(from: system) } while try contains(.eventID(id))
+        }
+        let keys = [EntityKey.eventID(id)] + validated.keys
+        // The first event's keys are held in memory; a second event makes this a batch, whose
+        // keys go into the index, marked provisional, as each is accepted.
+        if spool.count == 0 {
+            heldKeys = Set(keys)
+        } else {
+            if !heldKeys.isEmpty {
+                try index.beginProvisional()
+                for key in heldKeys { try index.insert(key, seq: head.seq + 1) }
+                heldKeys = []
+            }
+            for key in keys { try index.insert(key, seq: seq) }
+        }
+        try io { () throws(SystemError) in try spool.append(ImportSpool.Event(validated, id: id)) }
+        return seq
+    }
+
+    /// Writes the spooled events after the head: personal data, then the lines, each file
+    /// flushed to disk; on any failure everything written is cut back and the error is thrown.
+    /// - Returns: the stored events, with `keepingEvents` (for `append` and lists), else none.
+    private func writeSpool(keepingEvents: Bool) throws(LedgerError) -> [StoredEvent] {
+        guard let spool, spool.count > 0 else { return [] }
+        let count = spool.count
+        let now = try Timestamp.now(environment: ledger.environment)
+        let recorded = max(now, head.recordedAt ?? now).description
+        let firstSeq = head.seq + 1
+        let batch = count > 1 ? StoredEvent.Batch(first: firstSeq, count: count) : nil
+        let personal = PersonalDataStore.Appender(files: directory.files)
+        var lines = SegmentAppender(session: self)
+        var stored: [StoredEvent] = []
+        var offsets: [Int64] = []
+        var offsetsFrom = firstSeq
+        var prev = head.hash
+        do throws(LedgerError) {
+            try spool.forEach { k, event throws(LedgerError) in
+                let seq = firstSeq + k
+                let storedEvent = StoredEvent(seq: seq, id: event.id, type: event.type, occurredAt: event.occurredAt ?? recorded,
+                                              recordedAt: recorded, actor: event.actor, batch: batch, data: event.publicData, prev: prev)
+                let line = storedEvent.line
+                guard line.count <= Ledger.maximumLineBytes else {
+                    throw .invalidEvent(type: event.type, reason: "the stored line would be \(line.count) bytes; the limit is \(Ledger.maximumLineBytes)")
+                }
+                if let data = event.personalData, let participant = event.participant {
+                    try io { () throws(SystemError) in try personal.add(PersonalDataStore.Record(seq: seq, participant: participant, data: data)) }
+                }
+                offsets.append(try lines.add(line, seq: seq))
+                if offsets.count >= 65_536 {
+                    try index.setOffsets(offsets, from: offsetsFrom)
+                    offsetsFrom += Int64(offsets.count)
+                    offsets.removeAll(keepingCapacity: true)
+                }
+                prev = SHA256.hash(line)
+                if keepingEvents { stored.append(storedEvent) }
+                if k % 1024 == 0 { ledger.progressHandler(.writing(events: k, of: count)) }
+            }
+            // The personal data reaches the disk before the last line is written.
+            try io { () throws(SystemError) in try personal.finish() }
+            try lines.finish()
+        } catch {
+            // Keep the write's error; the next writer trims and quarantines what is left.
+            lines.rollBack()
+            personal.rollBack()
+            try? index.rollBackProvisional()
+            throw error
+        }
+        head.seq += count
+        head.hash = prev
+        head.recordedAt = Timestamp(rfc3339: recorded)
+        do {
+            for key in heldKeys { try index.insert(key, seq: firstSeq) }
+            heldKeys = []
+            try index.setOffsets(offsets, from: offsetsFrom)
+            try index.commit(seq: head.seq, hash: head.hash)
+        } catch {
+            ledger.warn("the events are written, but the index was not updated (\(error)); the next writer rebuilds it")
+            _ = try? LedgerIndex.discard(in: directory) // keep the warning's error; a stale header would be caught too
+        }
+        return stored
+    }
+}
+
+/// Writes lines at the end of the ledger, a megabyte at a time, rolling over to a new segment
+/// at the configured size. The line last added stays gathered until `finish`, so that a batch's
+/// last line reaches the file only after everything that must come before it.
+struct SegmentAppender {
+    private struct Touched {
+        var segment: LedgerDirectory.Segment
+        var isNew: Bool
+        var startSize: Int64
+        var file: FileDescriptor
+    }
+
+    private let session: WriterSession
+    private var touched: [Touched] = []
+    private var pending: [UInt8] = []
+    /// The size of the segment being written, what is gathered included.
+    private var size: Int64
+
+    init(session: WriterSession) {
+        self.session = session
+        size = session.head.segmentSize
+    }
+
+    /// Gathers `line`, the line of `seq`; returns its offset in its segment.
+    mutating func add(_ line: [UInt8], seq: Int64) throws(LedgerError) -> Int64 {
+        let length = Int64(line.count) + 1
+        do throws(SystemError) {
+            if touched.isEmpty, let segment = session.head.segment, size == 0 || size + length <= session.ledger.configuration.segmentBytes {
+                let file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND, soleLink: true)
+                touched.append(Touched(segment: segment, isNew: false, startSize: size, file: file))
+            } else if touched.isEmpty || (size > 0 && size + length > session.ledger.configuration.segmentBytes) {
+                if !touched.isEmpty {
+                    try flush()
+                    try touched[touched.count - 1].file.synchronize()
+                }
+                let segment = LedgerDirectory.Segment(name: LedgerDirectory.segmentName(firstSeq: seq), firstSeq: seq)
+                let file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, soleLink: true)
+                touched.append(Touched(segment: segment, isNew: true, startSize: 0, file: file))
+                size = 0
+            } else if pending.count + line.count >= ScratchFile.gatherBytes {
+                try flush()
+            }
+        } catch {
+            throw LedgerError(error)
+        }
+        let offset = size
+        pending.append(contentsOf: line)
+        pending.append(0x0A)
+        size += length
+        return offset
+    }
+
+    private mutating func flush() throws(SystemError) {
+        guard !pending.isEmpty, let last = touched.last else { return }
+        try last.file.writeAll(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is gathered and flushes the segment, and the directory when a segment is
+    /// new, to disk; then the session's head and segments say where the ledger ends.
+    mutating func finish() throws(LedgerError) {
+        do throws(SystemError) {
+            try flush()
+            guard let last = touched.last else { return }
+            try last.file.synchronize()
+            if touched.contains(where: \.isNew) { try session.directory.files.synchronize() }
+        } catch {
+            throw LedgerError(error)
+        }
+        for entry in touched where entry.isNew { session.segments.append(entry.segment) }
+        session.head.segment = touched.last?.segment
+        session.head.segmentSize = size
+    }
+
+    /// Cuts back what was written, best effort: a batch left half-written carries its `batch`
+    /// marker, and the next writer quarantines it.
+    func rollBack() {
+        for entry in touched.reversed() {
+            if entry.isNew {
+                _ = try? session.directory.files.remove(entry.segment.name)
+            } else {
+                _ = try? entry.file.truncate(to: entry.startSize)
+                _ = try? entry.file.synchronize()
+            }
+        }
+        if touched.contains(where: \.isNew) { _ = try? session.directory.files.synchronize() }
+    }
+}

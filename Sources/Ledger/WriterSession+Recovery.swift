@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Crash recovery: what a writer that died left at the end of the ledger is moved to
+// `quarantine/` before anything else happens.
+extension WriterSession {
+
+    /// Moves a torn tail (bytes after the last line feed, or the lines of an import batch that
+    /// did not finish) to `quarantine/`, truncates, and removes segments left empty.
+    static func repairTail(of ledger: Ledger) throws(LedgerError) {
+        let directory = ledger.directory
+        while true {
+            let segments = try directory.segments()
+            guard let last = segments.last else { return }
+            let lastPath = directory.path + "/" + last.name
+            let file = try io { () throws(SystemError) in try directory.files.open(last.name, O_RDONLY) }
+            let size = try io { () throws(SystemError) in try file.size() }
+            if size == 0 {
+                // A segment created by a writer that died before its first line: it holds nothing.
+                try io { () throws(SystemError) in
+                    try directory.files.remove(last.name)
+                    try directory.files.synchronize()
+                }
+                continue
+            }
+            let end = try LineReader.completeEnd(of: file, size: size)
+            var cutIndex = segments.count - 1
+            var cutOffset = end
+            if end > 0 {
+                let start = try LineReader.lastLineStart(in: file, end: end)
+                if let line = try LineReader.line(in: file, at: start), let event = try? StoredEvent(line: line),
+                   let batch = event.batch, event.seq < batch.last {
+                    guard let found = segments.lastIndex(where: { $0.firstSeq <= batch.first }) else {
+                        throw .damaged(file: lastPath, line: 0, reason: "an unfinished import batch starts at seq \(batch.first), before every segment")
+                    }
+                    let batchPath = directory.path + "/" + segments[found].name
+                    let batchFile = try io { () throws(SystemError) in try directory.files.open(segments[found].name, O_RDONLY) }
+                    if let offset = try offsetOfLine(withSeq: batch.first, in: batchFile) {
+                        cutIndex = found
+                        cutOffset = offset
+                    } else if found + 1 < segments.count, try lastSeq(of: batchFile) == batch.first - 1 {
+                        // A repair that died after cutting this segment: the batch starts with the next one.
+                        cutIndex = found + 1
+                        cutOffset = 0
+                    } else {
+                        throw .damaged(file: batchPath, line: 0, reason: "an unfinished import batch starts at seq \(batch.first), which is not in this segment")
+                    }
+                }
+            }
+            if cutIndex == segments.count - 1 && cutOffset == size { return }
+            try quarantine(segments[cutIndex...], from: cutOffset, ledger: ledger)
+        }
+    }
+
+    /// The seq of a segment's last complete line, or nil.
+    private static func lastSeq(of file: FileDescriptor) throws(LedgerError) -> Int64? {
+        let size = try io { () throws(SystemError) in try file.size() }
+        let end = try LineReader.completeEnd(of: file, size: size)
+        guard end > 0, let line = try LineReader.line(in: file, at: try LineReader.lastLineStart(in: file, end: end)) else { return nil }
+        return EventLog.seqPrefix(of: line)
+    }
+
+    /// The offset of the line whose seq is `seq`, found by reading each line's `{"seq":N` prefix.
+    private static func offsetOfLine(withSeq seq: Int64, in file: FileDescriptor) throws(LedgerError) -> Int64? {
+        var found: Int64?
+        try LineReader.forEachLine(in: file) { offset, line in
+            if EventLog.seqPrefix(of: line) == seq { found = offset; return false }
+            return true
+        }
+        return found
+    }
+
+    static func quarantine(_ segments: ArraySlice<LedgerDirectory.Segment>, from offset: Int64, ledger: Ledger) throws(LedgerError) {
+        let directory = ledger.directory
+        let files = directory.files
+        guard let first = segments.first else { return }
+        try io { () throws(SystemError) in
+            let file = try files.open(first.name, O_RDWR, soleLink: true)
+            let size = try file.size()
+            let quarantine = try files.subdirectory("quarantine", creating: true)!
+            let stamp = (try? Timestamp.now(environment: [:]))?.millisecondsSinceEpoch ?? 0 // only names the file
+            // A name of its own, even when an earlier repair of the same tail failed within the same millisecond.
+            var name = "\(first.name).\(offset).\(stamp).\(getpid()).torn"
+            var attempt = 0
+            var target: FileDescriptor
+            while true {
+                do throws(SystemError) {
+                    target = try quarantine.open(name, O_WRONLY | O_CREAT | O_EXCL)
+                    break
+                } catch {
+                    guard error.code == EEXIST, attempt < 1000 else { throw error }
+                    attempt += 1
+                    name = "\(first.name).\(offset).\(stamp).\(getpid()).\(attempt).torn"
+                }
+            }
+            // Copied a megabyte at a time: a torn batch of any size takes the same memory.
+            var moved = size - offset
+            try target.append(size - offset, bytesOf: file, from: offset)
+            for later in segments.dropFirst() {
+                let laterFile = try files.open(later.name, O_RDONLY)
+                let laterSize = try laterFile.size()
+                try target.append(laterSize, bytesOf: laterFile, from: 0)
+                moved += laterSize
+            }
+            try target.synchronize()
+            try target.close()
+            try quarantine.synchronize()
+            // Later segments go first, newest first, then the first one is cut: a crash at any
+            // step leaves a ledger that still ends in the unfinished batch, which the next writer
+            // repairs again, never a gap.
+            for later in segments.dropFirst().reversed() {
+                try files.remove(later.name)
+                try files.synchronize()
+            }
+            try file.truncate(to: offset)
+            try file.synchronize()
+            ledger.warn("repaired a torn tail left by a writer that died: moved \(moved) bytes from \(first.name) at byte \(offset)"
+                        + (segments.count > 1 ? " (and \(segments.count - 1) later segment(s))" : "")
+                        + " to quarantine/\(name)")
+        }
+    }
+}
