@@ -17,8 +17,13 @@ enum Checksum {
 
     /// The checksum of `bytes`: its 8-byte words, then its last bytes one at a time.
     static func of(bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.withUnsafeBytes { of(bytes: $0) }
+    }
+
+    /// The checksum of `raw`, as `of(bytes:)` (also the fingerprint of an id in `verify`'s set of ids seen).
+    static func of(bytes raw: UnsafeRawBufferPointer) -> UInt64 {
         var hash = offsetBasis
-        bytes.withUnsafeBytes { raw in
+        do {
             var k = 0
             while k + 8 <= raw.count {
                 hash = (hash ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))) &* prime

@@ -39,29 +39,22 @@ extension EventLog {
                        _ body: (ReplayedEvent) throws(LedgerError) -> Void) throws(LedgerError) -> ReplayStamp {
         var stamp = ReplayStamp()
         if case .seq(let last) = cutoff, last < 1 { return stamp }
-        let end = try committedEnd()
-        var expected: Int64 = 1
-        var previousHash = SHA256.Digest.zero
+        var start: ChainStart?
         if let saved {
             stamp = ReplayStamp(firstSeq: saved.firstSeq, lastSeq: saved.seq, headHash: saved.hash, eventsIncluded: saved.eventsIncluded, end: saved)
-            expected = saved.seq + 1
-            previousHash = saved.hash
             if case .seq(let last) = cutoff, last <= saved.seq { return stamp }
+            start = ChainStart(segment: saved.next.segment, offset: saved.next.offset, line: saved.next.line, seq: saved.seq, hash: saved.hash)
         }
         var lastLine: (location: Location, length: Int)?
-        try forEachChainedLine(from: saved?.next, after: previousHash, mismatch: "prev does not match the line before; run 'ledgerctl verify'") { location, line throws(LedgerError) in
-            if let seq = EventLog.seqPrefix(of: line), seq > end { return .stop }
+        try readChain(from: start, until: try committedEnd(), advice: EventLog.verifyAdvice) { location, line throws(LedgerError) in
             let event: ReplayedEvent
-            do {
+            do throws(StoredEvent.Malformed) {
                 event = try ReplayedEvent(line: line)
             } catch {
-                throw .damaged(file: directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
+                throw damage(location, .notAnEvent(error.reason), advice: EventLog.verifyAdvice)
             }
-            guard event.seq == expected else {
-                throw .damaged(file: directory.path + "/" + location.segment, line: location.line,
-                               reason: "seq is \(event.seq), expected \(expected); run 'ledgerctl verify'")
-            }
-            expected += 1
+            return (ChainLine(seq: event.seq, prev: event.prev, batch: event.batch), event)
+        } accept: { location, line, _, event throws(LedgerError) in
             lastLine = (location, line.count)
             if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
             stamp.lastSeq = event.seq
@@ -70,8 +63,8 @@ extension EventLog {
                 stamp.eventsIncluded += 1
                 try body(event)
             }
-            if case .seq(let last) = cutoff, event.seq >= last { return .last(event.prev) }
-            return .next(event.prev)
+            if case .seq(let last) = cutoff, event.seq >= last { return false }
+            return true
         } linked: { _, hash in
             stamp.headHash = hash
         }
@@ -83,90 +76,24 @@ extension EventLog {
         return stamp
     }
 
-    /// How a line read by `forEachChainedLine` joins the chain.
-    enum Link {
-        /// The line's `prev`; reading goes on.
-        case next(SHA256.Digest)
-        /// The line's `prev`; reading stops after this line.
-        case last(SHA256.Digest)
-        /// Reading stops before this line.
-        case stop
-    }
+    /// What readers other than `verify` add to a damage message.
+    static let verifyAdvice = "run 'ledgerctl verify'"
 
-    /// Reads the lines in order: `read` sees each chunk's lines on this thread while another core
-    /// hashes them (this thread helps once it is done); then the chunk's links are checked in
-    /// order, each line's `prev` against the hash of the line before (`mismatch` says what is
-    /// wrong otherwise), and `linked` sees each line's hash. An error `read` throws is thrown
-    /// once the links of the lines before it are checked, so the first damage is the one named.
-    /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
+    /// The events in order with their stored lines (valid during the call), through the chain
+    /// check, until `body` returns false; an import batch not yet finished is not read.
     @discardableResult
-    func forEachChainedLine(from start: (segment: String, offset: Int64, line: Int)? = nil, after previous: SHA256.Digest = .zero, mismatch: String,
-                            _ read: (Location, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Link,
-                            linked: (Location, SHA256.Digest) throws(LedgerError) -> Void) throws(LedgerError) -> Int64 {
-        var previousHash = previous
-        return try forEachChunk(from: start) { segment, firstLine, chunk throws(LedgerError) in
-            let hasher = LineReader.ChunkHasher(chunk)
-            hasher.start()
-            func location(_ k: Int) -> Location { Location(segment: segment, line: firstLine + k, offset: chunk.offset(k)) }
-            var links: [SHA256.Digest] = []
-            links.reserveCapacity(chunk.count)
-            var failure: LedgerError?
-            var stopped = false
-            for k in 0..<chunk.count {
-                let link: Link
-                do throws(LedgerError) {
-                    link = try read(location(k), chunk.line(k))
-                } catch {
-                    failure = error
-                    break
-                }
-                switch link {
-                case .next(let prev): links.append(prev)
-                case .last(let prev): links.append(prev); stopped = true
-                case .stop: stopped = true
-                }
-                if stopped { break }
-            }
-            hasher.finish()
-            for (k, link) in links.enumerated() {
-                guard link == previousHash else {
-                    throw .damaged(file: directory.path + "/" + segment, line: firstLine + k, reason: mismatch)
-                }
-                previousHash = hasher.hashes[k]
-                try linked(location(k), previousHash)
-            }
-            if let failure { throw failure }
-            return LineReader.Taken(lines: links.count, stops: stopped)
-        }
-    }
-
-    /// `replay(until:_:)` with each event's stored line, until `body` returns false.
-    @discardableResult
-    public func replayLines(until cutoff: Cutoff = .head, _ body: (StoredEvent, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> ReplayStamp {
+    public func replayLines(_ body: (StoredEvent, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> ReplayStamp {
         var stamp = ReplayStamp()
-        if case .seq(let last) = cutoff, last < 1 { return stamp }
-        var expected: Int64 = 1
-        var previousHash = SHA256.Digest.zero
-        try forEachCommittedEvent { event, line, hash, location throws(LedgerError) in
-            let file = directory.path + "/" + location.segment
-            guard event.seq == expected else {
-                throw .damaged(file: file, line: location.line, reason: "seq is \(event.seq), expected \(expected); run 'ledgerctl verify'")
-            }
-            guard event.prev == previousHash else {
-                throw .damaged(file: file, line: location.line, reason: "prev does not match the line before; run 'ledgerctl verify'")
-            }
-            previousHash = hash
-            expected += 1
+        try readChain(until: try committedEnd(), advice: EventLog.verifyAdvice) { location, line throws(LedgerError) in
+            let event = try self.event(in: line, at: location)
+            return (ChainLine(seq: event.seq, prev: event.prev, batch: event.batch), event)
+        } accept: { _, line, _, event throws(LedgerError) in
             if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
             stamp.lastSeq = event.seq
-            stamp.headHash = previousHash
-            if case .time(let instant) = cutoff {
-                guard let occurred = Timestamp(rfc3339: event.occurredAt), occurred <= instant else { return true }
-            }
             stamp.eventsIncluded += 1
-            guard try body(event, line) else { return false }
-            if case .seq(let last) = cutoff, event.seq >= last { return false }
-            return true
+            return try body(event, line)
+        } linked: { _, hash in
+            stamp.headHash = hash
         }
         return stamp
     }

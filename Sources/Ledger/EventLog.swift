@@ -34,6 +34,12 @@ public struct EventLog: Sendable {
         _ = try directory.configuration()
     }
 
+    /// The log of a ledger already open (a writer's).
+    init(directory: LedgerDirectory, system: SystemCalls) {
+        self.directory = directory
+        self.system = system
+    }
+
     /// Calls `body` with every complete line (bytes without the line feed), in order, until it returns false.
     /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
     @discardableResult
@@ -64,7 +70,8 @@ public struct EventLog: Sendable {
     /// segment's name and the line number of the chunk's first line, until `body` says reading
     /// stops (it returns how many lines it took, and whether it stops).
     /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
-    /// Reading starts at `start` (a segment, an offset in it, and the line number there) when given.
+    /// Reading starts at `start` (a segment, an offset in it, and the line number there, 0 when
+    /// not known: the chunks of that segment then come with line number 0) when given.
     @discardableResult
     func forEachChunk(from start: (segment: String, offset: Int64, line: Int)? = nil,
                       _ body: (_ segment: String, _ firstLine: Int, LineReader.Chunk) throws(LedgerError) -> LineReader.Taken) throws(LedgerError) -> Int64 {
@@ -88,10 +95,11 @@ public struct EventLog: Sendable {
                 continue // removed by a writer's recovery after the listing
             }
             let isStart = k == 0 && start != nil
+            let linesUnknown = isStart && start!.line == 0 // read on from an offset whose line number is not known
             var lines = isStart ? start!.line - 1 : 0
             var stopped = false
             let tail = try LineReader.forEachChunk(in: file, from: isStart ? start!.offset : 0) { chunk throws(LedgerError) in
-                let taken = try body(segment.name, lines + 1, chunk)
+                let taken = try body(segment.name, linesUnknown ? 0 : lines + 1, chunk)
                 lines += taken.lines
                 if let progress, taken.lines > 0 {
                     done += Int64(chunk.ends[taken.lines - 1] + 1 - chunk.starts[0])
@@ -107,20 +115,6 @@ public struct EventLog: Sendable {
             if k == segments.count - 1 { return tail.trailingBytes }
         }
         return 0
-    }
-
-    /// Calls `body` with every committed event, its line (valid during the call) and its place,
-    /// in order, until it returns false. An import batch still being written (or torn by a
-    /// crash) at the end of the ledger is not part of it yet: reading stops before it, and at the
-    /// end found when reading began, so a writer that appends meanwhile changes nothing.
-    /// - Throws: `LedgerError.damaged` naming the file and line of a line that is not a stored event.
-    public func forEachCommittedEvent(_ body: (StoredEvent, UnsafeBufferPointer<UInt8>, SHA256.Digest, Location) throws(LedgerError) -> Bool) throws(LedgerError) {
-        let end = try committedEnd()
-        try forEachHashedLine { location, line, hash throws(LedgerError) in
-            if let seq = EventLog.seqPrefix(of: line), seq > end { return false }
-            let event = try self.event(in: line, at: location)
-            return try body(event, line, hash, location)
-        }
     }
 
     /// The last seq that is part of the ledger: the seq of the last complete line, or, when that
@@ -145,10 +139,10 @@ public struct EventLog: Sendable {
     /// The event a line holds.
     /// - Throws: `LedgerError.damaged` naming the file and line when it holds none.
     public func event(in line: some Collection<UInt8>, at location: Location) throws(LedgerError) -> StoredEvent {
-        do {
+        do throws(StoredEvent.Malformed) {
             return try StoredEvent(line: line)
         } catch {
-            throw .damaged(file: directory.path + "/" + location.segment, line: location.line, reason: "not a stored event (\(error))")
+            throw damage(location, .notAnEvent(error.reason), advice: EventLog.verifyAdvice)
         }
     }
 

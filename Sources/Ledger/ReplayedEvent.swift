@@ -14,6 +14,8 @@ public struct ReplayedEvent: Sendable {
     public let data: EventPayload
     /// The SHA-256 of the previous line.
     public let prev: SHA256.Digest
+    /// The import batch the line belongs to, when it was written with others as one unit.
+    public let batch: StoredEvent.Batch?
 
     /// Reads a stored line (without its line feed).
     /// - Throws: why the line is not a well-formed stored event, as `StoredEvent(line:)` says.
@@ -28,22 +30,24 @@ public struct ReplayedEvent: Sendable {
                   occurredAt: String(decoding: occurredBytes, as: UTF8.self), occurred: Timestamp(rfc3339: occurredBytes),
                   data: EventPayload(text: Array(UnsafeBufferPointer(rebasing: line[scanned.data])),
                                      members: scanned.members.map { $0.shifted(by: -scanned.data.lowerBound) }),
-                  prev: scanned.prev)
+                  prev: scanned.prev, batch: scanned.batch)
     }
 
     /// The replayed form of an event read in full.
     public init(_ event: StoredEvent) {
         self.init(seq: event.seq, type: event.type, occurredAt: event.occurredAt, occurred: Timestamp(rfc3339: event.occurredAt),
-                  data: EventPayload(event.data), prev: event.prev)
+                  data: EventPayload(event.data), prev: event.prev, batch: event.batch)
     }
 
-    private init(seq: Int64, type: String, occurredAt: String, occurred: Timestamp?, data: EventPayload, prev: SHA256.Digest) {
+    private init(seq: Int64, type: String, occurredAt: String, occurred: Timestamp?, data: EventPayload, prev: SHA256.Digest,
+                 batch: StoredEvent.Batch?) {
         self.seq = seq
         self.type = type
         self.occurredAt = occurredAt
         self.occurred = occurred
         self.data = data
         self.prev = prev
+        self.batch = batch
     }
 }
 

@@ -35,29 +35,23 @@ public struct Verifier: Sendable {
         public var extendsCheckpoint: Bool?
     }
 
-    /// FNV-1a, 64 bits: a fingerprint of an id for the set of ids seen.
-    static func fingerprint(_ id: String) -> UInt64 {
-        fingerprint(bytes: id.utf8)
-    }
-
-    static func fingerprint(bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
-
     /// The first line whose id an earlier line already has, among ids with the given fingerprints.
     static func firstRepeatedID(in log: EventLog, among fingerprints: Set<UInt64>) throws(LedgerError) -> (id: String, location: EventLog.Location)? {
         var seen = Set<String>()
         var found: (String, EventLog.Location)?
         try log.forEachLine { location, line throws(LedgerError) in
-            guard let event = try? StoredEvent(line: line), fingerprints.contains(fingerprint(event.id)) else { return true }
+            guard let event = try? StoredEvent(line: line), fingerprints.contains(Checksum.of(bytes: Array(event.id.utf8)[...])) else { return true }
             if !seen.insert(event.id).inserted { found = (event.id, location); return false }
             return true
         }
         return found
+    }
+
+    /// A line's envelope as `verify` checks it: ranges of the line itself, or, for a line not in
+    /// the writers' form, of `text`, which holds its strings.
+    struct Envelope {
+        var line: ScannedLine
+        var text: [UInt8]?
     }
 
     /// Reads and checks every line.
@@ -68,15 +62,11 @@ public struct Verifier: Sendable {
         var log = try EventLog(path: path)
         log.progress = progress
         var report = Report()
-        var expected: Int64 = 1
         var previousRecorded: Timestamp?
-        var openBatch: (batch: StoredEvent.Batch, location: EventLog.Location)?
         // Ids are remembered by a 64-bit hash (8 bytes each, not the id): a repeat of a hash is
         // checked against the ids themselves in a second pass, so a collision never fails a ledger.
         var seenIDs = Set<UInt64>()
         var repeatedHashes = Set<UInt64>()
-        var currentSegment = ""
-        var lastLocation: EventLog.Location?
         let segments = try log.directory.segments()
         report.segments = segments.count
         if let stray = try log.directory.strayFiles().first {
@@ -85,70 +75,26 @@ public struct Verifier: Sendable {
             return report
         }
         for segment in segments.dropLast() {
-            var info = stat()
-            if stat(log.directory.path + "/" + segment.name, &info) == 0, info.st_size == 0 {
+            if let info = try io({ () throws(SystemError) in try log.directory.files.status(of: segment.name) }), info.st_size == 0 {
                 report.damage = .damaged(file: log.directory.path + "/" + segment.name, line: 0,
                                          reason: "an empty segment before the last one (its lines were removed)")
                 return report
             }
         }
-
-        func damage(_ location: EventLog.Location, _ reason: String) -> LedgerError {
-            .damaged(file: log.directory.path + "/" + location.segment, line: location.line, reason: reason)
-        }
-        let trailing: Int64
+        let end: EventLog.ChainEnd
         do throws(LedgerError) {
-            /// Checks one line's envelope (its parts are ranges of `bytes`) against the lines before it.
-            func check(_ bytes: UnsafeBufferPointer<UInt8>, _ event: ScannedLine, at location: EventLog.Location) throws(LedgerError) -> EventLog.Link {
-                func part(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[range]) }
-                func text(_ range: Range<Int>) -> String { String(decoding: part(range), as: UTF8.self) }
-                if location.segment != currentSegment {
-                    currentSegment = location.segment
-                    if LedgerDirectory.firstSeq(ofSegment: location.segment) != event.seq {
-                        throw damage(location, "the segment's name says it starts at seq \(LedgerDirectory.firstSeq(ofSegment: location.segment) ?? 0), but its first line is seq \(event.seq) (segments renamed, removed or reordered)")
-                    }
-                }
-                guard event.seq == expected else {
-                    let what = event.seq < expected ? "repeated or out of order" : "events are missing"
-                    throw damage(location, "seq is \(event.seq), expected \(expected) (\(what))")
-                }
-                guard catalog.hasType(named: part(event.type)) else { throw damage(location, "unknown event type '\(text(event.type))'") }
-                guard EventValidator.isIdentifier(part(event.id)) else { throw damage(location, "id is not a valid id") }
-                let idHash = Verifier.fingerprint(bytes: part(event.id))
-                if !seenIDs.insert(idHash).inserted { repeatedHashes.insert(idHash) }
-                guard Timestamp(rfc3339: part(event.occurredAt)) != nil else { throw damage(location, "occurred_at is not an RFC 3339 date-time") }
-                guard let recorded = Timestamp(rfc3339: part(event.recordedAt)) else { throw damage(location, "recorded_at is not an RFC 3339 date-time") }
-                if let previousRecorded, recorded < previousRecorded {
-                    throw damage(location, "recorded_at \(text(event.recordedAt)) is earlier than the line before")
-                }
-                if let open = openBatch, open.batch != event.batch {
-                    throw damage(location, "the import batch that started at seq \(open.batch.first) stops at seq \(event.seq - 1), short of its \(open.batch.count) events")
-                }
-                if let batch = event.batch {
-                    if event.seq == batch.first { openBatch = (batch, location) }
-                    guard openBatch?.batch == batch else { throw damage(location, "a batch line without the batch's first line") }
-                    if event.seq == batch.last { openBatch = nil }
-                }
-                previousRecorded = recorded
-                lastRecordedAt.removeAll(keepingCapacity: true)
-                lastRecordedAt.append(contentsOf: part(event.recordedAt))
-                report.events = event.seq
-                expected += 1
-                return .next(event.prev)
-            }
             var linkedSeq: Int64 = 0
             var lastRecordedAt: [UInt8] = [] // of the last line read: the head's, once every line read is linked
-            trailing = try log.forEachChainedLine(mismatch: "prev does not match the SHA-256 of the line before (that line, or this one, was altered, removed or reordered)") { location, line throws(LedgerError) in
-                lastLocation = location
+            end = try log.readChain { location, line throws(LedgerError) in
                 if let scanned = JSONParser.scanStoredLine(line) {
-                    return try check(line, scanned, at: location)
+                    return (EventLog.ChainLine(seq: scanned.seq, prev: scanned.prev, batch: scanned.batch), Envelope(line: scanned, text: nil))
                 }
                 // Not in the writers' form: read strictly, then checked the same way.
                 let event: StoredEvent
-                do {
+                do throws(StoredEvent.Malformed) {
                     event = try StoredEvent(envelopeOf: line)
                 } catch {
-                    throw damage(location, "not a stored event (\(error))")
+                    throw log.damage(location, .notAnEvent(error.reason))
                 }
                 var text: [UInt8] = []
                 func add(_ string: String) -> Range<Int> {
@@ -157,13 +103,38 @@ public struct Verifier: Sendable {
                 }
                 let envelope = ScannedLine(seq: event.seq, id: add(event.id), type: add(event.type), occurredAt: add(event.occurredAt),
                                            recordedAt: add(event.recordedAt), actor: nil, batch: event.batch, prev: event.prev, data: 0..<0, members: [])
-                return try text.withUnsafeBufferPointer { bytes throws(LedgerError) in try check(bytes, envelope, at: location) }
+                return (EventLog.ChainLine(seq: event.seq, prev: event.prev, batch: event.batch), Envelope(line: envelope, text: text))
+            } accept: { location, line, _, envelope throws(LedgerError) in
+                /// Checks what the chain does not: the type, the id, the instants.
+                func check(_ bytes: UnsafeBufferPointer<UInt8>, _ event: ScannedLine) throws(LedgerError) {
+                    func part(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[range]) }
+                    func text(_ range: Range<Int>) -> String { String(decoding: part(range), as: UTF8.self) }
+                    guard catalog.hasType(named: part(event.type)) else { throw log.damage(location, "unknown event type '\(text(event.type))'") }
+                    guard EventValidator.isIdentifier(part(event.id)) else { throw log.damage(location, "id is not a valid id") }
+                    let idHash = Checksum.of(bytes: UnsafeRawBufferPointer(part(event.id)))
+                    if !seenIDs.insert(idHash).inserted { repeatedHashes.insert(idHash) }
+                    guard Timestamp(rfc3339: part(event.occurredAt)) != nil else { throw log.damage(location, "occurred_at is not an RFC 3339 date-time") }
+                    guard let recorded = Timestamp(rfc3339: part(event.recordedAt)) else { throw log.damage(location, "recorded_at is not an RFC 3339 date-time") }
+                    if let previousRecorded, recorded < previousRecorded {
+                        throw log.damage(location, "recorded_at \(text(event.recordedAt)) is earlier than the line before")
+                    }
+                    previousRecorded = recorded
+                    lastRecordedAt.removeAll(keepingCapacity: true)
+                    lastRecordedAt.append(contentsOf: part(event.recordedAt))
+                    report.events = event.seq
+                }
+                if let text = envelope.text {
+                    try text.withUnsafeBufferPointer { bytes throws(LedgerError) in try check(bytes, envelope.line) }
+                } else {
+                    try check(line, envelope.line)
+                }
+                return true
             } linked: { location, lineHash throws(LedgerError) in
                 linkedSeq += 1
                 report.head = Checkpoint(seq: linkedSeq, hash: lineHash, recordedAt: nil) // recorded_at once the last is linked
                 if let checkpoint, linkedSeq == checkpoint.seq {
                     guard lineHash == checkpoint.hash else {
-                        throw damage(location, "does not match the checkpoint: history up to seq \(checkpoint.seq) was rewritten")
+                        throw log.damage(location, "does not match the checkpoint: history up to seq \(checkpoint.seq) was rewritten")
                     }
                     report.extendsCheckpoint = true
                 }
@@ -184,12 +155,13 @@ public struct Verifier: Sendable {
             return report
         }
         let writerActive = WriterLock.isHeld(log.directory)
-        if trailing > 0 && !writerActive {
+        if end.trailingBytes > 0 && !writerActive {
+            let trailing = end.trailingBytes
             let lastName = segments.last?.name ?? "the last segment"
-            let after = lastLocation.flatMap { $0.segment == lastName ? "after \($0)" : nil } ?? "at the start of \(lastName)"
+            let after = end.lastLocation.flatMap { $0.segment == lastName ? "after \($0)" : nil } ?? "at the start of \(lastName)"
             report.tornTail = "\(trailing) bytes without a line feed \(after): a writer died mid-write; the next append moves them to quarantine/"
         }
-        if let open = openBatch {
+        if let open = end.openBatch {
             if writerActive {
                 // A batch still being written: the ledger stands as before it.
             } else {

@@ -15,49 +15,35 @@ extension WriterSession {
         guard index.indexedSeq < head.seq else { return }
         // Behind the events: a writer may have died after writing slots but before the header.
         try index.recount()
-        var (segmentIndex, offset) = try position(after: index.indexedSeq)
-        var expected = index.indexedSeq + 1
-        var previousHash = index.indexedHash
-        var offsets: [Int64] = []
-        var offsetsFrom = expected
-        while segmentIndex < segments.count {
-            let segment = segments[segmentIndex]
-            let path = directory.path + "/" + segment.name
-            let file = try reader(for: segment)
-            var lineNumber = 0
-            try LineReader.forEachLine(in: file, from: offset) { lineOffset, line throws(LedgerError) in
-                lineNumber += 1
-                let event: StoredEvent
-                do {
-                    event = try StoredEvent(line: line)
-                } catch {
-                    throw .damaged(file: path, line: 0, reason: "the line at byte \(lineOffset) is not a stored event (\(error)); run 'ledgerctl verify'")
-                }
-                guard event.seq == expected else {
-                    throw .damaged(file: path, line: 0, reason: "the line at byte \(lineOffset) has seq \(event.seq), expected \(expected); run 'ledgerctl verify'")
-                }
-                guard event.prev == previousHash else {
-                    throw .damaged(file: path, line: 0, reason: "the line at byte \(lineOffset) (seq \(event.seq)) does not link to the line before; run 'ledgerctl verify'")
-                }
-                try index.insert(.eventID(event.id), seq: event.seq)
-                for key in ledger.validator.catalog.keys(ofType: event.type, data: event.data) {
-                    try index.insert(key, seq: event.seq)
-                }
-                offsets.append(lineOffset)
-                if offsets.count >= 65_536 {
-                    try index.setOffsets(offsets, from: offsetsFrom)
-                    offsetsFrom += Int64(offsets.count)
-                    offsets.removeAll(keepingCapacity: true)
-                }
-                previousHash = SHA256.hash(UnsafeRawBufferPointer(line))
-                expected += 1
-                return true
+        var start: EventLog.ChainStart?
+        if index.indexedSeq > 0 {
+            let (segmentIndex, offset) = try position(after: index.indexedSeq)
+            guard segmentIndex < segments.count else {
+                throw .damaged(file: directory.path, line: 0, reason: "the index caught up to seq \(index.indexedSeq), but the head is seq \(head.seq)")
             }
-            segmentIndex += 1
-            offset = 0
+            start = EventLog.ChainStart(segment: segments[segmentIndex].name, offset: offset, line: 0, seq: index.indexedSeq, hash: index.indexedHash)
         }
-        guard expected == head.seq + 1 else {
-            throw .damaged(file: directory.path, line: 0, reason: "the index caught up to seq \(expected - 1), but the head is seq \(head.seq)")
+        var offsets: [Int64] = []
+        var offsetsFrom = index.indexedSeq + 1
+        let log = EventLog(directory: directory, system: system)
+        let end = try log.readChain(from: start, until: head.seq, advice: EventLog.verifyAdvice) { location, line throws(LedgerError) in
+            let event = try log.event(in: line, at: location)
+            return (EventLog.ChainLine(seq: event.seq, prev: event.prev, batch: event.batch), event)
+        } accept: { location, _, _, event throws(LedgerError) in
+            try index.insert(.eventID(event.id), seq: event.seq)
+            for key in ledger.validator.catalog.keys(ofType: event.type, data: event.data) {
+                try index.insert(key, seq: event.seq)
+            }
+            offsets.append(location.offset)
+            if offsets.count >= 65_536 {
+                try index.setOffsets(offsets, from: offsetsFrom)
+                offsetsFrom += Int64(offsets.count)
+                offsets.removeAll(keepingCapacity: true)
+            }
+            return true
+        }
+        guard end.seq == head.seq else {
+            throw .damaged(file: directory.path, line: 0, reason: "the index caught up to seq \(end.seq), but the head is seq \(head.seq)")
         }
         try index.setOffsets(offsets, from: offsetsFrom)
         try index.commit(seq: head.seq, hash: head.hash)
