@@ -192,18 +192,8 @@ final class DirectoryDescriptor: @unchecked Sendable { // immutable after init; 
 
     /// The names in the directory, without `.` and `..`.
     func entries() throws(SystemError) -> [String] {
-        let copy = dup(rawValue) // closedir closes the descriptor it is given
-        guard copy >= 0, let stream = fdopendir(copy) else {
+        guard let names = system.directoryEntries(rawValue) else {
             throw SystemError(operation: "opendir", path: path, code: errno)
-        }
-        defer { closedir(stream) }
-        rewinddir(stream)
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
         }
         return names
     }

@@ -14,6 +14,7 @@ public final class ImportInput {
     /// False for a single `append`: its errors are the event's own, not "line 1 of ...".
     let namesLines: Bool
     private let origin: Origin
+    private let system: SystemCalls
     /// The input's size when it is a regular file (for progress), nil for a pipe.
     public let totalBytes: Int64?
 
@@ -46,18 +47,20 @@ public final class ImportInput {
         name = source
         namesLines = !(events.count == 1 && source == "append")
         origin = .events(events, lineNumbers: lineNumbers)
+        system = .live
         totalBytes = nil
     }
 
     /// JSON Lines read from an open descriptor (a file, or standard input), one event a line:
     /// `{"type": ..., "data": {...}, "id"?, "occurred_at"?, "actor"?}`; blank lines are skipped.
     /// The descriptor stays the caller's.
-    public init(jsonLinesFrom descriptor: Int32, name: String) {
+    public init(jsonLinesFrom descriptor: Int32, name: String, system: SystemCalls = .live) {
         self.name = name
+        self.system = system
         namesLines = true
         var info = stat()
-        let isRegular = fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
-        let start = isRegular ? lseek(descriptor, 0, SEEK_CUR) : -1
+        let isRegular = system.fileStatus(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        let start = isRegular ? system.seek(descriptor, 0, SEEK_CUR) : -1
         origin = .jsonLines(descriptor: descriptor, start: start >= 0 ? Int64(start) : nil)
         totalBytes = start >= 0 ? max(0, Int64(info.st_size) - Int64(start)) : nil
     }
@@ -142,7 +145,6 @@ public final class ImportInput {
         let result: Result<Int, SystemError> = buffer.withUnsafeMutableBytes { raw in
             let target = UnsafeMutableRawBufferPointer(rebasing: raw[kept...])
             do throws(SystemError) {
-                let system = scratch?.system ?? .live
                 if isFile {
                     let got = SystemCalls.retryingInterrupts { system.pread(descriptor, target.baseAddress, target.count, off_t(fileOffset)) }
                     guard got >= 0 else { throw SystemError(operation: "read", path: name, code: errno) }

@@ -443,8 +443,10 @@ extension JSONParser {
 }
 
 private extension Parser {
-    /// The envelope's member names, in the order a bit stands for each.
-    static let envelopeNames: [[UInt8]] = ["seq", "id", "type", "occurred_at", "recorded_at", "actor", "batch", "data", "prev"].map { Array($0.utf8) }
+    /// The envelope's member names (`StoredEvent.Member`), in the order a bit stands for each.
+    static let envelopeNames: [[UInt8]] = StoredEvent.Member.allCases.map { Array($0.name.utf8) }
+    /// The bits of the members every line has.
+    static let requiredMembers: UInt16 = StoredEvent.Member.allCases.reduce(0) { $1.isRequired ? $0 | 1 << $1.rawValue : $0 }
 
     mutating func scanStoredLine() throws(JSONParser.Failure) -> ScannedLine? {
         guard bytes.count > 1, bytes[0] == UInt8(ascii: "{") else { return nil }
@@ -460,48 +462,45 @@ private extension Parser {
         while true {
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString(),
-                  let which = Parser.envelopeNames.firstIndex(where: { $0.elementsEqual(UnsafeBufferPointer(rebasing: bytes[name])) }),
-                  seen & (1 << which) == 0 else { return nil }
-            seen |= 1 << which
+                  let position = Parser.envelopeNames.firstIndex(where: { $0.elementsEqual(UnsafeBufferPointer(rebasing: bytes[name])) }),
+                  let which = StoredEvent.Member(rawValue: position), seen & (1 << position) == 0 else { return nil }
+            seen |= 1 << position
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             skipWhiteSpace()
             guard index < bytes.count else { return nil }
             switch which {
-            case 0: // seq
+            case .seq:
                 guard bytes[index] == UInt8(ascii: "-") || isDigit(bytes[index]), case .integer(let value) = try parseNumber() else { return nil }
                 seq = value
-            case 1, 2, 3, 4, 5, 8: // id, type, occurred_at, recorded_at, actor, prev: strings
+            case .id, .type, .occurredAt, .recordedAt, .actor, .prev: // strings
                 guard bytes[index] == UInt8(ascii: "\""), let range = try plainString() else { return nil }
                 switch which {
-                case 1: id = range
-                case 2: type = range
-                case 3: occurredAt = range
-                case 4: recordedAt = range
-                case 5: actor = range
+                case .id: id = range
+                case .type: type = range
+                case .occurredAt: occurredAt = range
+                case .recordedAt: recordedAt = range
+                case .actor: actor = range
                 default:
                     guard let digest = SHA256.Digest(hex: UnsafeBufferPointer(rebasing: bytes[range])) else { return nil }
                     prev = digest
                 }
-            case 6: // batch
+            case .batch:
                 guard bytes[index] == UInt8(ascii: "{") else { return nil }
                 if let canonical = canonicalBatch() { batch = canonical } else { batch = try parseValue() }
-            case 7: // data
+            case .data:
                 guard bytes[index] == UInt8(ascii: "{") else { return nil }
                 let start = index
                 guard let found = try scanMembers() else { return nil }
                 members = found.map { $0.shifted(by: start) }
                 data = start..<index
-            default:
-                return nil
             }
             guard let more = afterMember() else { return nil }
             if !more { break }
         }
         skipWhiteSpace()
-        let required: UInt16 = 0b1_1001_1111 // all but actor and batch
-        guard index == bytes.count, seen & required == required, seq >= 1 else { return nil }
+        guard index == bytes.count, seen & Parser.requiredMembers == Parser.requiredMembers, seq >= 1 else { return nil }
         var readBatch: StoredEvent.Batch?
         if let batch {
             guard let read = StoredEvent.Batch(json: batch, seq: seq) else { return nil }

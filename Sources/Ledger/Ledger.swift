@@ -50,7 +50,7 @@ public final class Ledger {
     public static func create(at path: String, configuration: LedgerDirectory.Configuration = .init(),
                               system: SystemCalls = .live) throws(LedgerError) -> Bool {
         var info = stat()
-        if lstat(path, &info) == 0 {
+        if system.status(AT_FDCWD, path, &info, AT_SYMLINK_NOFOLLOW) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
                 throw .notALedger(path: path, reason: info.st_mode & S_IFMT == S_IFLNK ? "a symbolic link, not a directory" : "not a directory")
             }
@@ -81,7 +81,7 @@ public final class Ledger {
     private static func makeDirectories(_ path: String, system: SystemCalls) throws(LedgerError) {
         guard !path.isEmpty else { throw .notALedger(path: path, reason: "an empty path") }
         var info = stat()
-        if stat(path, &info) == 0 { return }
+        if system.status(AT_FDCWD, path, &info, 0) == 0 { return }
         let parentPath: String
         if let slash = path.lastIndex(of: "/") { parentPath = slash == path.startIndex ? "/" : String(path[..<slash]) } else { parentPath = "." }
         if parentPath != path && parentPath != "." && parentPath != "/" { try makeDirectories(parentPath, system: system) }

@@ -50,16 +50,15 @@ public struct LedgerDirectory: Sendable {
     /// owned by it, and the owner's own writers would then fail.
     /// - Throws: `LedgerError.notOwner`.
     public func requireOwnedByCaller() throws(LedgerError) {
-        let caller = geteuid()
+        let caller = files.system.effectiveUserID()
         guard caller == owner else {
-            throw .notOwner(path: path, owner: Self.userName(owner), ownerID: owner, caller: Self.userName(caller), callerID: caller)
+            throw .notOwner(path: path, owner: userName(owner), ownerID: owner, caller: userName(caller), callerID: caller)
         }
     }
 
     /// The login name of `uid`, or its number when it has none.
-    static func userName(_ uid: uid_t) -> String {
-        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return String(uid) }
-        return String(cString: name)
+    func userName(_ uid: uid_t) -> String {
+        files.system.userName(uid) ?? String(uid)
     }
 
     public var configPath: String { path + "/ledger.json" }

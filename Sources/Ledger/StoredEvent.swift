@@ -1,7 +1,7 @@
 /// An event as it stands in a segment file: one line of JSON.
 ///
-/// Members are written in this order: `seq`, `id`, `type`, `occurred_at`, `recorded_at`,
-/// `actor` (when given), `batch` (for lines of a multi-event import), `data`, `prev`.
+/// Members are written in this order (`StoredEvent.Member`): `seq`, `id`, `type`, `occurred_at`,
+/// `recorded_at`, `actor` (when given), `batch` (for lines of a multi-event import), `data`, `prev`.
 public struct StoredEvent: Sendable, Equatable {
     /// The global position, 1, 2, 3, ... without gaps.
     public var seq: Int64
@@ -57,16 +57,46 @@ public struct StoredEvent: Sendable, Equatable {
         self.prev = prev
     }
 
+    /// The envelope: a stored line's members, in the order writers write them. The writer
+    /// (`line`), the strict reader (`init(line:)`) and the fast scanner of replays and `verify`
+    /// (`JSONParser.scanStoredLine`) all take the names and the order from here.
+    enum Member: Int, CaseIterable {
+        case seq, id, type, occurredAt, recordedAt, actor, batch, data, prev
+
+        var name: String {
+            switch self {
+            case .seq: "seq"
+            case .id: "id"
+            case .type: "type"
+            case .occurredAt: "occurred_at"
+            case .recordedAt: "recorded_at"
+            case .actor: "actor"
+            case .batch: "batch"
+            case .data: "data"
+            case .prev: "prev"
+            }
+        }
+
+        /// Every line has it (`actor` and `batch` only some).
+        var isRequired: Bool { self != .actor && self != .batch }
+    }
+
     /// The line's bytes, without the line feed.
     public var line: [UInt8] {
-        var members: [(key: String, value: JSON)] = [
-            ("seq", .integer(seq)), ("id", .string(id)), ("type", .string(type)),
-            ("occurred_at", .string(occurredAt)), ("recorded_at", .string(recordedAt)),
-        ]
-        if let actor { members.append(("actor", .string(actor))) }
-        if let batch { members.append(("batch", .object([("first", .integer(batch.first)), ("count", .integer(batch.count))]))) }
-        members.append(("data", data))
-        members.append(("prev", .string(prev.hex)))
+        var members: [(key: String, value: JSON)] = []
+        for member in Member.allCases {
+            switch member {
+            case .seq: members.append((member.name, .integer(seq)))
+            case .id: members.append((member.name, .string(id)))
+            case .type: members.append((member.name, .string(type)))
+            case .occurredAt: members.append((member.name, .string(occurredAt)))
+            case .recordedAt: members.append((member.name, .string(recordedAt)))
+            case .actor: if let actor { members.append((member.name, .string(actor))) }
+            case .batch: if let batch { members.append((member.name, .object([("first", .integer(batch.first)), ("count", .integer(batch.count))]))) }
+            case .data: members.append((member.name, data))
+            case .prev: members.append((member.name, .string(prev.hex)))
+            }
+        }
         var out: [UInt8] = []
         out.reserveCapacity(512)
         JSON.object(members).write(to: &out)
@@ -129,7 +159,7 @@ public struct StoredEvent: Sendable, Equatable {
                   recordedAt: try string("recorded_at"), actor: actor, batch: batch, data: data, prev: prev)
     }
 
-    static let members: Set<String> = ["seq", "id", "type", "occurred_at", "recorded_at", "actor", "batch", "data", "prev"]
+    static let members = Set(Member.allCases.map(\.name))
 
     /// Why a line is not a well-formed stored event.
     public struct Malformed: Error, Sendable, CustomStringConvertible {

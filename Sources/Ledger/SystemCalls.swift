@@ -73,6 +73,15 @@ public struct SystemCalls: Sendable {
     public var fileStatus: @Sendable (_ fd: Int32, _ info: UnsafeMutablePointer<stat>) -> Int32
     /// Fills a buffer with random bytes from the kernel (`getrandom`).
     public var randomBytes: @Sendable (_ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int
+    /// The names in an open directory, `.` and `..` left out (`dup`, `fdopendir`, `readdir`);
+    /// nil, with `errno` set, on failure.
+    public var directoryEntries: @Sendable (_ fd: Int32) -> [String]?
+    /// `lseek`: for an import's input, where reading starts.
+    public var seek: @Sendable (_ fd: Int32, _ offset: off_t, _ whence: Int32) -> off_t
+    /// `geteuid`: the account the process writes as.
+    public var effectiveUserID: @Sendable () -> uid_t
+    /// The login name of an account (`getpwuid`), nil when it has none.
+    public var userName: @Sendable (_ uid: uid_t) -> String?
 
     /// The real calls.
     public static let live = SystemCalls(
@@ -90,7 +99,33 @@ public struct SystemCalls: Sendable {
         flock: { fd, operation in cFlock(fd, operation) },
         status: { Glibc.fstatat($0, $1, $2, $3) },
         fileStatus: { Glibc.fstat($0, $1) },
-        randomBytes: { cGetrandom($0, $1, 0) }
+        randomBytes: { cGetrandom($0, $1, 0) },
+        directoryEntries: { fd in
+            let copy = Glibc.dup(fd) // closedir closes the descriptor it is given
+            guard copy >= 0 else { return nil }
+            guard let stream = fdopendir(copy) else {
+                let code = errno
+                Glibc.close(copy)
+                errno = code
+                return nil
+            }
+            defer { closedir(stream) }
+            rewinddir(stream)
+            var names: [String] = []
+            while let entry = readdir(stream) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            return names
+        },
+        seek: { Glibc.lseek($0, $1, $2) },
+        effectiveUserID: { Glibc.geteuid() },
+        userName: { uid in
+            guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return nil }
+            return String(cString: name)
+        }
     )
 
     /// Runs `call` until it stops failing with `EINTR`; the one place where `EINTR` is retried.
