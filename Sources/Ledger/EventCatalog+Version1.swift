@@ -33,8 +33,17 @@ extension EventCatalog {
         let registered = [Field("participant", id, required: true)] + profile.map {
             $0.name == "group" || $0.name == "name" ? Field($0.name, $0.kind, required: true, personal: $0.isPersonal) : $0
         }
+        // What events name, as index keys: the kind, and the fields whose values name it.
+        let project = EntityReference(.project), engagement = EntityReference(.engagement), proposal = EntityReference(.proposal)
+        let contest = EntityReference(.contest), question = EntityReference(.question, "contest", "question")
+        let entry = EntityReference(.entry, "contest", "entry")
+        // A participant an event requires: refused once their data was erased (only
+        // `participant.erased` requires one whether erased or not).
+        let participant = EntityReference(.participant, retiredBy: .init(kind: .erased) {
+            "names participant '\($0[0])', whose data was erased; register a new participant id"
+        })
         return EventCatalog(version: 1, types: [
-            EventType("project.defined", "a funded project that runs engagements", fields: [
+            EventType(.projectDefined, "a funded project that runs engagements", fields: [
                 Field("project", id, required: true),
                 Field("title", line, required: true),
                 Field("funder", line),
@@ -42,8 +51,8 @@ extension EventCatalog {
                 Field("starts_on", .date, required: true),
                 Field("ends_on", .date, required: true),
                 Field("partners", .textList),
-            ], defines: [EntityReference("project")]),
-            EventType("engagement.scheduled", "a forum, workshop or other engagement of a project", fields: [
+            ], defines: [project], rules: [.datesInOrder(start: "starts_on", end: "ends_on")]),
+            EventType(.engagementScheduled, "a forum, workshop or other engagement of a project", fields: [
                 Field("engagement", id, required: true),
                 Field("project", id, required: true),
                 Field("title", line, required: true),
@@ -53,30 +62,31 @@ extension EventCatalog {
                 Field("venue", line),
                 Field("rsvp_deadline", .deadline),
                 Field("capacity", .integer(1...1_000_000)),
-            ], defines: [EntityReference("engagement")], requires: [EntityReference("project")]),
-            EventType("participant.registered", "a person, known by a pseudonymous id", fields: registered,
-                      defines: [EntityReference("participant")]),
-            EventType("participant.updated", "a change to a person's profile, from now on", fields:
+            ], defines: [engagement], requires: [project], rules: [.instantsInOrder(start: "starts_at", end: "ends_at")]),
+            EventType(.participantRegistered, "a person, known by a pseudonymous id", fields: registered,
+                      defines: [EntityReference(.participant)]),
+            EventType(.participantUpdated, "a change to a person's profile, from now on", fields:
                         [Field("participant", id, required: true)] + profile,
-                      requires: [EntityReference("participant")], needsAnOptionalField: true),
-            EventType("rsvp.submitted", "an answer to an invitation (the latest one counts)", fields: [
+                      requires: [participant], needsAnOptionalField: true),
+            EventType(.rsvpSubmitted, "an answer to an invitation (the latest one counts)", fields: [
                 Field("engagement", id, required: true),
                 Field("participant", id, required: true),
                 Field("response", .oneOf(["accepted", "declined", "tentative"]), default: .string("accepted")),
                 Field("channel", .oneOf(["phone", "email", "web", "in_person"])),
-            ], requires: [EntityReference("engagement"), EntityReference("participant")],
-                      records: [EntityReference("rsvp", "engagement", "participant")]),
-            EventType("rsvp.cancelled", "a withdrawn RSVP", fields: [
+            ], requires: [engagement, participant], records: [EntityReference(.rsvp, "engagement", "participant")]),
+            EventType(.rsvpCancelled, "a withdrawn RSVP", fields: [
                 Field("engagement", id, required: true),
                 Field("participant", id, required: true),
-            ], requires: [EntityReference("engagement"), EntityReference("participant"),
-                          EntityReference("rsvp", "engagement", "participant")]),
-            EventType("attendance.checked_in", "a person came to the engagement (once per person)", fields: [
+            ], requires: [engagement, participant, EntityReference(.rsvp, "engagement", "participant", ifMissing: {
+                "participant '\($0[1])' has no RSVP for engagement '\($0[0])' to cancel"
+            })]),
+            EventType(.attendanceCheckedIn, "a person came to the engagement (once per person)", fields: [
                 Field("engagement", id, required: true),
                 Field("participant", id, required: true),
-            ], requires: [EntityReference("engagement"), EntityReference("participant")],
-                      marks: [EntityReference("check-in", "engagement", "participant")]),
-            EventType("contest.announced", "a quiz or photo contest of an engagement", fields: [
+            ], requires: [engagement, participant], marks: [EntityReference(.checkIn, "engagement", "participant", ifDuplicate: {
+                "participant '\($0[1])' is already checked in to '\($0[0])'"
+            })]),
+            EventType(.contestAnnounced, "a quiz or photo contest of an engagement", fields: [
                 Field("contest", id, required: true),
                 Field("engagement", id, required: true),
                 Field("kind", .oneOf(["quiz", "photo"]), required: true),
@@ -88,22 +98,25 @@ extension EventCatalog {
                 Field("criteria", .weights),
                 Field("score_min", .number(-1_000_000...1_000_000)),
                 Field("score_max", .number(-1_000_000...1_000_000)),
-            ], defines: [EntityReference("contest")], requires: [EntityReference("engagement")]),
-            EventType("quiz.question.published", "a question of a quiz, and its correct answer", fields: [
+            ], defines: [contest], requires: [engagement], rules: [
+                .scoreRange(minimum: "score_min", maximum: "score_max"),
+                .required("criteria", when: "kind", is: "photo", reason: "is required for a photo contest (the jury scores each criterion)"),
+            ]),
+            EventType(.quizQuestionPublished, "a question of a quiz, and its correct answer", fields: [
                 Field("contest", id, required: true),
                 Field("question", id, required: true),
                 Field("text", paragraph),
                 Field("options", .textList),
                 Field("correct", line, required: true),
-            ], defines: [EntityReference("question", "contest", "question")], requires: [EntityReference("contest")]),
-            EventType("quiz.answer.submitted", "a participant's answer to a quiz question", fields: [
+            ], defines: [question], requires: [contest], rules: [.contestKind("quiz"), .amongOptions(field: "correct", options: "options")]),
+            EventType(.quizAnswerSubmitted, "a participant's answer to a quiz question", fields: [
                 Field("contest", id, required: true),
                 Field("question", id, required: true),
                 Field("participant", id, required: true),
                 Field("answer", line, required: true),
-            ], requires: [EntityReference("contest"), EntityReference("question", "contest", "question"),
-                          EntityReference("participant")]),
-            EventType("photo.entry.submitted", "a photo posted for a photo contest", fields: [
+            ], requires: [contest, question, participant],
+                      rules: [.contestKind("quiz"), .amongOptionsOf(question, options: "options", field: "answer")]),
+            EventType(.photoEntrySubmitted, "a photo posted for a photo contest", fields: [
                 Field("contest", id, required: true),
                 Field("entry", id, required: true),
                 Field("participant", id, required: true),
@@ -111,21 +124,20 @@ extension EventCatalog {
                 Field("url", .url, required: true),
                 Field("posted_at", .instant, required: true),
                 Field("caption", paragraph, required: true),
-            ], defines: [EntityReference("entry", "contest", "entry")],
-                      requires: [EntityReference("contest"), EntityReference("participant")]),
-            EventType("jury.score.recorded", "one juror's score of one entry on one criterion (the latest counts)", fields: [
+            ], defines: [entry], requires: [contest, participant], rules: [.contestKind("photo")]),
+            EventType(.juryScoreRecorded, "one juror's score of one entry on one criterion (the latest counts)", fields: [
                 Field("contest", id, required: true),
                 Field("entry", id, required: true),
                 Field("juror", id, required: true),
                 Field("criterion", line, required: true),
                 Field("score", .number(-1_000_000...1_000_000), required: true),
-            ], requires: [EntityReference("contest"), EntityReference("entry", "contest", "entry")]),
-            EventType("contest.winner.announced", "the winner the organisers announced", fields: [
+            ], requires: [contest, entry], rules: [.contestKind("photo"), .scoreFitsContest]),
+            EventType(.contestWinnerAnnounced, "the winner the organisers announced", fields: [
                 Field("contest", id, required: true),
                 Field("entry", id, required: true),
                 Field("prize", line),
-            ], requires: [EntityReference("contest"), EntityReference("entry", "contest", "entry")]),
-            EventType("proposal.submitted", "a proposal for the city's plans", fields: [
+            ], requires: [contest, entry]),
+            EventType(.proposalSubmitted, "a proposal for the city's plans", fields: [
                 Field("proposal", id, required: true),
                 Field("engagement", id, required: true),
                 Field("participant", id, required: true),
@@ -133,29 +145,30 @@ extension EventCatalog {
                 Field("title", line, required: true),
                 Field("text", paragraph),
                 Field("district", .oneOf(districts)),
-            ], defines: [EntityReference("proposal")],
-                      requires: [EntityReference("engagement"), EntityReference("participant")]),
-            EventType("proposal.supported", "a participant supports a proposal (once)", fields: [
+            ], defines: [proposal], requires: [engagement, participant]),
+            EventType(.proposalSupported, "a participant supports a proposal (once)", fields: [
                 Field("proposal", id, required: true),
                 Field("participant", id, required: true),
-            ], requires: [EntityReference("proposal"), EntityReference("participant")],
-                      marks: [EntityReference("support", "proposal", "participant")]),
-            EventType("proposal.status.changed", "the city's decision on a proposal", fields: [
+            ], requires: [proposal, participant], marks: [EntityReference(.support, "proposal", "participant", ifDuplicate: {
+                "participant '\($0[1])' already supports proposal '\($0[0])'"
+            })]),
+            EventType(.proposalStatusChanged, "the city's decision on a proposal", fields: [
                 Field("proposal", id, required: true),
                 Field("status", .oneOf(proposalStatuses), required: true),
                 Field("note", paragraph),
-            ], requires: [EntityReference("proposal")]),
-            EventType("indicator.target.set", "a baseline and target of an impact indicator for a period", fields: [
+            ], requires: [proposal]),
+            EventType(.indicatorTargetSet, "a baseline and target of an impact indicator for a period", fields: [
                 Field("indicator", .oneOf(indicators), required: true),
                 Field("project", id, required: true),
                 Field("period_start", .date, required: true),
                 Field("period_end", .date, required: true),
                 Field("target", .number(0...1e12), required: true),
                 Field("baseline", .number(0...1e12)),
-            ], requires: [EntityReference("project")]),
-            EventType("participant.erased", "a person's personal data was erased (written by 'forget' only)", fields: [
+            ], requires: [project], rules: [.datesInOrder(start: "period_start", end: "period_end")]),
+            EventType(.participantErased, "a person's personal data was erased (written by 'forget' only)", fields: [
                 Field("participant", id, required: true),
-            ], requires: [EntityReference("participant")], marks: [EntityReference("erased", "participant")],
+            ], requires: [EntityReference(.participant)], // erased or not: a second erasure is refused as a duplicate
+                      marks: [EntityReference(.erased, "participant", ifDuplicate: { "participant '\($0[0])' is already erased" })],
                       isInternal: true),
         ])
     }()

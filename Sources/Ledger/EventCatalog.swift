@@ -24,10 +24,14 @@ public struct EventCatalog: Sendable {
     }
 }
 
-/// One event type: its fields, and the entities it defines and requires.
+/// One event type: its fields, the entities it defines and requires, and its rules.
+///
+/// A new type is one entry of the catalog (with its `EventTypeName` constant): its fields, what
+/// it defines, requires, marks and records (with the refusals that are not the generic ones), and
+/// its `rules`. The validator holds no type's name.
 public struct EventType: Sendable {
-    /// The dotted name, such as `rsvp.submitted`.
-    public let name: String
+    /// The dotted name, such as `rsvp.submitted`, as a constant.
+    public let typeName: EventTypeName
     /// What the event records, in one line.
     public let summary: String
     /// Its data fields.
@@ -40,24 +44,31 @@ public struct EventType: Sendable {
     public let marks: [EntityReference]
     /// Facts this event records, repeatable, that later events may require.
     public let records: [EntityReference]
+    /// Rules across its fields, or against what the ledger holds, checked in this order before
+    /// the references.
+    public let rules: [EventRule]
     /// At least one field besides the required ones must be present (for updates).
     public let needsAnOptionalField: Bool
     /// Only a command (not `append` or `import`) may write this type.
     public let isInternal: Bool
 
-    init(_ name: String, _ summary: String, fields: [Field], defines: [EntityReference] = [],
+    init(_ typeName: EventTypeName, _ summary: String, fields: [Field], defines: [EntityReference] = [],
          requires: [EntityReference] = [], marks: [EntityReference] = [],
-         records: [EntityReference] = [], needsAnOptionalField: Bool = false, isInternal: Bool = false) {
-        self.name = name
+         records: [EntityReference] = [], rules: [EventRule] = [], needsAnOptionalField: Bool = false, isInternal: Bool = false) {
+        self.typeName = typeName
         self.summary = summary
         self.fields = fields
         self.defines = defines
         self.requires = requires
         self.marks = marks
         self.records = records
+        self.rules = rules
         self.needsAnOptionalField = needsAnOptionalField
         self.isInternal = isInternal
     }
+
+    /// The dotted name, such as `rsvp.submitted`.
+    public var name: String { typeName.rawValue }
 
     /// The field named `name`, or nil.
     public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
@@ -148,20 +159,46 @@ public enum FieldKind: Sendable {
     }
 }
 
+/// Why an event is refused, made from the parts of the key at fault (the values of the
+/// reference's fields, in order).
+public typealias RefusalReason = @Sendable (_ parts: [String]) -> String
+
 /// An entity named by one or more fields of an event: `engagement`, or `question` within `contest`.
 public struct EntityReference: Sendable {
+    /// A kind of key that retires an entity: an event that requires the entity is refused once
+    /// the ledger holds a key of `kind` with the same parts (an erased participant).
+    public struct Retirement: Sendable {
+        /// The kind of the retiring key, such as `erased`.
+        public let kind: EntityKind
+        /// The refusal, about the reference's field.
+        public let reason: RefusalReason
+    }
+
     /// The kind of entity, such as `engagement` or `question`.
-    public let kind: String
+    public let kind: EntityKind
     /// The fields whose values, in order, name the entity.
     public let fields: [String]
+    /// The refusal of an event that requires the entity when the ledger has not seen it, about
+    /// the event as a whole; nil for the generic one about the field ("names ..., which the
+    /// ledger has not seen").
+    public let missing: RefusalReason?
+    /// The refusal of an event that marks a fact the ledger holds already; nil for the generic
+    /// one ("... is already recorded").
+    public let duplicate: RefusalReason?
+    /// What retires the entity for the events that require it through this reference, or nil.
+    public let retiredBy: Retirement?
 
-    init(_ kind: String, _ fields: String...) {
+    init(_ kind: EntityKind, _ fields: String..., ifMissing missing: RefusalReason? = nil,
+         ifDuplicate duplicate: RefusalReason? = nil, retiredBy: Retirement? = nil) {
         self.kind = kind
-        self.fields = fields.isEmpty ? [kind] : fields
+        self.fields = fields.isEmpty ? [kind.rawValue] : fields
+        self.missing = missing
+        self.duplicate = duplicate
+        self.retiredBy = retiredBy
     }
 
     /// The field an error about this reference names: the last of `fields`.
-    public var fieldName: String { fields.last ?? kind }
+    public var fieldName: String { fields.last ?? kind.rawValue }
 }
 
 extension EventCatalog {

@@ -200,61 +200,8 @@ public struct EventValidator: Sendable {
     // MARK: - Rules across fields and events
 
     private func checkRules(of type: EventType, _ values: [String: JSON], in state: some LedgerState) throws(LedgerError) {
-        func fail(_ field: String, _ reason: String) -> LedgerError { .invalidField(type: type.name, field: field, reason: reason) }
-        func instant(_ name: String) -> Timestamp? { values[name]?.stringValue.flatMap { Timestamp(rfc3339: $0) } }
-        func day(_ name: String) -> Int64? { values[name]?.stringValue.flatMap { Timestamp.days(ofDate: $0) } }
-        func contest() throws(LedgerError) -> JSON? {
-            guard let id = values["contest"]?.stringValue else { return nil }
-            return try state.data(of: EntityKey("contest", [id]))
-        }
-        func requireKind(_ kind: String) throws(LedgerError) {
-            if let contest = try contest(), let actual = contest["kind"]?.stringValue, actual != kind {
-                throw fail("contest", "names a \(actual) contest; \(type.name) needs a \(kind) contest")
-            }
-        }
-        switch type.name {
-        case "project.defined":
-            if let start = day("starts_on"), let end = day("ends_on"), end < start { throw fail("ends_on", "is before starts_on") }
-        case "indicator.target.set":
-            if let start = day("period_start"), let end = day("period_end"), end < start { throw fail("period_end", "is before period_start") }
-        case "engagement.scheduled":
-            if let start = instant("starts_at"), let end = instant("ends_at"), end <= start { throw fail("ends_at", "is not after starts_at") }
-        case "contest.announced":
-            let minimum = values["score_min"]?.doubleValue ?? 0, maximum = values["score_max"]?.doubleValue ?? 10
-            if minimum >= maximum { throw fail("score_max", "must be above score_min (\(minimum))") }
-            if values["kind"]?.stringValue == "photo", values["criteria"] == nil {
-                throw fail("criteria", "is required for a photo contest (the jury scores each criterion)")
-            }
-        case "quiz.question.published":
-            try requireKind("quiz")
-            if let options = values["options"]?.arrayElements, let correct = values["correct"], !options.contains(correct) {
-                throw fail("correct", "must be one of the options")
-            }
-        case "quiz.answer.submitted":
-            try requireKind("quiz")
-            if let contest = values["contest"]?.stringValue, let question = values["question"]?.stringValue,
-               let published = try state.data(of: EntityKey("question", [contest, question])),
-               let options = published["options"]?.arrayElements, !options.isEmpty,
-               let answer = values["answer"], !options.contains(answer) {
-                let listed = options.compactMap(\.stringValue).joined(separator: ", ")
-                throw fail("answer", "must be one of the question's options (\(Self.quoted(listed)))")
-            }
-        case "photo.entry.submitted":
-            try requireKind("photo")
-        case "jury.score.recorded":
-            try requireKind("photo")
-            if let contest = try contest() {
-                if let criteria = contest["criteria"]?.objectMembers, let criterion = values["criterion"]?.stringValue,
-                   !criteria.contains(where: { $0.key == criterion }) {
-                    throw fail("criterion", "'\(Self.quoted(criterion))' is not a criterion of this contest (\(criteria.map(\.key).joined(separator: ", ")))")
-                }
-                let minimum = contest["score_min"]?.doubleValue ?? 0, maximum = contest["score_max"]?.doubleValue ?? 10
-                if let score = values["score"]?.doubleValue, score < minimum || score > maximum {
-                    throw fail("score", "is \(score); this contest scores from \(minimum) to \(maximum)")
-                }
-            }
-        default:
-            break
+        for rule in type.rules {
+            try rule.check(values, of: type, in: state)
         }
     }
 
@@ -265,14 +212,13 @@ public struct EventValidator: Sendable {
         for reference in type.requires {
             let required = key(reference)
             guard try state.contains(required) else {
-                if reference.kind == "rsvp" {
-                    throw .invalidEvent(type: type.name, reason: "participant '\(required.parts[1])' has no RSVP for engagement '\(required.parts[0])' to cancel")
+                if let missing = reference.missing {
+                    throw .invalidEvent(type: type.name, reason: missing(required.parts))
                 }
                 throw .invalidField(type: type.name, field: reference.fieldName, reason: "names \(required), which the ledger has not seen")
             }
-            if reference.kind == "participant", type.name != "participant.erased",
-               try state.contains(EntityKey("erased", required.parts)) {
-                throw .invalidField(type: type.name, field: "participant", reason: "names participant '\(required.parts[0])', whose data was erased; register a new participant id")
+            if let retirement = reference.retiredBy, try state.contains(EntityKey(retirement.kind, required.parts)) {
+                throw .invalidField(type: type.name, field: reference.fieldName, reason: retirement.reason(required.parts))
             }
         }
         var added: [EntityKey] = []
@@ -286,13 +232,7 @@ public struct EventValidator: Sendable {
         for reference in type.marks {
             let marked = key(reference)
             if try state.contains(marked) {
-                let reason = switch reference.kind {
-                case "check-in": "participant '\(marked.parts[1])' is already checked in to '\(marked.parts[0])'"
-                case "support": "participant '\(marked.parts[1])' already supports proposal '\(marked.parts[0])'"
-                case "erased": "participant '\(marked.parts[0])' is already erased"
-                default: "\(marked) is already recorded"
-                }
-                throw .invalidEvent(type: type.name, reason: reason)
+                throw .invalidEvent(type: type.name, reason: reference.duplicate?(marked.parts) ?? "\(marked) is already recorded")
             }
             added.append(marked)
         }

@@ -20,12 +20,12 @@ extension Ledger {
     /// - Throws: `LedgerError.invalidArgument` when the ledger has no such participant.
     public func forget(_ participant: String) throws(LedgerError) -> ForgetResult {
         try withWriter { session throws(LedgerError) in
-            guard EventValidator.isIdentifier(participant), try session.contains(EntityKey("participant", [participant])) else {
+            guard EventValidator.isIdentifier(participant), try session.contains(EntityKey(.participant, [participant])) else {
                 throw .invalidArgument("no participant '\(EventValidator.quoted(participant))' in the ledger")
             }
             // Every index lookup comes before the first change, so that a damaged index found on
             // the way (and rebuilt by a new session) never meets a half-done erasure.
-            let earlier = try session.index.seq(of: EntityKey("erased", [participant])).map { seq throws(LedgerError) in try session.event(at: seq) }
+            let earlier = try session.index.seq(of: EntityKey(.erased, [participant])).map { seq throws(LedgerError) in try session.event(at: seq) }
             let idIsFree = try !session.contains(.eventID("erased-" + participant))
             let removed = try session.personalStore.erase(participant)
             // A rewrite of the store that died before its rename leaves a full copy behind.
@@ -36,7 +36,7 @@ extension Ledger {
             // A fixed id, so that rebuilding the same history gives the same files.
             var id: String? = "erased-" + participant
             if let candidate = id, !EventValidator.isIdentifier(candidate) || !idIsFree { id = nil }
-            let event = NewEvent(type: "participant.erased", data: .object([("participant", .string(participant))]), id: id)
+            let event = NewEvent(type: .participantErased, data: .object([("participant", .string(participant))]), id: id)
             let result = try session.write(ImportInput(events: [event], source: "forget"), allowInternal: true, keepEvents: true)
             return ForgetResult(event: result.events[0], recordsRemoved: removed, wasAlreadyErased: false)
         }

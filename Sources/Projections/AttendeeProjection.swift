@@ -35,13 +35,13 @@ public struct AttendeeProjection: Sendable {
         public var people: [String: Attendance] = [:]
         public var answers: [Answer] = []
 
-        mutating func record(_ type: String, participant: String, profile: Profile, at occurred: Timestamp, seq: Int64, response: String?) {
+        mutating func record(_ type: EventTypeName, participant: String, profile: Profile, at occurred: Timestamp, seq: Int64, response: String?) {
             people[participant, default: Attendance(profile: profile)].profile = profile
             switch type {
-            case "rsvp.submitted":
+            case .rsvpSubmitted:
                 people[participant]!.hasRSVP = true
                 answers.append(Answer(at: occurred, seq: seq, participant: participant, kind: response ?? "accepted"))
-            case "rsvp.cancelled":
+            case .rsvpCancelled:
                 people[participant]!.hasRSVP = true
                 answers.append(Answer(at: occurred, seq: seq, participant: participant, kind: "cancelled"))
             default:
@@ -93,14 +93,14 @@ public struct AttendeeProjection: Sendable {
             order.append(info.id)
             return
         }
-        guard ["rsvp.submitted", "rsvp.cancelled", "attendance.checked_in"].contains(event.type),
+        guard [.rsvpSubmitted, .rsvpCancelled, .attendanceCheckedIn].contains(event.typeName),
               let engagementID = data["engagement"]?.stringValue, onlyEngagement == nil || engagementID == onlyEngagement,
               engagements[engagementID] != nil,
               let participant = data["participant"]?.stringValue, let profile = directory[participant],
               let occurred = Timestamp(rfc3339: event.occurredAt) else { return }
         // Mutated in place through the dictionary: copying an engagement out and back would copy
         // its whole attendee table on every event.
-        engagements[engagementID]!.record(event.type, participant: participant, profile: profile, at: occurred, seq: event.seq,
+        engagements[engagementID]!.record(event.typeName, participant: participant, profile: profile, at: occurred, seq: event.seq,
                                           response: data["response"]?.stringValue)
     }
 }

@@ -14,7 +14,7 @@ public struct EngagementInfo: Sendable {
     /// Reads an `engagement.scheduled` event.
     init?(_ event: ReplayedEvent) {
         let data = event.data
-        guard event.type == "engagement.scheduled", let id = data["engagement"]?.stringValue else { return nil }
+        guard event.is(.engagementScheduled), let id = data["engagement"]?.stringValue else { return nil }
         self.id = id
         project = data["project"]?.stringValue ?? ""
         title = data["title"]?.stringValue ?? id

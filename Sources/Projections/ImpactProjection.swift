@@ -157,15 +157,15 @@ public struct ImpactProjection: Sendable {
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
         let data = event.data
-        switch event.type {
-        case "project.defined":
+        switch event.typeName {
+        case .projectDefined:
             guard let id = data["project"]?.stringValue else { return }
             projects[id] = Project(id: id, title: data["title"]?.stringValue ?? id, budget: data["budget_eur"]?.doubleValue,
                                    startsOn: data["starts_on"]?.stringValue ?? "", endsOn: data["ends_on"]?.stringValue ?? "",
                                    funder: data["funder"]?.stringValue)
             projectOrder.append(id)
             return
-        case "indicator.target.set":
+        case .indicatorTargetSet:
             if let indicator = data["indicator"]?.stringValue, let project = data["project"]?.stringValue,
                let start = data["period_start"]?.stringValue, let end = data["period_end"]?.stringValue, let target = data["target"]?.doubleValue {
                 // A target set again for the same indicator and period replaces the earlier one.
@@ -173,7 +173,7 @@ public struct ImpactProjection: Sendable {
                 targets.append(Target(indicator: indicator, project: project, start: start, end: end, target: target, baseline: data["baseline"]?.doubleValue))
             }
             return
-        case "engagement.scheduled":
+        case .engagementScheduled:
             if let info = EngagementInfo(event) {
                 let number = engagementNumber(info.id)
                 engagements[Int(number)].info = info
@@ -182,7 +182,7 @@ public struct ImpactProjection: Sendable {
                 scheduled.append(number)
             }
             return
-        case "contest.announced":
+        case .contestAnnounced:
             guard let id = data["contest"]?.stringValue else { return }
             let engagement = data["engagement"]?.stringValue ?? ""
             let zone = engagementNumbers[engagement].flatMap { engagements[Int($0)].info?.timeZone } ?? TimeZone(identifier: "UTC")!
@@ -198,7 +198,7 @@ public struct ImpactProjection: Sendable {
                 contests.append(contest)
             }
             return
-        case "proposal.submitted":
+        case .proposalSubmitted:
             if let id = data["proposal"]?.stringValue {
                 let proposal = Proposal(id: id, engagement: data["engagement"]?.stringValue ?? "", theme: data["theme"]?.stringValue ?? "other",
                                         submittedAt: event.occurred, supports: 0)
@@ -209,19 +209,19 @@ public struct ImpactProjection: Sendable {
                     proposals.append(proposal)
                 }
             }
-        case "proposal.supported":
+        case .proposalSupported:
             if let number = data["proposal"]?.stringValue.flatMap({ proposalNumbers[$0] }), data["participant"]?.stringValue != nil {
                 proposals[Int(number)].supports += 1
             }
-        case "proposal.status.changed":
+        case .proposalStatusChanged:
             if let number = data["proposal"]?.stringValue.flatMap({ proposalNumbers[$0] }), let status = data["status"]?.stringValue {
                 proposals[Int(number)].history.append((status, event.occurred))
             }
             return
-        case "participant.registered", "participant.updated", "participant.erased":
+        case .participantRegistered, .participantUpdated, .participantErased:
             updateProfile(event)
             return
-        case "photo.entry.submitted":
+        case .photoEntrySubmitted:
             addPhotoEntry(event) // counted even when its author registers later (under --as-of TIME)
         default:
             break
@@ -235,8 +235,8 @@ public struct ImpactProjection: Sendable {
         guard let id = data["participant"]?.stringValue else { return }
         let number = personNumber(id)
         let current = people[Int(number)].profile
-        switch event.type {
-        case "participant.registered":
+        switch event.typeName {
+        case .participantRegistered:
             let profile = profileNumber(Profile(group: data["group"]?.stringValue ?? "citizen", district: data["district"]?.stringValue,
                                                 sex: data["sex"]?.stringValue, organization: data["organization"]?.stringValue))
             people[Int(number)].profile = profile
@@ -245,7 +245,7 @@ public struct ImpactProjection: Sendable {
                 people[Int(number)].registeredDay = Int32(clamping: date)
                 people[Int(number)].registeredProfile = profile
             }
-        case "participant.updated":
+        case .participantUpdated:
             guard current >= 0 else { return }
             var profile = profiles[Int(current)]
             if let group = data["group"]?.stringValue { profile.group = group }
@@ -263,7 +263,7 @@ public struct ImpactProjection: Sendable {
 
     /// An action by a registered person at an engagement (named, or reached through its contest or proposal).
     mutating func record(_ event: ReplayedEvent) {
-        guard ImpactProjection.actions.contains(event.type) else { return }
+        guard ImpactProjection.actions.contains(event.typeName) else { return }
         let data = event.data
         guard let participant = data["participant"]?.stringValue, let number = personNumbers[participant],
               case let profile = people[Int(number)].profile, profile >= 0, let occurred = event.occurred,
@@ -277,19 +277,19 @@ public struct ImpactProjection: Sendable {
             involvements[k].firstActionProfile = profile
         }
         addActionDay(today, to: k)
-        switch event.type {
-        case "rsvp.submitted", "rsvp.cancelled":
+        switch event.typeName {
+        case .rsvpSubmitted, .rsvpCancelled:
             guard info != nil else { return } // answers count toward seats at scheduled engagements
-            let kind = event.type == "rsvp.cancelled" ? Int32(Answer.kinds.firstIndex(of: "cancelled")!)
+            let kind = event.is(.rsvpCancelled) ? Int32(Answer.kinds.firstIndex(of: "cancelled")!)
                 : Int32(Answer.kinds.firstIndex(of: data["response"]?.stringValue ?? "accepted") ?? 0)
             involvements[k].hasRSVP = true
             engagements[Int(engagement)].answers.append(Answer(at: occurred.millisecondsSinceEpoch, seq: event.seq, person: number, kind: kind))
-        case "attendance.checked_in":
+        case .attendanceCheckedIn:
             if involvements[k].checkInProfile < 0 {
                 involvements[k].checkInDay = today
                 involvements[k].checkInProfile = profile
             }
-        case "quiz.answer.submitted":
+        case .quizAnswerSubmitted:
             if involvements[k].quizDay == .min { involvements[k].quizDay = today }
         default:
             break
@@ -312,8 +312,8 @@ public struct ImpactProjection: Sendable {
     }
 
     /// The actions that count a person as engaged at an engagement.
-    static let actions: Set<String> = ["rsvp.submitted", "rsvp.cancelled", "attendance.checked_in", "quiz.answer.submitted",
-                                       "photo.entry.submitted", "proposal.submitted", "proposal.supported"]
+    static let actions: Set<EventTypeName> = [.rsvpSubmitted, .rsvpCancelled, .attendanceCheckedIn, .quizAnswerSubmitted,
+                                              .photoEntrySubmitted, .proposalSubmitted, .proposalSupported]
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).
     func engagementOf(_ event: ReplayedEvent) -> String? {

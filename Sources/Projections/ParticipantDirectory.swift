@@ -26,18 +26,18 @@ public struct ParticipantDirectory: Sendable {
     public mutating func apply(_ event: ReplayedEvent) {
         let data = event.data
         guard let id = data["participant"]?.stringValue else { return }
-        switch event.type {
-        case "participant.registered":
+        switch event.typeName {
+        case .participantRegistered:
             profiles[id] = Profile(group: data["group"]?.stringValue ?? "citizen", district: data["district"]?.stringValue,
                                    sex: data["sex"]?.stringValue, organization: data["organization"]?.stringValue)
-        case "participant.updated":
+        case .participantUpdated:
             guard var profile = profiles[id] else { return }
             if let group = data["group"]?.stringValue { profile.group = group }
             if let district = data["district"]?.stringValue { profile.district = district }
             if let sex = data["sex"]?.stringValue { profile.sex = sex }
             if let organization = data["organization"]?.stringValue { profile.organization = organization }
             profiles[id] = profile
-        case "participant.erased":
+        case .participantErased:
             profiles[id]?.isErased = true
         default:
             break

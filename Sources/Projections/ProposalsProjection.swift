@@ -30,23 +30,23 @@ public struct ProposalsProjection: Sendable {
 
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
-        if event.type == "participant.erased", let participant = event.data["participant"]?.stringValue { erased.insert(participant) }
+        if event.is(.participantErased), let participant = event.data["participant"]?.stringValue { erased.insert(participant) }
         let data = event.data
         let occurred = Timestamp(rfc3339: event.occurredAt)
-        switch event.type {
-        case "engagement.scheduled":
+        switch event.typeName {
+        case .engagementScheduled:
             if let info = EngagementInfo(event) { zones[info.id] = info.timeZone }
-        case "proposal.submitted":
+        case .proposalSubmitted:
             guard let id = data["proposal"]?.stringValue else { return }
             proposals[id] = Proposal(id: id, engagement: data["engagement"]?.stringValue ?? "", participant: data["participant"]?.stringValue ?? "",
                                      theme: data["theme"]?.stringValue ?? "other", title: data["title"]?.stringValue ?? id,
                                      district: data["district"]?.stringValue, submittedAt: occurred)
             order.append(id)
-        case "proposal.supported":
+        case .proposalSupported:
             if let id = data["proposal"]?.stringValue, let participant = data["participant"]?.stringValue {
                 proposals[id]?.supporters.append(participant)
             }
-        case "proposal.status.changed":
+        case .proposalStatusChanged:
             if let id = data["proposal"]?.stringValue, let status = data["status"]?.stringValue {
                 proposals[id]?.history.append((status, occurred, data["note"]?.stringValue))
             }

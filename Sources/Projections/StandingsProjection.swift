@@ -60,7 +60,7 @@ public struct StandingsProjection: Sendable {
         attendees.apply(event)
         let data = event.data
         let occurred = Timestamp(rfc3339: event.occurredAt)
-        if event.type == "contest.announced", let id = data["contest"]?.stringValue {
+        if event.is(.contestAnnounced), let id = data["contest"]?.stringValue {
             contests[id] = Contest(
                 id: id, engagement: data["engagement"]?.stringValue ?? "", kind: data["kind"]?.stringValue ?? "quiz",
                 title: data["title"]?.stringValue ?? id, prize: data["prize"]?.stringValue ?? "",
@@ -79,12 +79,12 @@ public struct StandingsProjection: Sendable {
 extension StandingsProjection.Contest {
     mutating func apply(_ event: ReplayedEvent, at occurred: Timestamp?) {
         let data = event.data
-        switch event.type {
-        case "quiz.question.published":
+        switch event.typeName {
+        case .quizQuestionPublished:
             if let question = data["question"]?.stringValue {
                 self.questions[question] = (data["correct"]?.stringValue ?? "", occurred)
             }
-        case "quiz.answer.submitted":
+        case .quizAnswerSubmitted:
             guard let question = data["question"]?.stringValue, let participant = data["participant"]?.stringValue,
                   let published = self.questions[question], let at = occurred else { return }
             var player = self.players[participant] ?? StandingsProjection.Player(firstSeq: event.seq)
@@ -97,17 +97,17 @@ extension StandingsProjection.Contest {
                 player.answers[question] = answer
             }
             self.players[participant] = player
-        case "photo.entry.submitted":
+        case .photoEntrySubmitted:
             guard let entry = data["entry"]?.stringValue, let participant = data["participant"]?.stringValue else { return }
             self.entries.append(StandingsProjection.Entry(id: entry, participant: participant, platform: data["platform"]?.stringValue ?? "",
                                          url: data["url"]?.stringValue ?? "", postedAt: data["posted_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) },
                                          caption: data["caption"]?.stringValue ?? ""))
-        case "jury.score.recorded":
+        case .juryScoreRecorded:
             guard let entry = data["entry"]?.stringValue, let juror = data["juror"]?.stringValue,
                   let criterion = data["criterion"]?.stringValue, let score = data["score"]?.doubleValue else { return }
             self.scores[entry, default: [:]][juror, default: [:]][criterion] = score
             if !self.jurors.contains(juror) { self.jurors.append(juror) }
-        case "contest.winner.announced":
+        case .contestWinnerAnnounced:
             if let entry = data["entry"]?.stringValue { self.announcedWinners.append((entry, data["prize"]?.stringValue)) }
         default:
             return

@@ -41,7 +41,7 @@ extension Tool {
         let occurredAt = try list.option("--occurred-at")
         let actor = try list.option("--actor")
         var positionals = try list.positionals()
-        guard !positionals.isEmpty else { throw UsageError("append needs an event type, such as 'append rsvp.submitted'") }
+        guard !positionals.isEmpty else { throw UsageError("append needs an event type, such as 'append \(EventTypeName.rsvpSubmitted)'") }
         let type = positionals.removeFirst()
         var members: [(key: String, value: JSON)] = []
         if let dataOption {
