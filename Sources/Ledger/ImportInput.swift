@@ -37,8 +37,6 @@ public final class ImportInput {
     /// Bytes read so far (for progress).
     public private(set) var bytesRead: Int64 = 0
 
-    /// The longest line an import takes, in bytes.
-    public static let maximumLineBytes = 1 << 20
     static let readBytes = 1 << 20
 
     /// Events given as a list; `lineNumbers` gives each one's line in the input (for errors),
@@ -113,8 +111,8 @@ public final class ImportInput {
                     if let event = try event(in: line) { return (lineNumber, event) }
                     return nil
                 }
-                guard buffer.count - bufferStart <= ImportInput.maximumLineBytes else {
-                    throw .invalidImportLine(source: name, line: lineNumber + 1, reason: "the line is longer than \(ImportInput.maximumLineBytes) bytes")
+                guard buffer.count - bufferStart <= Ledger.maximumReadLineBytes else {
+                    throw .invalidImportLine(source: name, line: lineNumber + 1, reason: "the line is longer than \(Ledger.maximumReadLineBytes) bytes")
                 }
                 try read(from: descriptor, isFile: start != nil)
             }
@@ -124,8 +122,8 @@ public final class ImportInput {
     /// The event of one line, or nil for a blank one.
     private func event(in line: ArraySlice<UInt8>) throws(LedgerError) -> NewEvent? {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
-        guard line.count <= ImportInput.maximumLineBytes else {
-            throw .invalidImportLine(source: name, line: lineNumber, reason: "the line is larger than \(ImportInput.maximumLineBytes) bytes")
+        guard line.count <= Ledger.maximumReadLineBytes else {
+            throw .invalidImportLine(source: name, line: lineNumber, reason: "the line is larger than \(Ledger.maximumReadLineBytes) bytes")
         }
         do {
             return try NewEvent(importLine: line)

@@ -101,7 +101,8 @@ extension Ledger {
         guard let plan = try repairPlan() else { return nil }
         let segments = try directory.segments()
         guard let first = segments.firstIndex(where: { $0.name == plan.segment }) else { return nil }
-        try WriterSession.quarantine(segments[first...], from: plan.offset, ledger: self)
+        try WriterSession.quarantine(segments[first...], from: plan.offset, ledger: self,
+                                     what: "repair moved what follows the last line whose chain checks")
         try LedgerIndex.discard(in: directory)
         _ = try WriterSession(ledger: self) // trims personal data past the new head and rebuilds the index
         return plan

@@ -31,8 +31,12 @@ public final class Ledger {
     /// The environment, read for `SOURCE_DATE_EPOCH` (a pinned recording clock).
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
-    /// The longest stored line, in bytes, line feed excluded.
+    /// The two line limits, in bytes, line feed excluded. A stored line is at most
+    /// `maximumLineBytes`: writers refuse a longer one. Any line read (an import's input,
+    /// `--data`, a ledger file, including what a crash left at its end) is at most
+    /// `maximumReadLineBytes`: a longer one is bad input, or damage.
     public static let maximumLineBytes = 65_536
+    public static let maximumReadLineBytes = 1 << 20
 
     /// Opens the ledger in `path`.
     /// - Throws: `LedgerError.notALedger` when `path` is not one.

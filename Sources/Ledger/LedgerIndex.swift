@@ -53,6 +53,8 @@ final class LedgerIndex {
     static let initialCapacity: UInt64 = 1024
     /// The new table is built this many slots at a time when it grows: memory stays flat.
     static let growthWindow: UInt64 = 1 << 18
+    /// The window of this index (smaller in tests, so that a small table grows in several windows).
+    var growthWindow = LedgerIndex.growthWindow
     /// How many keys the lookups of a session remember before they are forgotten, so that a
     /// rebuild from the first event (every key inserted) does not grow with the ledger.
     static let rememberedKeys = 262_144
@@ -324,7 +326,7 @@ final class LedgerIndex {
         let oldCapacity = capacity
         let newCapacity = capacity * 2
         let newMask = newCapacity - 1
-        let window = min(newCapacity, LedgerIndex.growthWindow)
+        let window = min(newCapacity, growthWindow)
         let (temporary, replacement) = try io { () throws(SystemError) in try directory.createUnique("keys") }
         var spill: [(high: UInt64, low: UInt64, seq: UInt64)] = []
         do throws(LedgerError) {
@@ -507,17 +509,5 @@ final class LedgerIndex {
             for name in ["keys", "offsets"] { try directory.remove(name) }
             try directory.synchronize()
         }
-    }
-}
-
-extension Array where Element == UInt8 {
-    func littleEndianUInt64(at offset: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for k in 0..<8 { value |= UInt64(self[offset + k]) << (8 * UInt64(k)) }
-        return value
-    }
-
-    mutating func appendLittleEndian(_ value: UInt64) {
-        for k in 0..<8 { append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(k)))) }
     }
 }

@@ -15,7 +15,7 @@ struct LineReader {
     }
 
     /// The longest line read; a longer run without a line feed is damage.
-    static let maximumLineBytes = 1 << 20
+    static let maximumLineBytes = Ledger.maximumReadLineBytes
 
     static let chunkBytes = 1 << 20
 

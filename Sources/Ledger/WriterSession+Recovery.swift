@@ -50,7 +50,7 @@ extension WriterSession {
                 }
             }
             if cutIndex == segments.count - 1 && cutOffset == size { return }
-            try quarantine(segments[cutIndex...], from: cutOffset, ledger: ledger)
+            try quarantine(segments[cutIndex...], from: cutOffset, ledger: ledger, what: "repaired a torn tail left by a writer that died")
         }
     }
 
@@ -72,7 +72,9 @@ extension WriterSession {
         return found
     }
 
-    static func quarantine(_ segments: ArraySlice<LedgerDirectory.Segment>, from offset: Int64, ledger: Ledger) throws(LedgerError) {
+    /// Moves everything from `offset` of the first of `segments` to the end to `quarantine/`,
+    /// and warns, saying `what` was done.
+    static func quarantine(_ segments: ArraySlice<LedgerDirectory.Segment>, from offset: Int64, ledger: Ledger, what: String) throws(LedgerError) {
         let directory = ledger.directory
         let files = directory.files
         guard let first = segments.first else { return }
@@ -116,7 +118,7 @@ extension WriterSession {
             }
             try file.truncate(to: offset)
             try file.synchronize()
-            ledger.warn("repaired a torn tail left by a writer that died: moved \(moved) bytes from \(first.name) at byte \(offset)"
+            ledger.warn("\(what): moved \(moved) bytes from \(first.name) at byte \(offset)"
                         + (segments.count > 1 ? " (and \(segments.count - 1) later segment(s))" : "")
                         + " to quarantine/\(name)")
         }

@@ -3,7 +3,7 @@ import Ledger
 
 extension Tool {
     /// The most bytes `--data` or one `import` line may hold.
-    static let maximumInputBytes = 1 << 20
+    static let maximumInputBytes = Ledger.maximumReadLineBytes
 
     func runInit(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
         var configuration = LedgerDirectory.Configuration()

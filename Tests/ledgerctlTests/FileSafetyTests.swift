@@ -29,6 +29,29 @@ import Glibc
         }
     }
 
+    /// A named pipe planted where the ledger keeps a file would block a reader that opened it
+    /// for good: it is opened without blocking and refused for not being a regular file.
+    @Test(arguments: ["personal.jsonl", "index/keys", "segment-000000000001.jsonl"])
+    func aNamedPipePlantedInTheLedgerIsRefusedNotWaitedOn(file: String) throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "append", "participant.registered", "participant=p1", "group=citizen", "name=Aigerim Seitkali")
+            try given(dir, "verify")
+            try? FileManager.default.removeItem(atPath: dir + "/" + file)
+            #expect(mkfifo(dir + "/" + file, 0o600) == 0)
+            let before = ledgerFiles(dir)
+            let writer = try Ledgerctl.start(["--dir", dir, "append", "participant.registered", "participant=p2", "group=citizen", "name=Second"])
+            var waited = 0
+            while writer.process.isRunning && waited < 200 { usleep(50_000); waited += 1 }
+            if writer.process.isRunning { writer.kill() }
+            let result = writer.finish()
+            #expect(result.exited, "\(file): the writer hung on the pipe and was killed")
+            #expect(result.status == 1, "\(file): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains(file) && result.stderr.contains("is not a regular file"), "\(file): \(result.stderr)")
+            #expect(ledgerFiles(dir) == before)
+        }
+    }
+
     @Test func forgetDoesNotUseATemporaryNamePlantedAsALink() throws {
         try withLedgerAndOutside { dir, outside in
             try demoLedger(dir)

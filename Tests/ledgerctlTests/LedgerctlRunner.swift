@@ -96,14 +96,15 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     return try body(path)
 }
 
-/// Every file under `path` and its bytes.
+/// Every regular file under `path` and its bytes (a named pipe or a link is left out: reading
+/// one could block, or leave the ledger).
 func snapshot(_ path: String) -> [String: Data] {
     var files: [String: Data] = [:]
     let enumerator = FileManager.default.enumerator(atPath: path)
     while let relative = enumerator?.nextObject() as? String {
-        var isDirectory: ObjCBool = false
         let full = path + "/" + relative
-        if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+        var info = stat()
+        if lstat(full, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
             files[relative] = FileManager.default.contents(atPath: full) ?? Data()
         }
     }

@@ -1,0 +1,173 @@
+// The one binary codec of the ledger's derived files (the index, saved fold states, an import's
+// scratch files): integers little-endian, strings as a length and UTF-8. The words of the index
+// are read and written in place with the two primitives below; a fold's state goes through
+// `StateEncoder` and `StateDecoder`, which are built on the same layout.
+
+extension Array where Element == UInt8 {
+    func littleEndianUInt64(at offset: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for k in 0..<8 { value |= UInt64(self[offset + k]) << (8 * UInt64(k)) }
+        return value
+    }
+
+    mutating func appendLittleEndian(_ value: UInt64) {
+        for k in 0..<8 { append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(k)))) }
+    }
+}
+
+/// Writes a fold's state as bytes: integers little-endian, strings as a length and UTF-8.
+public struct StateEncoder: Sendable {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+
+    public mutating func write(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func write(_ value: UInt64) { bytes.appendLittleEndian(value) }
+    public mutating func write(_ value: Int32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func write(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    public mutating func write(_ value: UInt8) { bytes.append(value) }
+    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func write(_ value: Double) { write(value.bitPattern) }
+    public mutating func write(_ value: Timestamp) { write(value.millisecondsSinceEpoch) }
+    public mutating func write(_ value: SHA256.Digest) {
+        write(value.high)
+        write(value.second)
+        write(value.third)
+        write(value.low)
+    }
+
+    public mutating func write(_ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            write(Int64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    /// An optional: a flag, then the value when there is one.
+    public mutating func write<Value>(_ value: Value?, _ writeValue: (inout StateEncoder, Value) -> Void) {
+        write(value != nil)
+        if let value { writeValue(&self, value) }
+    }
+
+    /// An array of plain values as they lie in memory: the element size, the count, the bytes.
+    /// Read back only by the same build (`StateDecoder.plainArray` checks the element size;
+    /// a fold's state version names the layout).
+    public mutating func writePlain<Element: BitwiseCopyable>(_ elements: [Element]) {
+        write(Int64(MemoryLayout<Element>.stride))
+        write(Int64(elements.count))
+        elements.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
+    /// An array: its count, then each element.
+    public mutating func write<Element>(_ elements: [Element], _ writeElement: (inout StateEncoder, Element) -> Void) {
+        write(Int64(elements.count))
+        for element in elements { writeElement(&self, element) }
+    }
+}
+
+/// Reads what `StateEncoder` wrote; every read is checked against the end of the bytes.
+public struct StateDecoder: Sendable {
+    @usableFromInline let bytes: [UInt8]
+    /// Where the next read starts, and where reading must end.
+    @usableFromInline var position = 0
+    @usableFromInline let end: Int
+    /// Where the next read starts.
+    public var offset: Int { position }
+
+    /// The bytes end early or hold something impossible.
+    public struct Malformed: Error, Sendable {
+        public init() {}
+    }
+
+    public init(bytes: [UInt8]) {
+        self.init(bytes: bytes, from: 0, to: bytes.count)
+    }
+
+    /// Reads `bytes[start..<end]` (the array is shared, not copied).
+    public init(bytes: [UInt8], from start: Int, to end: Int) {
+        precondition(0 <= start && start <= end && end <= bytes.count) // invariant: callers pass a range of `bytes`
+        self.bytes = bytes
+        self.position = start
+        self.end = end
+    }
+
+    /// True when every byte has been read.
+    public var isAtEnd: Bool { position == end }
+
+    @usableFromInline
+    mutating func bytes(count: Int) throws(Malformed) -> ArraySlice<UInt8> {
+        guard count >= 0, count <= end - position else { throw Malformed() }
+        defer { position += count }
+        return bytes[position..<(position + count)]
+    }
+
+    @inlinable
+    mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws(Malformed) -> T {
+        let size = MemoryLayout<T>.size
+        guard size <= end - position else { throw Malformed() }
+        let start = position
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) }
+        position += size
+        return T(littleEndian: value)
+    }
+
+    @inlinable public mutating func int64() throws(Malformed) -> Int64 { try load(Int64.self) }
+    @inlinable public mutating func uint64() throws(Malformed) -> UInt64 { try load(UInt64.self) }
+    @inlinable public mutating func int32() throws(Malformed) -> Int32 { try load(Int32.self) }
+    @inlinable public mutating func uint32() throws(Malformed) -> UInt32 { try load(UInt32.self) }
+    @inlinable public mutating func uint8() throws(Malformed) -> UInt8 { try load(UInt8.self) }
+    @inlinable public mutating func bool() throws(Malformed) -> Bool {
+        switch try uint8() {
+        case 0: return false
+        case 1: return true
+        default: throw Malformed()
+        }
+    }
+    @inlinable public mutating func double() throws(Malformed) -> Double { Double(bitPattern: try uint64()) }
+    @inlinable public mutating func timestamp() throws(Malformed) -> Timestamp { Timestamp(millisecondsSinceEpoch: try int64()) }
+    public mutating func digest() throws(Malformed) -> SHA256.Digest {
+        SHA256.Digest(high: try uint64(), second: try uint64(), third: try uint64(), low: try uint64())
+    }
+
+    @inlinable public mutating func string() throws(Malformed) -> String {
+        let count = try int64()
+        guard count >= 0, count <= Int64(end - position) else { throw Malformed() }
+        let start = position
+        _ = try bytes(count: Int(count))
+        // Decoded, not validated: the checksum has caught damage, and a forged byte only changes a name.
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + Int(count))]), as: UTF8.self) }
+    }
+
+    /// An optional written by `StateEncoder.write(_:_:)`.
+    @inlinable public mutating func optional<Value>(_ readValue: (inout StateDecoder) throws(Malformed) -> Value) throws(Malformed) -> Value? {
+        try bool() ? try readValue(&self) : nil
+    }
+
+    /// An array written by `StateEncoder.writePlain(_:)`.
+    @inlinable public mutating func plainArray<Element: BitwiseCopyable>(of type: Element.Type) throws(Malformed) -> [Element] {
+        let stride = MemoryLayout<Element>.stride
+        guard try int64() == Int64(stride) else { throw Malformed() }
+        let count = try int64()
+        guard count >= 0, count <= Int64(end - position) / Int64(stride) else { throw Malformed() }
+        let raw = try bytes(count: Int(count) * stride)
+        return [Element](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
+            raw.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+            }
+            initialized = Int(count)
+        }
+    }
+
+    /// An array written by `StateEncoder.write(_:_:)`; each element takes at least one byte.
+    @inlinable public mutating func array<Element>(_ readElement: (inout StateDecoder) throws(Malformed) -> Element) throws(Malformed) -> [Element] {
+        let count = try int64()
+        guard count >= 0, count <= Int64(end - position) else { throw Malformed() }
+        var elements: [Element] = []
+        elements.reserveCapacity(Int(count))
+        for _ in 0..<count { elements.append(try readElement(&self)) }
+        return elements
+    }
+}
