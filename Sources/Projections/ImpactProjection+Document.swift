@@ -10,8 +10,8 @@ extension ImpactProjection {
 
     static func value(_ indicator: IndicatorResult) -> ReportCell {
         guard let value = indicator.value else { return .empty }
-        return indicator.measure == 2 || indicator.id.hasPrefix("cost") || indicator.id == "supports_per_proposal"
-            ? .number(value, decimals: indicator.id.hasPrefix("cost") ? 2 : 1) : .integer(Int(value))
+        let decimals = Indicator.byID[indicator.id]?.decimals ?? 0
+        return decimals > 0 ? .number(value, decimals: decimals) : .integer(Int(value))
     }
 
     static func document(_ results: ImpactResults, labels: Labels, stamp: ReportStamp) -> ReportDocument {
@@ -25,7 +25,7 @@ extension ImpactProjection {
             let sexes = EventCatalog.sexes.map { sex in
                 indicator.bySex.first { $0.sex == sex }.map { ReportCell.integer(Int($0.value)) } ?? .empty
             }
-            return [.text(indicator.id), .text(labels.text("indicator." + indicator.id, fallback: indicator.title)), value(indicator)]
+            return [.text(indicator.id), .text(Indicator.byID[indicator.id]?.title(in: labels.language) ?? indicator.title), value(indicator)]
                 + sexes + [.text(indicator.definition)]
         })
         var sections = [ReportSection(id: "indicators", title: labels["impact"], content: .table(indicators))]

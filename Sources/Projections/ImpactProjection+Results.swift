@@ -59,8 +59,6 @@ public struct ImpactResults: Sendable {
 }
 
 extension ImpactProjection {
-    /// The people indicators counted by breakdowns, in column order.
-    static let peopleIndicators = ["people_registered", "people_engaged", "unique_attendees", "repeat_attendees"]
 
     /// Scheduled engagements' ids, in the order they were scheduled.
     var engagementOrder: [String] { scheduled.map { engagements[Int($0)].id } }
@@ -252,45 +250,34 @@ extension ImpactProjection {
             return (month, newByMonth[month] ?? 0, running)
         }
 
-        func indicator(_ id: String, _ title: String, _ definition: String, type: Int, measure: Int = 1, value: Double?,
-                       people: [Int32]? = nil) -> IndicatorResult {
-            let periods: [IndicatorResult.Period] = !isProject ? [] : targets.filter { $0.indicator == id && $0.project == projectID }.map { target in
-                let actual = actualValue(id, from: target.start, to: target.end, in: actuals)
+        func result(_ indicator: Indicator, _ value: Double?, people: [Int32]? = nil) -> IndicatorResult {
+            let periods: [IndicatorResult.Period] = !isProject ? [] : targets.filter { $0.indicator == indicator.id && $0.project == projectID }.map { target in
+                let actual = actualValue(indicator.id, from: target.start, to: target.end, in: actuals)
                 return IndicatorResult.Period(start: target.start, end: target.end, baseline: target.baseline, target: target.target,
                                               actual: actual.value, actualBySex: actual.bySex)
             }
-            return IndicatorResult(id: id, title: title, definition: definition, resultType: type, measure: measure, value: value,
-                                   bySex: people.map(bySex) ?? [], periods: periods)
+            return IndicatorResult(id: indicator.id, title: indicator.title(in: .en), definition: indicator.definition(forEngagement: !isProject),
+                                   resultType: indicator.level.rawValue, measure: indicator.iatiMeasure, value: value,
+                                   bySex: indicator.breakdowns.contains(.sex) ? people.map(bySex) ?? [] : [], periods: periods)
         }
-        var indicators = [
-            indicator("people_registered", "People registered", isProject ? "participants registered in the ledger" : "people who answered the invitation",
-                      type: 1, value: Double(registered.count), people: registered),
-            indicator("people_engaged", "People engaged", "people who took at least one action (RSVP, check-in, quiz answer, photo entry, proposal, support)",
-                      type: 1, value: Double(engaged.count), people: engagedProfiles),
-            indicator("unique_attendees", "Unique attendees", "people checked in at one engagement or more", type: 1,
-                      value: Double(attendeesInScope.count), people: attendeesInScope),
-            indicator("repeat_attendees", "Repeat attendees", "people checked in at two engagements or more", type: 2,
-                      value: Double(repeaters.count), people: repeaters),
-            indicator("rsvp_conversion", "RSVP-to-attendance conversion", "checked in, of those holding a seat (confirmed or late), in %",
-                      type: 2, measure: 2, value: conversion),
-            indicator("no_show_rate", "No-show rate", "not checked in, of those holding a seat, in %", type: 2, measure: 2,
-                      value: conversion.map { 100 - $0 }),
-            indicator("quiz_players", "Quiz players", "people who answered the quiz", type: 1, value: Double(players)),
-            indicator("photo_entries", "Photo entries", "entries submitted to photo contests", type: 1, value: Double(photo.count)),
-            indicator("photo_entries_eligible", "Eligible photo entries", "entries meeting every rule of the contest", type: 1, value: Double(eligible)),
-            indicator("photo_entries_ineligible", "Ineligible photo entries", "entries failing a rule (deadline, hashtags, platform, attendance)",
-                      type: 1, value: Double(photo.count - eligible)),
-            indicator("proposals_received", "Proposals received", "proposals submitted", type: 1, value: Double(proposalList.count)),
-            indicator("proposals_accepted", "Proposals taken up", "proposals whose status is accepted or implemented", type: 3, value: Double(takenUp)),
-            indicator("proposals_accepted_share", "Share of proposals taken up", "accepted or implemented, of proposals received, in %",
-                      type: 3, measure: 2, value: proposalList.isEmpty ? nil : 100 * Double(takenUp) / Double(proposalList.count)),
-            indicator("supports_per_proposal", "Supports per proposal", "supports, divided by proposals received", type: 2,
-                      value: proposalList.isEmpty ? nil : Double(supports) / Double(proposalList.count)),
+        let values: [(Indicator, Double?, [Int32]?)] = [
+            (.peopleRegistered, Double(registered.count), registered),
+            (.peopleEngaged, Double(engaged.count), engagedProfiles),
+            (.uniqueAttendees, Double(attendeesInScope.count), attendeesInScope),
+            (.repeatAttendees, Double(repeaters.count), repeaters),
+            (.rsvpConversion, conversion, nil),
+            (.noShowRate, conversion.map { 100 - $0 }, nil),
+            (.quizPlayers, Double(players), nil),
+            (.photoEntries, Double(photo.count), nil),
+            (.photoEntriesEligible, Double(eligible), nil),
+            (.photoEntriesIneligible, Double(photo.count - eligible), nil),
+            (.proposalsReceived, Double(proposalList.count), nil),
+            (.proposalsAccepted, Double(takenUp), nil),
+            (.proposalsAcceptedShare, proposalList.isEmpty ? nil : 100 * Double(takenUp) / Double(proposalList.count), nil),
+            (.supportsPerProposal, proposalList.isEmpty ? nil : Double(supports) / Double(proposalList.count), nil),
+            (.costPerEngagedPerson, project?.budget.flatMap { engaged.isEmpty ? nil : $0 / Double(engaged.count) }, nil),
         ]
-        if isProject {
-            indicators.append(indicator("cost_per_engaged_person", "Cost per engaged person (EUR)", "the project's budget_eur, divided by people engaged",
-                                        type: 2, value: project?.budget.flatMap { engaged.isEmpty ? nil : $0 / Double(engaged.count) }))
-        }
+        let indicators = values.filter { isProject || !$0.0.isProjectOnly }.map { result($0.0, $0.1, people: $0.2) }
         let scopeTitle = isProject ? (project?.title ?? projectID) : (info(engagement!)?.title ?? engagement!)
         return ImpactResults(projectID: projectID, projectTitle: project?.title ?? projectID, engagementID: engagement, scopeTitle: scopeTitle,
                              indicators: indicators, breakdowns: breakdowns,

@@ -25,16 +25,6 @@ public struct Labels: Sendable {
         }
     }
 
-    /// The label of `key` in this language, or `fallback` when this language has none (English
-    /// text that lives with the code, such as an indicator's title).
-    public func text(_ key: String, fallback: String) -> String {
-        switch language {
-        case .kk: Labels.kazakh[key] ?? fallback
-        case .ru: Labels.russian[key] ?? fallback
-        case .en: fallback
-        }
-    }
-
     /// Sorts `names` by the language's collation (`ә` after `а`, `ё` with `е`), not by code point.
     public func collationPrecedes(_ a: String, _ b: String) -> Bool {
         a.compare(b, options: [], range: nil, locale: language.locale) == .orderedAscending
@@ -98,14 +88,6 @@ public struct Labels: Sendable {
         "alatau": "Алатау", "almaly": "Алмалы", "auezov": "Әуезов", "bostandyk": "Бостандық", "zhetysu": "Жетісу", "medeu": "Медеу",
         "nauryzbay": "Наурызбай", "turksib": "Түрксіб", "ineligible": "Рұқсат жоқ", "questions": "Сұрақтар", "capacity": "Орын саны",
         "rsvp_deadline": "Жауап беру мерзімі", "registered": "Тіркелген", "engaged": "Тартылған", "repeat": "Қайта келген",
-        "indicator.people_registered": "Тіркелген адамдар", "indicator.people_engaged": "Тартылған адамдар",
-        "indicator.unique_attendees": "Қатысқан адамдар", "indicator.repeat_attendees": "Қайта қатысқандар",
-        "indicator.rsvp_conversion": "Тіркелуден қатысуға өту (%)", "indicator.no_show_rate": "Келмегендер үлесі (%)",
-        "indicator.quiz_players": "Викторинаға қатысқандар", "indicator.photo_entries": "Фотобайқау жұмыстары",
-        "indicator.photo_entries_eligible": "Рұқсат етілген жұмыстар", "indicator.photo_entries_ineligible": "Рұқсат етілмеген жұмыстар",
-        "indicator.proposals_received": "Түскен ұсыныстар", "indicator.proposals_accepted": "Қабылданған ұсыныстар",
-        "indicator.proposals_accepted_share": "Қабылданған ұсыныстар үлесі (%)", "indicator.supports_per_proposal": "Бір ұсынысқа қолдау",
-        "indicator.cost_per_engaged_person": "Бір тартылған адамға шығын (EUR)",
     ]
 
     static let russian: [String: String] = [
@@ -136,13 +118,5 @@ public struct Labels: Sendable {
         "alatau": "Алатауский", "almaly": "Алмалинский", "auezov": "Ауэзовский", "bostandyk": "Бостандыкский", "zhetysu": "Жетысуский",
         "medeu": "Медеуский", "nauryzbay": "Наурызбайский", "turksib": "Турксибский", "ineligible": "Не допущено", "questions": "Вопросы",
         "capacity": "Вместимость", "rsvp_deadline": "Срок ответа", "registered": "Зарегистрированы", "engaged": "Вовлечены", "repeat": "Повторно",
-        "indicator.people_registered": "Зарегистрировано человек", "indicator.people_engaged": "Вовлечено человек",
-        "indicator.unique_attendees": "Уникальные участники", "indicator.repeat_attendees": "Повторные участники",
-        "indicator.rsvp_conversion": "Конверсия регистраций в участие (%)", "indicator.no_show_rate": "Доля неявок (%)",
-        "indicator.quiz_players": "Участники викторины", "indicator.photo_entries": "Работы фотоконкурса",
-        "indicator.photo_entries_eligible": "Допущенные работы", "indicator.photo_entries_ineligible": "Недопущенные работы",
-        "indicator.proposals_received": "Поступившие предложения", "indicator.proposals_accepted": "Принятые предложения",
-        "indicator.proposals_accepted_share": "Доля принятых предложений (%)", "indicator.supports_per_proposal": "Поддержка на предложение",
-        "indicator.cost_per_engaged_person": "Затраты на вовлечённого человека (EUR)",
     ]
 }

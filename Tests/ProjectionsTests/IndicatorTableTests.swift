@@ -1,0 +1,40 @@
+import Testing
+import Ledger
+@testable import Projections
+
+/// The indicators are defined once, in `Indicator.all`; what targets may name (the catalog's
+/// list) and what the report computes must be exactly that table.
+@Suite struct IndicatorTableTests {
+    @Test func theCatalogAndTheTableNameTheSameIndicatorsInTheSameOrder() {
+        #expect(Indicator.all.map(\.id) == EventCatalog.indicators)
+        #expect(Set(Indicator.all.map(\.id)).count == Indicator.all.count)
+    }
+
+    @Test func everyIndicatorHasATitleInEachLanguageAndACoherentUnit() {
+        for indicator in Indicator.all {
+            for language in Language.allCases {
+                #expect(!(indicator.titles[language] ?? "").isEmpty, "\(indicator.id) has no \(language) title")
+            }
+            #expect(indicator.iatiMeasure == (indicator.unit == .percent ? 2 : 1))
+            #expect((indicator.decimals > 0) == [.percent, .ratio, .eur].contains(indicator.unit), "\(indicator.id): \(indicator.decimals) decimals for \(indicator.unit)")
+            #expect(indicator.breakdowns.isEmpty || indicator.unit == .people, "\(indicator.id) breaks down what is not people")
+        }
+    }
+
+    @Test func theReportComputesEveryIndicatorOfTheTableForAProjectAndAllButTheProjectOnesForAnEngagement() throws {
+        var ledger = HandBuiltLedger.forum()
+        ledger.person("a", "A", group: "citizen", sex: "female", at: "2017-11-01T10:00:00+06:00")
+        var projection = ImpactProjection()
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
+        let project = try projection.results(project: nil, engagement: nil)
+        #expect(project.indicators.map(\.id) == Indicator.all.map(\.id))
+        for (result, indicator) in zip(project.indicators, Indicator.all) {
+            #expect(result.resultType == indicator.level.rawValue && result.measure == indicator.iatiMeasure, "\(indicator.id)")
+            #expect(result.title == indicator.title(in: .en) && result.definition == indicator.definition(forEngagement: false), "\(indicator.id)")
+        }
+        let engagement = try #require(projection.engagementOrder.first)
+        let one = try projection.results(project: nil, engagement: engagement)
+        #expect(one.indicators.map(\.id) == Indicator.all.filter { !$0.isProjectOnly }.map(\.id))
+        #expect(one.indicators.first?.definition == Indicator.peopleRegistered.definition(forEngagement: true))
+    }
+}
