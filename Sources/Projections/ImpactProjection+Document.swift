@@ -11,7 +11,7 @@ extension ImpactProjection {
     static func value(_ indicator: IndicatorResult) -> ReportCell {
         guard let value = indicator.value else { return .empty }
         let decimals = Indicator.byID[indicator.id]?.decimals ?? 0
-        return decimals > 0 ? .number(value, decimals: decimals) : .integer(Int(value))
+        return decimals > 0 ? .measure(value, decimals: decimals) : .integer(Int(value))
     }
 
     static func document(_ results: ImpactResults, labels: Labels, stamp: ReportStamp) -> ReportDocument {
@@ -38,8 +38,8 @@ extension ImpactProjection {
             ], rows: periods.map { indicator, period in
                 let decimals = indicator.measure == 2 ? 1 : 0
                 return [.text(indicator.id), .text("\(period.start) – \(period.end)"),
-                        period.baseline.map { .number($0, decimals: decimals) } ?? .empty, .number(period.target, decimals: decimals),
-                        period.actual.map { .number($0, decimals: decimals) } ?? .empty,
+                        period.baseline.map { .measure($0, decimals: decimals) } ?? .empty, .measure(period.target, decimals: decimals),
+                        period.actual.map { .measure($0, decimals: decimals) } ?? .empty,
                         period.actual.flatMap { period.target > 0 ? .number(100 * $0 / period.target, decimals: 0) : nil } ?? .empty]
             }))))
         }

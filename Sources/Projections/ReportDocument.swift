@@ -108,6 +108,9 @@ public enum ReportCell: Sendable, Equatable {
     case integer(Int)
     /// A number shown with `decimals` decimals.
     case number(Double, decimals: Int)
+    /// A measured value (an indicator's): shown with `decimals` decimals, exact in JSON, so that
+    /// an auditor compares the figure itself, not its rounding.
+    case measure(Double, decimals: Int)
     /// A flag, shown with a translated yes/no.
     case flag(Bool, label: String)
     /// A value from a fixed vocabulary (a status, group, district): JSON keeps the stable `code`,
@@ -120,7 +123,7 @@ public enum ReportCell: Sendable, Equatable {
         switch self {
         case .text(let s): s
         case .integer(let i): String(i)
-        case let .number(value, decimals): ReportCell.format(value, decimals: decimals)
+        case let .number(value, decimals), let .measure(value, decimals): ReportCell.format(value, decimals: decimals)
         case .flag(_, let label): label
         case .term(_, let label): label
         case .empty: ""

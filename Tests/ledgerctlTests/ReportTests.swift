@@ -111,3 +111,23 @@ import Testing
         }
     }
 }
+
+/// The impact JSON carries each indicator's value exactly; the other formats round it.
+@Suite struct ExactIndicatorValueTests {
+    @Test func theJSONCarriesTheExactValueAndTheTableItsRounding() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            for who in ["p1", "p2", "p3"] {
+                try given(dir, "append", "participant.registered", "--occurred-at", "2017-11-01T10:00:00+06:00", "participant=\(who)", "group=citizen", "name=N \(who)")
+                try given(dir, "append", "proposal.submitted", "--occurred-at", "2017-11-30T11:00:00+06:00", "proposal=pr-\(who)", "engagement=forum-2",
+                          "participant=\(who)", "theme=parks", "title=Shade \(who)")
+            }
+            try given(dir, "append", "proposal.supported", "--occurred-at", "2017-11-30T12:00:00+06:00", "proposal=pr-p1", "participant=p2")
+            let json = try ledger(dir, "report", "impact", "--format", "json")
+            #expect(json.status == 0, "\(json.stderr)")
+            #expect(json.stdout.contains(#""indicator": "supports_per_proposal", "title": "Supports per proposal", "value": 0.3333333333333333,"#), "\(json.stdout)")
+            let csv = try ledger(dir, "report", "impact", "--format", "csv")
+            #expect(csv.stdout.contains("supports_per_proposal,Supports per proposal,0.3,"), "\(csv.stdout)")
+        }
+    }
+}

@@ -24,7 +24,7 @@ enum CSVRenderer {
     /// One cell as a CSV field.
     static func field(_ cell: ReportCell) -> String {
         switch cell {
-        case .integer, .number, .empty: quotedIfNeeded(cell.text)
+        case .integer, .number, .measure, .empty: quotedIfNeeded(cell.text)
         case .text, .flag, .term: field(text: TerminalText.sanitized(cell.text, keepingLineBreaks: true)) // ESC, C1 and bidi never reach a terminal
         }
     }

@@ -117,6 +117,7 @@ enum JSONRenderer {
         case .text(let text): .string(text)
         case .integer(let value): .integer(Int64(value))
         case let .number(value, decimals): number(Double(ReportCell.format(value, decimals: decimals)) ?? .nan)
+        case .measure(let value, _): number(value)
         case .flag(let value, _): .bool(value)
         case .term(let code, _): .string(code)
         case .empty: .null

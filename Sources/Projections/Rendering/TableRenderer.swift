@@ -108,7 +108,7 @@ enum TableRenderer {
 
     static func isNumber(_ cell: ReportCell) -> Bool {
         switch cell {
-        case .integer, .number: true
+        case .integer, .number, .measure: true
         default: false
         }
     }
