@@ -26,6 +26,9 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--chunk", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--audit", action="store_true",
+                        help="a history for Scripts/audit_impact.py: targets for several periods, profile changes between a "
+                             "person's actions, back-dated answers, engagements spread over the months")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
@@ -49,13 +52,24 @@ def main():
     emit("project.defined", {"project": "wealmaty", "title": "WeAlmaty: Almaty, a city of active citizens by 2020", "funder": "European Union",
                              "budget_eur": 430000, "starts_on": "2017-04-01", "ends_on": "2020-03-31",
                              "partners": ["British Council", "Almaty city akimat", "JSC Almaty Development Center", "Kazakh-British Technical University"]})
+    if args.audit:
+        periods = [("2017-04-01", "2017-06-30"), ("2017-07-01", "2017-09-30"), ("2017-10-01", "2017-12-31"), ("2018-01-01", "2018-03-31"),
+                   ("2017-04-01", "2018-03-31")]
+        indicators = ["people_registered", "people_engaged", "unique_attendees", "repeat_attendees", "rsvp_conversion", "no_show_rate",
+                      "quiz_players", "photo_entries", "photo_entries_eligible", "photo_entries_ineligible", "proposals_received",
+                      "proposals_accepted", "proposals_accepted_share", "supports_per_proposal", "cost_per_engaged_person"]
+        for indicator in indicators:
+            for start, end in periods:
+                emit("indicator.target.set", {"indicator": indicator, "project": "wealmaty", "period_start": start, "period_end": end,
+                                              "target": rng.randint(10, 500), "baseline": 0})
     people, forum = 0, 0
     while written < args.events:
         forum += 1
-        day = forum * 3
+        day = forum * (30 if args.audit else 3)
         e, q, c = f"forum-{forum}", f"quiz-{forum}", f"photo-{forum}"
+        starts = f"2017-{4 + (day + 1) // 28 % 9:02d}-{1 + (day + 1) % 28:02d}" if args.audit else "2017-11-30"
         emit("engagement.scheduled", {"engagement": e, "project": "wealmaty", "title": f"WeAlmaty forum {forum}: жасыл дәліз және қоғамдық кеңістік",
-                                      "starts_at": "2017-11-30T09:00:00+06:00", "ends_at": "2017-11-30T13:00:00+06:00", "time_zone": "Asia/Almaty",
+                                      "starts_at": f"{starts}T09:00:00+06:00", "ends_at": f"{starts}T13:00:00+06:00", "time_zone": "Asia/Almaty",
                                       "venue": "Transforma theatre, Smart Point, AlmatyTowers, 280 Baizakov street", "rsvp_deadline": "2017-11-29T12:00",
                                       "capacity": 900}, day)
         emit("contest.announced", {"contest": q, "engagement": e, "kind": "quiz", "title": "Жасыл дәліз викторинасы", "prize": "Costa Coffee gift certificate", "prize_count": 3}, day)
@@ -84,6 +98,13 @@ def main():
                 attended.append(pid)
         for pid in attended:
             emit("attendance.checked_in", {"engagement": e, "participant": pid}, day + 1)
+        if args.audit:
+            # Profiles change between a person's actions; answers typed in late carry an earlier occurred_at.
+            for pid in attended[:40]:
+                emit("participant.updated", {"participant": pid, "sex": rng.choice(["female", "male", "other"]), "group": rng.choice(GROUPS),
+                                             "district": rng.choice(DISTRICTS)}, day + 1)
+            for pid in pool[-20:]:
+                emit("rsvp.submitted", {"engagement": e, "participant": pid, "response": "declined", "channel": "phone"}, max(0, day - 2))
         for pid in attended[:300]:
             for k in range(5):
                 emit("quiz.answer.submitted", {"contest": q, "question": f"q{k}", "participant": pid, "answer": rng.choice(["cycle and pedestrian paths", "a bus lane"])}, day + 1)
