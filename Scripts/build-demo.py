@@ -7,7 +7,9 @@ Deterministic: the people and their actions come from a seeded generator, every 
 fixed id, and the recording clock is pinned with SOURCE_DATE_EPOCH for each step, so building
 twice gives byte-identical files. Everyone in it is fictional.
 
-The story: the project (EUR 430,000, April 2017, three years, four partners) and its targets;
+The story: the project (EUR 430,000, April 2017, three years, four partners), the organisations
+it names for IATI (the EU funding; the British Council reporting and implementing with the
+akimat, the Almaty Development Center and KBTU) and its targets;
 forum 1 (22 September 2017, KBTU); forum 2 (30 November 2017, Transforma theatre, Smart Point,
 AlmatyTowers), with RSVPs on time and late, a capacity and its waiting list, cancellations,
 walk-ins and no-shows; the interactive quiz (Costa Coffee certificates); the "Most active Almaty
@@ -144,7 +146,26 @@ class Demo:
         self.event("project.defined", "project-wealmaty", start, {
             "project": "wealmaty", "title": "WeAlmaty: Almaty, a city of active citizens by 2020",
             "funder": "European Union", "budget_eur": 430000, "starts_on": "2017-04-01", "ends_on": "2020-03-31",
-            "partners": ["British Council", "Almaty city akimat", "JSC Almaty Development Center", "Kazakh-British Technical University"]})
+            "partners": ["British Council", "Almaty city akimat", "JSC Almaty Development Center", "Kazakh-British Technical University"],
+            "description": "An EU-funded action (EUR 430,000, April 2017 to March 2020) to make Almaty a city of active citizens: "
+                           "building the capacity of urban communities, drawing citizens into the city's development and "
+                           "supporting social entrepreneurship, through forums that bring together the authorities, civil society and business.",
+            # IATI: the British Council reports the activity (charity 209131 in England and Wales; type 15, other public sector).
+            "reporting_org_ref": "GB-CHC-209131", "reporting_org_name": "British Council", "reporting_org_type": "15",
+            "iati_identifier": "GB-CHC-209131-WEALMATY"})
+        # Who takes part, in IATI's roles: the EU funds (DG INTPA's org-id; XM-DAC-918-3 is the older DAC code); the
+        # British Council implements; the akimat, the Development Center and KBTU implement with it. No org-id is given for
+        # the three Kazakh partners: their registration numbers (KZ-BIN) are not in the source, so none is made up.
+        for organisation, name, role, type_, ref in [
+                ("eu", "European Union", "1", "40", "XI-IATI-EC_INTPA"),
+                ("british-council", "British Council", "4", "15", "GB-CHC-209131"),
+                ("almaty-akimat", "Almaty city akimat", "4", "11", None),
+                ("almaty-development-center", "JSC Almaty Development Center", "4", "15", None),
+                ("kbtu", "Kazakh-British Technical University", "4", "80", None)]:
+            data = {"project": "wealmaty", "organisation": organisation, "name": name, "role": role, "type": type_}
+            if ref:
+                data["ref"] = ref
+            self.event("project.organisation.added", f"organisation-{organisation}-{role}", start, data)
         for indicator, target, baseline in [("people_engaged", 300, 0), ("unique_attendees", 220, 0), ("repeat_attendees", 40, 0),
                                             ("proposals_received", 40, 0), ("proposals_accepted", 10, 0), ("rsvp_conversion", 75, 0)]:
             self.event("indicator.target.set", f"target-{indicator}-y1", start, {

@@ -12,6 +12,13 @@ extension EventCatalog {
                                     "no_show_rate", "quiz_players", "photo_entries", "photo_entries_eligible", "photo_entries_ineligible",
                                     "proposals_received", "proposals_accepted", "proposals_accepted_share", "supports_per_proposal",
                                     "cost_per_engaged_person"]
+    /// IATI's OrganisationType codelist: 10 government, 11 local government, 15 other public
+    /// sector, 21 international NGO, 22 national NGO, 23 regional NGO, 24 partner-country-based
+    /// NGO, 30 public-private partnership, 40 multilateral, 60 foundation, 70-73 private sector,
+    /// 80 academic, training and research, 90 other.
+    public static let organisationTypes = ["10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90"]
+    /// IATI's OrganisationRole codelist: 1 funding, 2 accountable, 3 extending, 4 implementing.
+    public static let organisationRoles = ["1", "2", "3", "4"]
     /// Where a proposal stands with the city.
     public static let proposalStatuses = ["under_review", "accepted", "declined", "implemented"]
 
@@ -51,7 +58,27 @@ extension EventCatalog {
                 Field("starts_on", .date, required: true),
                 Field("ends_on", .date, required: true),
                 Field("partners", .textList),
-            ], defines: [project], rules: [.datesInOrder(start: "starts_on", end: "ends_on")]),
+                Field("description", paragraph),
+                Field("reporting_org_ref", id),
+                Field("reporting_org_name", line),
+                Field("reporting_org_type", .oneOf(organisationTypes)),
+                Field("iati_identifier", id),
+            ], defines: [project], rules: [
+                .datesInOrder(start: "starts_on", end: "ends_on"),
+                .allOrNone(["reporting_org_ref", "reporting_org_name", "reporting_org_type", "iati_identifier"]),
+                .organisationIdentifier("reporting_org_ref"),
+                .prefixedBy(field: "iati_identifier", prefix: "reporting_org_ref"),
+            ]),
+            EventType(.projectOrganisationAdded, "an organisation taking part in a project, in one IATI role", fields: [
+                Field("project", id, required: true),
+                Field("organisation", id, required: true),
+                Field("name", line, required: true),
+                Field("role", .oneOf(organisationRoles), required: true),
+                Field("type", .oneOf(organisationTypes)),
+                Field("ref", id),
+            ], requires: [project], marks: [EntityReference(.organisationRole, "project", "organisation", "role", ifDuplicate: {
+                "organisation '\($0[1])' already has role \($0[2]) in project '\($0[0])'"
+            })], rules: [.organisationIdentifier("ref")]),
             EventType(.engagementScheduled, "a forum, workshop or other engagement of a project", fields: [
                 Field("engagement", id, required: true),
                 Field("project", id, required: true),

@@ -76,6 +76,29 @@ extension EventLog {
         return stamp
     }
 
+    /// The `recorded_at` of the line a replay ended at (`ReplayStamp.end`, the head of its stamp),
+    /// read again from its place: what a report may print as the time it reflects, since the
+    /// wall clock would make the same events give other bytes. Nil when the replay read nothing.
+    /// - Throws: `LedgerError.damaged` when the line is no longer there with the same SHA-256
+    ///   (the ledger was changed under the report); `LedgerError.io` when it cannot be read.
+    public func recordedAt(of end: SavedState.Position?) throws(LedgerError) -> String? {
+        guard let end else { return nil }
+        let location = Location(segment: end.segment, line: end.line, offset: end.offset)
+        let bytes: [UInt8] = try io { () throws(SystemError) -> [UInt8] in
+            guard let file = try directory.files.openIfExists(end.segment) else { return [] }
+            defer { try? file.close() }
+            return try file.read(count: end.length, at: end.offset)
+        }
+        guard bytes.count == end.length, SHA256.hash(bytes) == end.hash else {
+            throw damage(location, "the line a report was computed up to changed while it was read; \(EventLog.verifyAdvice)")
+        }
+        do throws(StoredEvent.Malformed) {
+            return try bytes.withUnsafeBufferPointer { buffer throws(StoredEvent.Malformed) in try StoredEvent(line: buffer) }.recordedAt
+        } catch {
+            throw damage(location, .notAnEvent(error.reason), advice: EventLog.verifyAdvice)
+        }
+    }
+
     /// What readers other than `verify` add to a damage message.
     static let verifyAdvice = "run 'ledgerctl verify'"
 

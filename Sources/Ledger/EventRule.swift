@@ -17,9 +17,29 @@ public enum EventRule: Sendable {
     /// When the entity `reference` names was stored with a non-empty array `options`, the value of
     /// field `field` is one of its elements.
     case amongOptionsOf(EntityReference, options: String, field: String)
+    /// The fields are given all together or not at all; else the first missing one is refused.
+    case allOrNone([String])
+    /// Field `field`, when given, is an organisation identifier in IATI's org-id form: the
+    /// registration agency's prefix (country or `XI`/`XM`, a hyphen, the agency) and the number,
+    /// such as `GB-CHC-209131`.
+    case organisationIdentifier(String)
+    /// Field `field`, when given, begins with the value of field `prefix` and a hyphen, and goes on
+    /// after it (an IATI activity identifier begins with its reporting organisation's identifier).
+    case prefixedBy(field: String, prefix: String)
     /// A jury's score: field `criterion` names a criterion of the contest, and field `score` lies
     /// in the contest's range.
     case scoreFitsContest
+
+    /// True for `AA-AGENCY-NUMBER`: two capital letters, a hyphen, an agency code of capital
+    /// letters and digits, a hyphen, and the number (the org-id.guide form).
+    static func isOrganisationIdentifier(_ value: String) -> Bool {
+        let parts = value.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+        func isCapitals(_ part: Substring, digits: Bool) -> Bool {
+            !part.isEmpty && part.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || digits && ("0"..."9").contains($0) }
+        }
+        return parts.count == 3 && parts[0].count == 2 && isCapitals(parts[0], digits: false)
+            && isCapitals(parts[1], digits: true) && !parts[2].isEmpty
+    }
 
     /// The scores a contest gives when it names no `score_min` or `score_max`.
     static let defaultScoreRange = (minimum: 0.0, maximum: 10.0)
@@ -44,6 +64,20 @@ public enum EventRule: Sendable {
             if minimum >= maximum { throw fail(maximumField, "must be above \(minimumField) (\(minimum))") }
         case let .required(field, condition, value, reason):
             if values[condition]?.stringValue == value, values[field] == nil { throw fail(field, reason) }
+        case .allOrNone(let fields):
+            let given = fields.filter { values[$0] != nil }
+            if !given.isEmpty, let missing = fields.first(where: { values[$0] == nil }) {
+                throw fail(missing, "is required with \(given.joined(separator: ", ")) (give \(fields.joined(separator: ", ")) together)")
+            }
+        case .organisationIdentifier(let field):
+            if let value = values[field]?.stringValue, !Self.isOrganisationIdentifier(value) {
+                throw fail(field, "'\(EventValidator.quoted(value))' is not an org-id: give the registration agency's prefix and the number, such as GB-CHC-209131")
+            }
+        case let .prefixedBy(field, prefixField):
+            if let value = values[field]?.stringValue, let prefix = values[prefixField]?.stringValue,
+               !(value.hasPrefix(prefix + "-") && value.count > prefix.count + 1) {
+                throw fail(field, "must begin with \(prefixField) and a hyphen ('\(EventValidator.quoted(prefix))-...')")
+            }
         case .contestKind(let kind):
             if let contest = try contest(), let actual = contest["kind"]?.stringValue, actual != kind {
                 throw fail("contest", "names a \(actual) contest; \(type.name) needs a \(kind) contest")

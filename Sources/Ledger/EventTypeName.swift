@@ -31,6 +31,7 @@ extension EventTypeName {
     public static let proposalSupported = EventTypeName(rawValue: "proposal.supported")
     public static let proposalStatusChanged = EventTypeName(rawValue: "proposal.status.changed")
     public static let indicatorTargetSet = EventTypeName(rawValue: "indicator.target.set")
+    public static let projectOrganisationAdded = EventTypeName(rawValue: "project.organisation.added")
     /// Internal: written by `ledgerctl forget` only.
     public static let participantErased = EventTypeName(rawValue: "participant.erased")
 }
@@ -62,6 +63,8 @@ extension EntityKind {
     public static let checkIn = EntityKind(rawValue: "check-in")
     public static let support = EntityKind(rawValue: "support")
     public static let erased = EntityKind(rawValue: "erased")
+    /// An organisation in one IATI role in a project (funding, implementing, ...).
+    public static let organisationRole = EntityKind(rawValue: "organisation-role")
 }
 
 extension EntityKey {

@@ -2,81 +2,160 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Ledger
 
-/// Writes impact results as an IATI 2.03 activity with its `<result>` elements, the form in
-/// which the EU publishes the results of the actions it funds.
+/// Writes a project and its impact results as an IATI 2.03 activity, the form in which the EU
+/// publishes the results of the actions it funds; the file validates against the IATI 2.03
+/// activity schema (`Scripts/iati-2.03/`).
 ///
-/// One `<result>` per indicator (`type` 1 output, 2 outcome, 3 impact; `aggregation-status`
-/// 1), each `<indicator>` with its `measure` (1 unit, 2 percentage), a `<baseline>` where a
-/// target gave one, and `<period>`s: each target's period with its target and actual, or, when
-/// no target was set, the project's span with the actual alone. Actuals that count people come
-/// with one more `<actual>` per sex, each carrying `<dimension name="sex" value="...">`.
+/// The activity's children come in the schema's order: `iati-identifier` (the reporting
+/// organisation's org-id, a hyphen, the project's own id), `reporting-org`, `title`,
+/// `description`, one `participating-org` per organisation and role the ledger added (role 1
+/// funding, 2 accountable, 3 extending, 4 implementing; without any, the project's `funder` as
+/// role 1), `activity-status` (1 pipeline before `starts_on`, 2 implementation until `ends_on`,
+/// 3 finalisation after it, judged on the head's `recorded_at`: the ledger records no closure),
+/// `activity-date`s (1 planned start, 2 actual start once it began, 3 planned end, 4 actual end
+/// once it passed), then one `<result>` per indicator.
+///
+/// A `<result>` has `type` 1 output, 2 outcome, 3 impact and `aggregation-status` 1; its
+/// `<indicator>` has its `measure` (1 unit, 2 percentage), a `<baseline>` (`year`, `iso-date`,
+/// `value`) where a target gave one, and `<period>`s: each target's period with its target and
+/// actual, or, when no target was set, the project's span with the actual alone. Actuals that
+/// count people come with one more `<actual>` per sex, each carrying
+/// `<dimension name="sex" value="...">`.
+///
+/// `generated-datetime` and `last-updated-datetime` are the head event's `recorded_at`, never the
+/// wall clock: the same events always give the same bytes.
 public enum IATIWriter {
+    /// The order of an activity's children that this writer emits, as the schema's sequence has them.
+    public static let activityChildren = ["iati-identifier", "reporting-org", "title", "description", "participating-org",
+                                          "activity-status", "activity-date", "result"]
+
     /// The XML document, UTF-8, ending with a line feed.
-    public static func xml(_ results: ImpactResults, projectStartsOn: String, projectEndsOn: String, stamp: ReportStamp) -> String {
+    /// - Parameters:
+    ///   - results: the indicators, from `ImpactProjection.results(project:engagement:)`.
+    ///   - project: the project they belong to, with its publication (reporting organisation,
+    ///     identifier, organisations).
+    ///   - headRecordedAt: the `recorded_at` of the last line the report read (`EventLog.recordedAt(of:)`).
+    ///   - stamp: what the report was computed from, written as a comment.
+    /// - Throws: `ReportError.incomplete` when the project names no reporting organisation, or no
+    ///   participating one, or `headRecordedAt` is not a date-time.
+    public static func xml(_ results: ImpactResults, project: ImpactProjection.Project, headRecordedAt: String,
+                           stamp: ReportStamp) throws(ReportError) -> String {
+        let publication = project.publication
+        guard let reporting = publication.reportingOrganisation, let reportingRef = reporting.ref, let reportingType = reporting.type,
+              let identifier = publication.activityIdentifier else {
+            throw .incomplete(reason: "project '\(project.id)' names no reporting organisation, which IATI requires: define the project with "
+                              + "reporting_org_ref, reporting_org_name, reporting_org_type and iati_identifier (see 'ledgerctl types')")
+        }
+        let organisations = publication.organisations.isEmpty
+            ? (project.funder.map { [ImpactProjection.Organisation(id: "", name: $0, ref: nil, type: nil, role: "1")] } ?? [])
+            : publication.organisations
+        guard !organisations.isEmpty else {
+            throw .incomplete(reason: "project '\(project.id)' has no participating organisation, which IATI requires: "
+                              + "append project.organisation.added (role 1 funding ... 4 implementing)")
+        }
+        guard let head = Timestamp(rfc3339: headRecordedAt) else {
+            throw .incomplete(reason: "the head's recorded_at '\(headRecordedAt)' is not a date-time")
+        }
         let root = XMLElement(name: "iati-activities")
         root.addAttribute(attribute("version", "2.03"))
+        root.addAttribute(attribute("generated-datetime", headRecordedAt))
         root.addAttribute(attribute("xml:lang", "en"))
         root.addChild(XMLNode.comment(withStringValue: " ledger seq \(stamp.firstSeq)-\(stamp.lastSeq), head sha256 \(stamp.headHash)"
-                                      + (stamp.asOf.map { ", as of \($0)" } ?? "") + " ") as! XMLNode)
+                                      + (stamp.asOf.map { ", as of \($0)" } ?? "") + " ") as! XMLNode) // invariant: comment(withStringValue:) returns a node
         let activity = XMLElement(name: "iati-activity")
+        activity.addAttribute(attribute("last-updated-datetime", headRecordedAt))
         activity.addAttribute(attribute("default-currency", "EUR"))
         root.addChild(activity)
-        activity.addChild(element("iati-identifier", text: results.projectID))
+        activity.addChild(element("iati-identifier", text: identifier))
+        let reportingOrg = narrative("reporting-org", reporting.name)
+        reportingOrg.addAttribute(attribute("ref", reportingRef))
+        reportingOrg.addAttribute(attribute("type", reportingType))
+        activity.addChild(reportingOrg)
         activity.addChild(narrative("title", results.scopeTitle))
+        let description = narrative("description", publication.description ?? project.title)
+        description.addAttribute(attribute("type", "1")) // 1 general
+        activity.addChild(description)
+        for organisation in organisations {
+            let node = narrative("participating-org", organisation.name)
+            if let ref = organisation.ref { node.addAttribute(attribute("ref", ref)) }
+            if let type = organisation.type { node.addAttribute(attribute("type", type)) }
+            node.addAttribute(attribute("role", organisation.role ?? "1"))
+            activity.addChild(node)
+        }
+        let today = head.millisecondsSinceEpoch.floorDivided(by: 86_400_000) // the head's UTC date
+        let start = Timestamp.days(ofDate: project.startsOn), end = Timestamp.days(ofDate: project.endsOn)
+        let status = XMLElement(name: "activity-status")
+        status.addAttribute(attribute("code", start.map { today < $0 } == true ? "1" : end.map { today > $0 } == true ? "3" : "2"))
+        activity.addChild(status)
+        var dates: [(type: String, date: String)] = [("1", project.startsOn)]
+        if let start, today >= start { dates.append(("2", project.startsOn)) }
+        dates.append(("3", project.endsOn))
+        if let end, today > end { dates.append(("4", project.endsOn)) }
+        for (type, date) in dates {
+            let node = dated("activity-date", date)
+            node.addAttribute(attribute("type", type))
+            activity.addChild(node)
+        }
         for indicator in results.indicators {
-            let result = XMLElement(name: "result")
-            result.addAttribute(attribute("type", String(indicator.resultType)))
-            result.addAttribute(attribute("aggregation-status", "1"))
-            result.addChild(narrative("title", indicator.title))
-            let element = XMLElement(name: "indicator")
-            element.addAttribute(attribute("measure", String(indicator.measure)))
-            element.addAttribute(attribute("ascending", indicator.id == "no_show_rate" || indicator.id.hasPrefix("cost") ? "0" : "1"))
-            element.addChild(narrative("title", indicator.title))
-            element.addChild(narrative("description", indicator.definition))
-            if let first = indicator.periods.first(where: { $0.baseline != nil }), let baseline = first.baseline {
-                let node = XMLElement(name: "baseline")
-                node.addAttribute(attribute("year", String(first.start.prefix(4))))
-                node.addAttribute(attribute("iso-date", first.start))
-                node.addAttribute(attribute("value", number(baseline)))
-                element.addChild(node)
-            }
-            let periods = indicator.periods.isEmpty
-                ? [IndicatorResult.Period(start: projectStartsOn, end: projectEndsOn, baseline: nil, target: .nan,
-                                          actual: indicator.value, actualBySex: indicator.bySex)]
-                : indicator.periods
-            for period in periods {
-                let node = XMLElement(name: "period")
-                node.addChild(dated("period-start", period.start))
-                node.addChild(dated("period-end", period.end))
-                if !period.target.isNaN {
-                    let target = XMLElement(name: "target")
-                    target.addAttribute(attribute("value", number(period.target)))
-                    node.addChild(target)
-                }
-                if let actual = period.actual {
-                    let total = XMLElement(name: "actual")
-                    total.addAttribute(attribute("value", number(actual)))
-                    node.addChild(total)
-                    for (sex, value) in period.actualBySex {
-                        let bySex = XMLElement(name: "actual")
-                        bySex.addAttribute(attribute("value", number(value)))
-                        let dimension = XMLElement(name: "dimension")
-                        dimension.addAttribute(attribute("name", "sex"))
-                        dimension.addAttribute(attribute("value", sex))
-                        bySex.addChild(dimension)
-                        node.addChild(bySex)
-                    }
-                }
-                element.addChild(node)
-            }
-            result.addChild(element)
-            activity.addChild(result)
+            activity.addChild(result(indicator, projectStartsOn: project.startsOn, projectEndsOn: project.endsOn))
         }
         let document = XMLDocument(rootElement: root)
         document.version = "1.0"
         document.characterEncoding = "UTF-8"
         return document.xmlString(options: [.nodePrettyPrint]) + "\n"
+    }
+
+    /// One indicator as a `<result>`.
+    private static func result(_ indicator: IndicatorResult, projectStartsOn: String, projectEndsOn: String) -> XMLElement {
+        let result = XMLElement(name: "result")
+        result.addAttribute(attribute("type", String(indicator.resultType)))
+        result.addAttribute(attribute("aggregation-status", "1"))
+        result.addChild(narrative("title", indicator.title))
+        let element = XMLElement(name: "indicator")
+        element.addAttribute(attribute("measure", String(indicator.measure)))
+        element.addAttribute(attribute("ascending", indicator.id == "no_show_rate" || indicator.id.hasPrefix("cost") ? "0" : "1"))
+        element.addChild(narrative("title", indicator.title))
+        element.addChild(narrative("description", indicator.definition))
+        if let first = indicator.periods.first(where: { $0.baseline != nil }), let baseline = first.baseline {
+            let node = XMLElement(name: "baseline")
+            node.addAttribute(attribute("year", String(first.start.prefix(4))))
+            node.addAttribute(attribute("iso-date", first.start))
+            node.addAttribute(attribute("value", number(baseline)))
+            element.addChild(node)
+        }
+        let periods = indicator.periods.isEmpty
+            ? [IndicatorResult.Period(start: projectStartsOn, end: projectEndsOn, baseline: nil, target: .nan,
+                                      actual: indicator.value, actualBySex: indicator.bySex)]
+            : indicator.periods
+        for period in periods {
+            let node = XMLElement(name: "period")
+            node.addChild(dated("period-start", period.start))
+            node.addChild(dated("period-end", period.end))
+            if !period.target.isNaN {
+                let target = XMLElement(name: "target")
+                target.addAttribute(attribute("value", number(period.target)))
+                node.addChild(target)
+            }
+            if let actual = period.actual {
+                let total = XMLElement(name: "actual")
+                total.addAttribute(attribute("value", number(actual)))
+                node.addChild(total)
+                for (sex, value) in period.actualBySex {
+                    let bySex = XMLElement(name: "actual")
+                    bySex.addAttribute(attribute("value", number(value)))
+                    let dimension = XMLElement(name: "dimension")
+                    dimension.addAttribute(attribute("name", "sex"))
+                    dimension.addAttribute(attribute("value", sex))
+                    bySex.addChild(dimension)
+                    node.addChild(bySex)
+                }
+            }
+            element.addChild(node)
+        }
+        result.addChild(element)
+        return result
     }
 
     private static func attribute(_ name: String, _ value: String) -> XMLNode {

@@ -8,7 +8,7 @@ extension ImpactProjection {
     public static let stateName = "impact"
     /// The layout of `encodedState`: raise it whenever the layout changes, so that a state saved
     /// by an earlier build is not read as this one.
-    public static let stateVersion: UInt32 = 5
+    public static let stateVersion: UInt32 = 6
 
     /// The whole state.
     public var encodedState: [UInt8] {
@@ -22,6 +22,10 @@ extension ImpactProjection {
             out.write(project.startsOn)
             out.write(project.endsOn)
             out.write(project.funder) { $0.write($1) }
+            out.write(project.publication.description) { $0.write($1) }
+            out.write(project.publication.reportingOrganisation, Self.write)
+            out.write(project.publication.activityIdentifier) { $0.write($1) }
+            out.write(project.publication.organisations, Self.write)
         }
         out.write(targets) { out, target in
             out.write(target.indicator)
@@ -87,6 +91,15 @@ extension ImpactProjection {
         return out.bytes
     }
 
+    /// Writes one organisation of a project's publication.
+    static func write(_ out: inout StateEncoder, _ organisation: Organisation) {
+        out.write(organisation.id)
+        out.write(organisation.name)
+        out.write(organisation.ref) { $0.write($1) }
+        out.write(organisation.type) { $0.write($1) }
+        out.write(organisation.role) { $0.write($1) }
+    }
+
     /// The state `encodedState` wrote.
     /// - Throws: `StateDecoder.Malformed` when the bytes are not such a state (or not whole).
     public init(encodedState bytes: [UInt8]) throws(StateDecoder.Malformed) {
@@ -98,9 +111,15 @@ extension ImpactProjection {
         self.init()
         var input = input
         projectOrder = try input.array { input throws(StateDecoder.Malformed) in try input.string() }
+        let text = { (input: inout StateDecoder) throws(StateDecoder.Malformed) -> String? in try input.optional { input throws(StateDecoder.Malformed) in try input.string() } }
+        let organisation = { (input: inout StateDecoder) throws(StateDecoder.Malformed) -> Organisation in
+            Organisation(id: try input.string(), name: try input.string(), ref: try text(&input), type: try text(&input), role: try text(&input))
+        }
         for project in try input.array({ input throws(StateDecoder.Malformed) in
             Project(id: try input.string(), title: try input.string(), budget: try input.optional { input throws(StateDecoder.Malformed) in try input.double() },
-                    startsOn: try input.string(), endsOn: try input.string(), funder: try input.optional { input throws(StateDecoder.Malformed) in try input.string() })
+                    startsOn: try input.string(), endsOn: try input.string(), funder: try text(&input),
+                    publication: Publication(description: try text(&input), reportingOrganisation: try input.optional(organisation),
+                                             activityIdentifier: try text(&input), organisations: try input.array(organisation)))
         }) {
             projects[project.id] = project
         }
@@ -108,7 +127,6 @@ extension ImpactProjection {
             Target(indicator: try input.string(), project: try input.string(), start: try input.string(), end: try input.string(),
                    target: try input.double(), baseline: try input.optional { input throws(StateDecoder.Malformed) in try input.double() })
         }
-        let text = { (input: inout StateDecoder) throws(StateDecoder.Malformed) -> String? in try input.optional { input throws(StateDecoder.Malformed) in try input.string() } }
         profiles = try input.array { input throws(StateDecoder.Malformed) in
             Profile(group: try input.string(), district: try text(&input), sex: try text(&input), organization: try text(&input), isErased: try input.bool())
         }

@@ -18,6 +18,49 @@ public struct ImpactProjection: Sendable {
         public var startsOn: String
         public var endsOn: String
         public var funder: String?
+        /// What IATI publishes about the project as an activity (nil fields when the ledger has none).
+        public var publication = Publication()
+    }
+
+    /// A project as an IATI activity: who reports it, under which identifier, and who takes part.
+    public struct Publication: Sendable, Equatable {
+        /// The activity's description (`project.defined` `description`).
+        public var description: String?
+        /// The reporting organisation (its `role` is nil) and the activity identifier, given together.
+        public var reportingOrganisation: Organisation?
+        public var activityIdentifier: String?
+        /// The participating organisations, in the order the ledger added them.
+        public var organisations: [Organisation] = []
+
+        public init(description: String? = nil, reportingOrganisation: Organisation? = nil, activityIdentifier: String? = nil,
+                    organisations: [Organisation] = []) {
+            self.description = description
+            self.reportingOrganisation = reportingOrganisation
+            self.activityIdentifier = activityIdentifier
+            self.organisations = organisations
+        }
+    }
+
+    /// An organisation of a project, as `project.organisation.added` (or `project.defined`, for
+    /// the reporting one) gave it; codes from IATI's codelists.
+    public struct Organisation: Sendable, Equatable {
+        /// The ledger's own id of the organisation (empty for the reporting one).
+        public var id: String
+        public var name: String
+        /// The org-id, such as `GB-CHC-209131`, when known.
+        public var ref: String?
+        /// OrganisationType code, such as `21`.
+        public var type: String?
+        /// OrganisationRole code: 1 funding, 2 accountable, 3 extending, 4 implementing.
+        public var role: String?
+
+        public init(id: String, name: String, ref: String?, type: String?, role: String?) {
+            self.id = id
+            self.name = name
+            self.ref = ref
+            self.type = type
+            self.role = role
+        }
     }
 
     /// A target recorded with `indicator.target.set`.
@@ -163,7 +206,19 @@ public struct ImpactProjection: Sendable {
             projects[id] = Project(id: id, title: data["title"]?.stringValue ?? id, budget: data["budget_eur"]?.doubleValue,
                                    startsOn: data["starts_on"]?.stringValue ?? "", endsOn: data["ends_on"]?.stringValue ?? "",
                                    funder: data["funder"]?.stringValue)
+            projects[id]?.publication.description = data["description"]?.stringValue
+            if let ref = data["reporting_org_ref"]?.stringValue, let name = data["reporting_org_name"]?.stringValue {
+                projects[id]?.publication.reportingOrganisation = Organisation(id: "", name: name, ref: ref, type: data["reporting_org_type"]?.stringValue, role: nil)
+                projects[id]?.publication.activityIdentifier = data["iati_identifier"]?.stringValue
+            }
             projectOrder.append(id)
+            return
+        case .projectOrganisationAdded:
+            if let project = data["project"]?.stringValue, projects[project] != nil,
+               let id = data["organisation"]?.stringValue, let name = data["name"]?.stringValue, let role = data["role"]?.stringValue {
+                projects[project]?.publication.organisations.append(
+                    Organisation(id: id, name: name, ref: data["ref"]?.stringValue, type: data["type"]?.stringValue, role: role))
+            }
             return
         case .indicatorTargetSet:
             if let indicator = data["indicator"]?.stringValue, let project = data["project"]?.stringValue,

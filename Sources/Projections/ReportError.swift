@@ -6,6 +6,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(what: String, id: String, among: [String])
     /// The ledger has nothing of that kind yet.
     case nothing(what: String)
+    /// The ledger lacks what a format requires (IATI's reporting organisation): the reason says what to add.
+    case incomplete(reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
             "no \(what) '\(id)' in the ledger" + (among.isEmpty ? "" : " (there are: \(among.joined(separator: ", ")))")
         case let .nothing(what):
             "the ledger has no \(what) yet"
+        case .incomplete(let reason):
+            reason
         }
     }
 

@@ -84,12 +84,14 @@ extension Tool {
                                 asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)
         // Only the reports that show people read the personal-data store; impact counts, never names.
         let names = kind == "impact" ? PersonalNames() : PersonalNames(records: try PersonalDataStore(directory: log.directory).records())
+        // IATI's datetimes are the head's recorded_at, read before the catch below turns errors into exit 65.
+        let headRecordedAt = isIATI ? try log.recordedAt(of: replayed.end) : nil
         let text: String
         do {
             if isIATI {
                 let results = try impact.results(project: project, engagement: engagement)
-                let span = impact.projects[results.projectID]
-                text = IATIWriter.xml(results, projectStartsOn: span?.startsOn ?? "", projectEndsOn: span?.endsOn ?? "", stamp: stamp)
+                guard let project = impact.projects[results.projectID] else { throw ReportError.nothing(what: "project") }
+                text = try IATIWriter.xml(results, project: project, headRecordedAt: headRecordedAt ?? "", stamp: stamp)
             } else {
                 let document: ReportDocument = switch kind {
                 case "attendees": try attendees.document(engagement: engagement, labels: labels, names: names, stamp: stamp)

@@ -12,7 +12,8 @@ struct HandBuiltLedger {
         let seq = Int64(events.count + 1)
         var members: [(key: String, value: JSON)] = []
         for (key, value) in data {
-            if ["name", "email", "phone", "handle"].contains(key), let text = value as? String {
+            // A person's name, e-mail, phone and handle go to the personal-data store (an organisation's name does not).
+            if type.hasPrefix("participant."), ["name", "email", "phone", "handle"].contains(key), let text = value as? String {
                 personal.append(PersonalDataStore.Record(seq: seq, participant: data.first { $0.key == "participant" }?.value as? String ?? "",
                                                          data: .object([("name", .string(text))])))
                 continue
@@ -41,10 +42,19 @@ struct HandBuiltLedger {
     }
 
     /// The forum of the seed, with its project: deadline noon on 29 November 2017, Almaty time.
-    static func forum(capacity: Int? = nil) -> HandBuiltLedger {
+    /// With `isPublished`, the project names its IATI reporting organisation and identifier, and
+    /// its funder and implementer follow it.
+    static func forum(capacity: Int? = nil, isPublished: Bool = false) -> HandBuiltLedger {
         var ledger = HandBuiltLedger()
-        ledger.add("project.defined", at: "2017-04-01T09:00:00+06:00", ["project": "wealmaty", "title": "WeAlmaty", "starts_on": "2017-04-01",
-                                                                        "ends_on": "2020-03-31", "budget_eur": 430000])
+        if isPublished {
+            ledger.add("project.defined", at: "2017-04-01T09:00:00+06:00", ["project": "wealmaty", "title": "WeAlmaty", "starts_on": "2017-04-01",
+                                                                            "ends_on": "2020-03-31", "budget_eur": 430000,
+                                                                            "reporting_org_ref": "GB-CHC-209131", "reporting_org_name": "British Council",
+                                                                            "reporting_org_type": "15", "iati_identifier": "GB-CHC-209131-WEALMATY"])
+        } else {
+            ledger.add("project.defined", at: "2017-04-01T09:00:00+06:00", ["project": "wealmaty", "title": "WeAlmaty", "starts_on": "2017-04-01",
+                                                                            "ends_on": "2020-03-31", "budget_eur": 430000])
+        }
         var forum: [(String, Any)] = [("engagement", "forum-2"), ("project", "wealmaty"), ("title", "Forum 2"),
                                       ("starts_at", "2017-11-30T09:00:00+06:00"), ("ends_at", "2017-11-30T13:00:00+06:00"),
                                       ("time_zone", "Asia/Almaty"), ("rsvp_deadline", "2017-11-29T12:00")]
@@ -52,6 +62,12 @@ struct HandBuiltLedger {
         ledger.events.append(StoredEvent(seq: 2, id: "e2", type: "engagement.scheduled", occurredAt: "2017-11-01T10:00:00+06:00",
                                          recordedAt: "2017-12-31T00:00:00.000Z", actor: nil, batch: nil,
                                          data: JSON.object(forum.map { (key: $0.0, value: json($0.1)) }).canonicalized, prev: .zero))
+        if isPublished {
+            ledger.add("project.organisation.added", ["project": "wealmaty", "organisation": "eu", "name": "European Union", "role": "1",
+                                                      "type": "40", "ref": "XI-IATI-EC_INTPA"])
+            ledger.add("project.organisation.added", ["project": "wealmaty", "organisation": "british-council", "name": "British Council",
+                                                      "role": "4", "type": "15", "ref": "GB-CHC-209131"])
+        }
         return ledger
     }
 

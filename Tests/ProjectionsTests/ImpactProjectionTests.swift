@@ -8,8 +8,8 @@ import Testing
 
 @Suite struct ImpactProjectionTests {
     /// Two forums; five people; worked out by hand below.
-    func ledger() -> HandBuiltLedger {
-        var ledger = HandBuiltLedger.forum()
+    func ledger(isPublished: Bool = false) -> HandBuiltLedger {
+        var ledger = HandBuiltLedger.forum(isPublished: isPublished)
         ledger.add("engagement.scheduled", at: "2017-09-01T10:00:00+06:00", ["engagement": "forum-1", "project": "wealmaty", "title": "Forum 1",
                                                                              "starts_at": "2017-09-22T10:00:00+06:00", "ends_at": "2017-09-22T13:00:00+06:00",
                                                                              "time_zone": "Asia/Almaty"])
@@ -101,15 +101,16 @@ import Testing
 
     @Test func writesIATIResultsWithTheRequiredStructure() throws {
         var projection = ImpactProjection()
-        for event in ledger().events { projection.apply(ReplayedEvent(event)) }
+        for event in ledger(isPublished: true).events { projection.apply(ReplayedEvent(event)) }
         let results = try projection.results(project: nil, engagement: nil)
         let stamp = ReportStamp(firstSeq: 1, lastSeq: 9, headHash: "abc", asOf: nil, eventsIncluded: 9)
-        let xml = IATIWriter.xml(results, projectStartsOn: "2017-04-01", projectEndsOn: "2020-03-31", stamp: stamp)
+        let xml = try IATIWriter.xml(results, project: try #require(projection.projects["wealmaty"]), headRecordedAt: "2017-12-31T00:00:00.000Z",
+                                     stamp: stamp)
         let document = try XMLDocument(xmlString: xml)
         let root = try #require(document.rootElement())
         #expect(root.name == "iati-activities" && root.attribute(forName: "version")?.stringValue == "2.03")
         let activity = try #require(root.elements(forName: "iati-activity").first)
-        #expect(activity.elements(forName: "iati-identifier").first?.stringValue == "wealmaty")
+        #expect(activity.elements(forName: "iati-identifier").first?.stringValue == "GB-CHC-209131-WEALMATY")
         let resultElements = activity.elements(forName: "result")
         #expect(resultElements.count == results.indicators.count)
         for result in resultElements {
@@ -245,14 +246,21 @@ import Testing
     @Test func userTextCannotInjectXMLMarkup() throws {
         var ledger = HandBuiltLedger()
         let title = #"WeAlmaty <script>alert("x")</script> & ]]> <!-- --> 'q'"#
-        ledger.add("project.defined", ["project": "wealmaty", "title": title, "starts_on": "2017-04-01", "ends_on": "2020-03-31"])
+        ledger.add("project.defined", ["project": "wealmaty", "title": title, "starts_on": "2017-04-01", "ends_on": "2020-03-31",
+                                       "description": title, "reporting_org_ref": "GB-CHC-209131", "reporting_org_name": title,
+                                       "reporting_org_type": "15", "iati_identifier": "GB-CHC-209131-W"])
+        ledger.add("project.organisation.added", ["project": "wealmaty", "organisation": "o", "name": title, "role": "4"])
         var projection = ImpactProjection()
         for event in ledger.events { projection.apply(ReplayedEvent(event)) }
         let results = try projection.results(project: nil, engagement: nil)
-        let xml = IATIWriter.xml(results, projectStartsOn: "2017-04-01", projectEndsOn: "2020-03-31", stamp: ledger.stamp)
+        let xml = try IATIWriter.xml(results, project: try #require(projection.projects["wealmaty"]), headRecordedAt: "2017-12-31T00:00:00.000Z",
+                                     stamp: ledger.stamp)
         #expect(!xml.contains("<script>"))
         let document = try XMLDocument(xmlString: xml)
         let activity = try #require(document.rootElement()?.elements(forName: "iati-activity").first)
         #expect(activity.elements(forName: "title").first?.elements(forName: "narrative").first?.stringValue == title)
+        for name in ["description", "reporting-org", "participating-org"] {
+            #expect(activity.elements(forName: name).first?.elements(forName: "narrative").first?.stringValue == title, "\(name)")
+        }
     }
 }

@@ -117,12 +117,13 @@ import Glibc
         let result = try Ledgerctl.run(["types"])
         #expect(result.status == 0)
         for expected in ["participant.registered", "name* (P)", "email (P)", "rsvp.submitted", "response", "accepted|declined|tentative",
-                         "indicator.target.set", "participant.erased"] {
+                         "indicator.target.set", "participant.erased", "project.organisation.added", "role*", "1|2|3|4",
+                         "reporting_org_ref", "iati_identifier"] {
             #expect(result.stdout.contains(expected), "\(expected)")
         }
         let json = try Ledgerctl.run(["types", "--json"])
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect((parsed["types"] as? [Any])?.count == 18)
+        #expect((parsed["types"] as? [Any])?.count == 19)
     }
 
     @Test func printsHelpAndVersion() throws {

@@ -124,6 +124,11 @@ func ledger(_ dir: String, _ arguments: String..., stdin: String? = nil) throws 
 
 /// A setup step that must succeed: runs `ledgerctl --dir DIR ...` and throws when it fails.
 func given(_ dir: String, _ arguments: String..., stdin: String? = nil) throws {
+    try given(dir, arguments, stdin: stdin)
+}
+
+/// Runs a setup step given as an array of arguments.
+func given(_ dir: String, _ arguments: [String], stdin: String? = nil) throws {
     let result = try Ledgerctl.run(["--dir", dir] + arguments, stdin: stdin)
     guard result.status == 0 else { throw SetupFailed(arguments: arguments, stderr: result.stderr) }
 }
@@ -136,10 +141,15 @@ struct SetupFailed: Error, CustomStringConvertible {
 }
 
 /// A ledger with the WeAlmaty project and the second forum.
-func demoLedger(_ dir: String, segmentSize: String = "16M") throws {
+///
+/// With `isPublished`, the project also names its IATI reporting organisation and identifier,
+/// and its funder (the IATI export's funding organisation while the ledger adds none).
+func demoLedger(_ dir: String, segmentSize: String = "16M", isPublished: Bool = false) throws {
     try given(dir, "init", "--segment-size", segmentSize)
-    try given(dir, "append", "project.defined", "--occurred-at", "2017-04-03T10:00:00+06:00", "project=wealmaty", "title=WeAlmaty", "starts_on=2017-04-01", "ends_on=2020-03-31",
-               "budget_eur:=430000", #"partners:=["British Council","Almaty akimat","Almaty Development Center","KBTU"]"#)
+    let publication = isPublished ? ["funder=European Union", "reporting_org_ref=GB-CHC-209131", "reporting_org_name=British Council", "reporting_org_type=15",
+                                     "iati_identifier=GB-CHC-209131-WEALMATY"] : []
+    try given(dir, ["append", "project.defined", "--occurred-at", "2017-04-03T10:00:00+06:00", "project=wealmaty", "title=WeAlmaty", "starts_on=2017-04-01", "ends_on=2020-03-31",
+                    "budget_eur:=430000", #"partners:=["British Council","Almaty akimat","Almaty Development Center","KBTU"]"#] + publication)
     try given(dir, "append", "engagement.scheduled", "--occurred-at", "2017-11-01T10:00:00+06:00", "engagement=forum-2", "project=wealmaty", "title=Green corridor and public space",
                "starts_at=2017-11-30T09:00:00+06:00", "ends_at=2017-11-30T13:00:00+06:00", "time_zone=Asia/Almaty",
                "rsvp_deadline=2017-11-29T12:00", "venue=Transforma theatre, Smart Point, 280 Baizakov street")

@@ -5,7 +5,7 @@ import Testing
 @Suite struct ReportTests {
     /// The seed's forum with three people: one on time, one late, one erased.
     func forum(_ dir: String) throws {
-        try demoLedger(dir)
+        try demoLedger(dir, isPublished: true)
         try given(dir, "import", "-", stdin: """
         {"type":"participant.registered","id":"r1","occurred_at":"2017-11-01T10:00:00+06:00","data":{"participant":"p1","group":"citizen","name":"Әлия Нұрланқызы","sex":"female"}}
         {"type":"participant.registered","id":"r2","occurred_at":"2017-11-01T10:00:00+06:00","data":{"participant":"p2","group":"business","name":"=HYPERLINK(\\"http://x\\")","sex":"male"}}
