@@ -7,7 +7,7 @@ with a report made by `ledgerctl report impact --format json`.
 It follows events/README.md section 8, not the program: DuckDB reads the segment files (the
 committed lines, in seq order), and the rules of section 8 are applied to them here. It checks
 each indicator's value and its sex breakdown, the group, district and sex tables, and the actual
-of every target period. It prints one line per figure and exits 0 when every figure agrees
+of every target period and, for a report made with `--period`, of every reporting period. It prints one line per figure and exits 0 when every figure agrees
 (values to 1e-9), 1 listing each difference, 2 when it cannot run.
 
 DuckDB is installed with pip when it is missing.
@@ -269,8 +269,9 @@ def tally(profiles, key, categories):
     return counts
 
 
-def compute(ledger, project_id):
-    """Every figure of section 8.2 and 8.3 for the project: {figure name: value}."""
+def compute(ledger, project_id, periods=()):
+    """Every figure of section 8.2 and 8.3 for the project, and the actual of each (indicator, start, end) of
+    `periods`: {figure name: value}."""
     scope = [e for e in ledger.scheduled if ledger.engagements[e].get("project") == project_id]
     in_scope = set(scope)
     figures = {}
@@ -343,12 +344,9 @@ def compute(ledger, project_id):
     budget = ledger.projects.get(project_id, {}).get("budget_eur")
     figures["cost_per_engaged_person"] = None if budget is None or not engaged else budget / len(engaged)
 
-    # Section 8.3: each target period.
-    for target in ledger.targets:
-        if target["project"] != project_id:
-            continue
-        first, last = days_of_date(target["period_start"]), days_of_date(target["period_end"])
-        name, key = target["indicator"], f"target {target['indicator']} {target['period_start']} – {target['period_end']}"
+    # Section 8.3: the actual of an indicator over a period (targets, and reporting periods).
+    def actual_over(name, start, end):
+        first, last = days_of_date(start), days_of_date(end)
 
         def in_period(day, upper=last, lower=first):
             return day is not None and lower <= day <= upper
@@ -369,16 +367,25 @@ def compute(ledger, project_id):
             return any(status in ("accepted", "implemented") and at is not None and lower <= local_day(at, ledger.zone(p["engagement"])) <= upper
                        for status, at in p["history"])
 
+        def visitors(needed):
+            out = []
+            for person in people:
+                visits = [(e, i) for e, i in inv_of.get(person, []) if e in in_scope and i["check_in"] and in_period(i["check_in"][0])]
+                if len(visits) >= needed:
+                    out.append(min(visits, key=lambda x: (x[1]["check_in"][0], x[0]))[1]["check_in"][1])
+            return out
+
         received = [p for p in proposals if in_period(proposal_day(p))]
+        profiles = None
         if name == "people_registered":
-            actual = sum(1 for person in people if person in ledger.registered and in_period(ledger.registered[person][0]))
+            profiles = [ledger.registered[p][1] for p in people if p in ledger.registered and in_period(ledger.registered[p][0])]
         elif name == "people_engaged":
-            actual = len(engaged_through(first, last))
+            profiles = engaged_through(first, last)
         elif name in ("unique_attendees", "repeat_attendees"):
-            needed = 1 if name == "unique_attendees" else 2
-            actual = sum(1 for person in people
-                         if sum(1 for e, i in inv_of.get(person, []) if e in in_scope and i["check_in"] and in_period(i["check_in"][0])) >= needed)
-        elif name in ("rsvp_conversion", "no_show_rate"):
+            profiles = visitors(1 if name == "unique_attendees" else 2)
+        if profiles is not None:
+            return len(profiles), tally(profiles, "sex", SEXES)
+        if name in ("rsvp_conversion", "no_show_rate"):
             value = conversion([e for e in scope if ledger.engagements[e]["starts"] is not None
                                 and in_period(local_day(ledger.engagements[e]["starts"], ledger.engagements[e]["zone"]))])
             actual = value if name == "rsvp_conversion" or value is None else 100 - value
@@ -400,7 +407,17 @@ def compute(ledger, project_id):
             actual = None if budget is None or everyone == 0 else budget / everyone
         else:
             actual = None
-        figures[key] = actual
+        return actual, None
+
+    for target in ledger.targets:
+        if target["project"] == project_id:
+            figures[f"target {target['indicator']} {target['period_start']} – {target['period_end']}"] = \
+                actual_over(target["indicator"], target["period_start"], target["period_end"])[0]
+    for name, start, end in periods:
+        actual, by_sex = actual_over(name, start, end)
+        figures[f"period {name} {start} – {end}"] = actual
+        for sex, count in (by_sex or {}).items():
+            figures[f"period {name} {start} – {end} / {sex}"] = count
     return figures
 
 
@@ -418,6 +435,12 @@ def reported(report):
         elif section["id"] == "targets":
             for row in rows:
                 figures[f"target {row['indicator']} {row['period']}"] = row["actual"]
+        elif section["id"] == "periods":
+            for row in rows:
+                figures[f"period {row['indicator']} {row['period']}"] = row["actual"]
+                if row["indicator"] in PEOPLE:
+                    for sex in SEXES:
+                        figures[f"period {row['indicator']} {row['period']} / {sex}"] = row[sex]
         elif section["id"] in ("by_group", "by_district", "by_sex"):
             dimension = section["id"][3:]
             for row in rows:
@@ -442,7 +465,9 @@ def main():
     if project is None:
         print("error: the ledger has several projects; name one with --project", file=sys.stderr)
         return 2
-    mine, theirs = compute(ledger, project), reported(report)
+    periods = [(row["indicator"], *row["period"].split(" – ")) for section in report["sections"] if section["id"] == "periods"
+               for row in section.get("rows") or []]
+    mine, theirs = compute(ledger, project, periods), reported(report)
     differences = []
     width = max(len(k) for k in theirs) if theirs else 10
     for key in sorted(theirs):

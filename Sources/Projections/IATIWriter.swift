@@ -115,7 +115,7 @@ public enum IATIWriter {
         result.addChild(narrative("title", indicator.title))
         let element = XMLElement(name: "indicator")
         element.addAttribute(attribute("measure", String(indicator.measure)))
-        element.addAttribute(attribute("ascending", indicator.id == "no_show_rate" || indicator.id.hasPrefix("cost") ? "0" : "1"))
+        element.addAttribute(attribute("ascending", Indicator.byID[indicator.id]?.ascending == false ? "0" : "1"))
         element.addChild(narrative("title", indicator.title))
         element.addChild(narrative("description", indicator.definition))
         if let first = indicator.periods.first(where: { $0.baseline != nil }), let baseline = first.baseline {

@@ -3,9 +3,12 @@ import Ledger
 
 extension ImpactProjection {
     /// The impact report of `project` (the only one when nil), or of one engagement.
-    public func document(project: String?, engagement: String?, labels: Labels, stamp: ReportStamp) throws(ReportError) -> ReportDocument {
+    /// - Parameter period: adds each indicator's actual per reporting period (a project's report only).
+    public func document(project: String?, engagement: String?, labels: Labels, stamp: ReportStamp,
+                         period: ReportingPeriod? = nil) throws(ReportError) -> ReportDocument {
         let results = try results(project: project, engagement: engagement)
-        return Self.document(results, labels: labels, stamp: stamp)
+        let periods = try period.map { kind throws(ReportError) in try periodActuals(kind, project: results.projectID) } ?? []
+        return Self.document(results, labels: labels, stamp: stamp, periods: periods)
     }
 
     static func value(_ indicator: IndicatorResult) -> ReportCell {
@@ -14,7 +17,7 @@ extension ImpactProjection {
         return decimals > 0 ? .measure(value, decimals: decimals) : .integer(Int(value))
     }
 
-    static func document(_ results: ImpactResults, labels: Labels, stamp: ReportStamp) -> ReportDocument {
+    static func document(_ results: ImpactResults, labels: Labels, stamp: ReportStamp, periods reporting: [PeriodActuals] = []) -> ReportDocument {
         let indicators = ReportTable(columns: [
             ReportColumn(id: "indicator", label: labels["indicator"]), ReportColumn(id: "title", label: labels["title"]),
             ReportColumn(id: "value", label: labels["value"], isNumeric: true),
@@ -42,6 +45,21 @@ extension ImpactProjection {
                         period.actual.map { .measure($0, decimals: decimals) } ?? .empty,
                         period.actual.flatMap { period.target > 0 ? .number(100 * $0 / period.target, decimals: 0) : nil } ?? .empty]
             }))))
+        }
+        if !reporting.isEmpty {
+            sections.append(ReportSection(id: "periods", title: labels["reporting_periods"], content: .table(ReportTable(columns: [
+                ReportColumn(id: "indicator", label: labels["indicator"]), ReportColumn(id: "period", label: labels["period"]),
+                ReportColumn(id: "actual", label: labels["actual"], isNumeric: true),
+                ReportColumn(id: "female", label: labels["female"], isNumeric: true), ReportColumn(id: "male", label: labels["male"], isNumeric: true),
+                ReportColumn(id: "other", label: labels["other"], isNumeric: true), ReportColumn(id: "undisclosed", label: labels["undisclosed"], isNumeric: true),
+                ReportColumn(id: "baseline", label: labels["baseline"], isNumeric: true), ReportColumn(id: "target", label: labels["target"], isNumeric: true),
+            ], rows: reporting.flatMap { period in period.rows.map { row in
+                let cell: (Double?) -> ReportCell = { value in
+                    value.map { row.indicator.decimals > 0 ? .measure($0, decimals: row.indicator.decimals) : .integer(Int($0)) } ?? .empty
+                }
+                let sexes = EventCatalog.sexes.map { sex in row.bySex.first { $0.sex == sex }.map { ReportCell.integer(Int($0.value)) } ?? .empty }
+                return [.text(row.indicator.id), .text("\(period.start) – \(period.end)"), cell(row.actual)] + sexes + [cell(row.baseline), cell(row.target)]
+            } }))))
         }
         let countColumns = [ReportColumn(id: "people_registered", label: labels["registered"], isNumeric: true),
                             ReportColumn(id: "people_engaged", label: labels["engaged"], isNumeric: true),

@@ -101,3 +101,21 @@ extension ImpactProjection {
         }
     }
 }
+
+extension ImpactResults {
+    /// The results with each indicator's periods replaced by the reporting periods (for the IATI
+    /// export: one `<period>` per reporting period, its actual, and its target where one was set
+    /// for exactly that period).
+    public func withReportingPeriods(_ periods: [PeriodActuals]) -> ImpactResults {
+        var copy = self
+        for k in copy.indicators.indices {
+            let id = copy.indicators[k].id
+            copy.indicators[k].periods = periods.compactMap { period in
+                guard let row = period.rows.first(where: { $0.indicator.id == id }) else { return nil }
+                return IndicatorResult.Period(start: period.start, end: period.end, baseline: row.baseline, target: row.target ?? .nan,
+                                              actual: row.actual, actualBySex: row.bySex)
+            }
+        }
+        return copy
+    }
+}

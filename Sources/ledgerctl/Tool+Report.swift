@@ -17,6 +17,7 @@ extension Tool {
         let project = try list.option("--project")
         let theme = try list.option("--theme")
         let status = try list.option("--status")
+        let periodOption = try list.option("--period")
         let fresh = list.flag("--fresh")
         let positionals = try list.positionals()
         guard positionals.count == 1, let kind = positionals.first else {
@@ -28,6 +29,13 @@ extension Tool {
                                                "proposals": ["--engagement", "--theme", "--status"]]
         if let stray = given.first(where: { $0.1 != nil && !accepted[kind]!.contains($0.0) }) {
             throw UsageError("report \(kind) does not take \(stray.0)")
+        }
+        var period: ReportingPeriod?
+        if let periodOption {
+            guard kind == "impact" else { throw UsageError("report \(kind) does not take --period") }
+            guard let kind = ReportingPeriod(rawValue: periodOption) else { throw UsageError("--period takes project, year, quarter or month") }
+            guard engagement == nil else { throw UsageError("--period is for a project's impact report, not one engagement's") }
+            period = kind
         }
         guard let lang = Language(rawValue: language) else { throw UsageError("--lang takes en, kk or ru") }
         let isIATI = format == "iati"
@@ -89,14 +97,15 @@ extension Tool {
         let text: String
         do {
             if isIATI {
-                let results = try impact.results(project: project, engagement: engagement)
+                var results = try impact.results(project: project, engagement: engagement)
+                if let period { results = results.withReportingPeriods(try impact.periodActuals(period, project: results.projectID)) }
                 guard let project = impact.projects[results.projectID] else { throw ReportError.nothing(what: "project") }
                 text = try IATIWriter.xml(results, project: project, headRecordedAt: headRecordedAt ?? "", stamp: stamp)
             } else {
                 let document: ReportDocument = switch kind {
                 case "attendees": try attendees.document(engagement: engagement, labels: labels, names: names, stamp: stamp)
                 case "standings": try standings.document(contest: contest, labels: labels, names: names, stamp: stamp)
-                case "impact": try impact.document(project: project, engagement: engagement, labels: labels, stamp: stamp)
+                case "impact": try impact.document(project: project, engagement: engagement, labels: labels, stamp: stamp, period: period)
                 default: try proposals.document(engagement: engagement, theme: theme, status: status, labels: labels, names: names, stamp: stamp)
                 }
                 text = ReportRenderer.render(document, as: ReportFormat(rawValue: format)!, labels: labels.renderer)

@@ -26,7 +26,7 @@ enum Usage {
                                       line after a power cut, which stops every writer
       report attendees  [--engagement E]
       report standings  [--contest C]
-      report impact     [--project P] [--engagement E] [--fresh]
+      report impact     [--project P] [--engagement E] [--fresh] [--period project|year|quarter|month]
       report proposals  [--engagement E] [--theme T] [--status S]
         common: --format table|json|csv|md|html (impact also: iati)
                 --as-of SEQ|TIME  --lang en|kk|ru  --output FILE

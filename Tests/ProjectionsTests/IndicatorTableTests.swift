@@ -38,3 +38,15 @@ import Ledger
         #expect(one.indicators.first?.definition == Indicator.peopleRegistered.definition(forEngagement: true))
     }
 }
+
+@Suite struct ReportingPeriodArithmeticTests {
+    func day(_ text: String) throws -> Int64 { try #require(Timestamp.days(ofDate: text)) }
+
+    @Test func monthsAreAddedOnTheCalendarKeepingTheDayOrTheMonthsLast() throws {
+        #expect(ImpactProjection.dateText(ImpactProjection.adding(months: 1, to: try day("2017-01-31"))) == "2017-02-28")
+        #expect(ImpactProjection.dateText(ImpactProjection.adding(months: 1, to: try day("2016-01-31"))) == "2016-02-29")
+        #expect(ImpactProjection.dateText(ImpactProjection.adding(months: 12, to: try day("2017-04-01"))) == "2018-04-01")
+        #expect(ImpactProjection.dateText(ImpactProjection.adding(months: 3, to: try day("2017-11-15"))) == "2018-02-15")
+        #expect(ImpactProjection.dateText(ImpactProjection.adding(months: -1, to: try day("2018-01-10"))) == "2017-12-10")
+    }
+}
