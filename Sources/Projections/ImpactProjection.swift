@@ -243,7 +243,7 @@ public struct ImpactProjection: Sendable {
             let zone = engagementNumbers[engagement].flatMap { engagements[Int($0)].info?.timeZone } ?? TimeZone(identifier: "UTC")!
             let contest = Contest(id: id, engagement: engagement, kind: data["kind"]?.stringValue ?? "quiz",
                                   deadline: data["entry_deadline"]?.stringValue.flatMap { Timestamp(deadline: $0, timeZone: zone) },
-                                  requiredHashtags: (data["required_hashtags"]?.arrayElements?.compactMap(\.stringValue) ?? []).map(StandingsProjection.normalisedHashtag))
+                                  requiredHashtags: data["required_hashtags"]?.arrayElements?.compactMap(\.stringValue) ?? [])
             if let number = contestNumbers[id] {
                 contests[Int(number)] = contest
                 photoEntries.removeAll { $0.contest == number } // announced again: its entries start over
@@ -358,12 +358,10 @@ public struct ImpactProjection: Sendable {
               let participant = data["participant"]?.stringValue else { return }
         let contest = contests[Int(contestNumber)]
         let postedAt = data["posted_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
-        let tags = StandingsProjection.hashtags(in: data["caption"]?.stringValue ?? "")
-        let platform = data["platform"]?.stringValue ?? ""
-        let inTime = contest.deadline.map { deadline in postedAt.map { $0 <= deadline } ?? true } ?? true
-        photoEntries.append(PhotoEntry(contest: contestNumber, person: personNumber(participant), postedAt: postedAt,
-                                       meetsEntryRules: inTime && contest.requiredHashtags.allSatisfy(tags.contains)
-                                           && (platform == "facebook" || platform == "instagram")))
+        // Attendance is judged when counting: a check-in may come after the entry.
+        let broken = PhotoEntryRule.broken(postedAt: postedAt, deadline: contest.deadline, caption: data["caption"]?.stringValue ?? "",
+                                           required: contest.requiredHashtags, platform: data["platform"]?.stringValue ?? "", attended: nil)
+        photoEntries.append(PhotoEntry(contest: contestNumber, person: personNumber(participant), postedAt: postedAt, meetsEntryRules: broken.isEmpty))
     }
 
     /// The actions that count a person as engaged at an engagement.

@@ -90,22 +90,10 @@ extension StandingsProjection {
         let engagement = attendees.engagements[contest.engagement]
         let zone = engagement?.info.timeZone ?? TimeZone(identifier: "UTC")!
         let deadline = contest.entryDeadlineText.flatMap { Timestamp(deadline: $0, timeZone: zone) }
-        let required = contest.requiredHashtags.map(StandingsProjection.normalisedHashtag)
         return contest.entries.map { entry -> Scored in
-            var reasons: [String] = []
-            if let deadline, let posted = entry.postedAt, posted > deadline {
-                reasons.append("posted \(LocalTime.format(posted, in: zone)), after the deadline \(LocalTime.format(deadline, in: zone))")
-            }
-            let tags = StandingsProjection.hashtags(in: entry.caption)
-            for (k, tag) in required.enumerated() where !tags.contains(tag) {
-                reasons.append("no \(contest.requiredHashtags[k])")
-            }
-            if entry.platform != "facebook" && entry.platform != "instagram" {
-                reasons.append("posted on \(entry.platform), not Facebook or Instagram")
-            }
-            if engagement?.people[entry.participant]?.checkedInAt == nil {
-                reasons.append("the author did not attend the forum")
-            }
+            let reasons = PhotoEntryRule.broken(postedAt: entry.postedAt, deadline: deadline, caption: entry.caption, required: contest.requiredHashtags,
+                                                platform: entry.platform, attended: engagement?.people[entry.participant]?.checkedInAt != nil)
+                .map { $0.reason(in: zone) }
             let jurors = contest.jurors.filter { $0 != entry.participant } // a juror never scores their own entry
             var total = 0.0
             var isComplete = !jurors.isEmpty
