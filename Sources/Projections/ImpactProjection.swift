@@ -292,8 +292,7 @@ public struct ImpactProjection: Sendable {
         let current = people[Int(number)].profile
         switch event.typeName {
         case .participantRegistered:
-            let profile = profileNumber(Profile(group: data["group"]?.stringValue ?? "citizen", district: data["district"]?.stringValue,
-                                                sex: data["sex"]?.stringValue, organization: data["organization"]?.stringValue))
+            let profile = profileNumber(Profile(registration: data))
             people[Int(number)].profile = profile
             // The registration's own local date, as its occurred_at writes it (registrations belong to no engagement).
             if let date = Timestamp.days(ofDate: String(event.occurredAt.prefix(10))) {
@@ -302,12 +301,7 @@ public struct ImpactProjection: Sendable {
             }
         case .participantUpdated:
             guard current >= 0 else { return }
-            var profile = profiles[Int(current)]
-            if let group = data["group"]?.stringValue { profile.group = group }
-            if let district = data["district"]?.stringValue { profile.district = district }
-            if let sex = data["sex"]?.stringValue { profile.sex = sex }
-            if let organization = data["organization"]?.stringValue { profile.organization = organization }
-            people[Int(number)].profile = profileNumber(profile)
+            people[Int(number)].profile = profileNumber(profiles[Int(current)].updated(by: data))
         default: // erased
             guard current >= 0 else { return }
             var profile = profiles[Int(current)]

@@ -15,6 +15,24 @@ public struct Profile: Sendable, Hashable {
     public var sexKey: String { sex ?? "undisclosed" }
 }
 
+extension Profile {
+    /// The profile a `participant.registered` sets (a registration without a group: `citizen`).
+    init(registration data: EventPayload) {
+        self.init(group: data["group"]?.stringValue ?? "citizen", district: data["district"]?.stringValue,
+                  sex: data["sex"]?.stringValue, organization: data["organization"]?.stringValue)
+    }
+
+    /// The profile after a `participant.updated`: the fields it gives change, the others stay.
+    func updated(by data: EventPayload) -> Profile {
+        var profile = self
+        if let group = data["group"]?.stringValue { profile.group = group }
+        if let district = data["district"]?.stringValue { profile.district = district }
+        if let sex = data["sex"]?.stringValue { profile.sex = sex }
+        if let organization = data["organization"]?.stringValue { profile.organization = organization }
+        return profile
+    }
+}
+
 /// Everyone's profile as the fold reaches each event, so that a person's action is counted with
 /// the profile they had then (a later `participant.updated` does not rewrite earlier figures).
 public struct ParticipantDirectory: Sendable {
@@ -28,15 +46,10 @@ public struct ParticipantDirectory: Sendable {
         guard let id = data["participant"]?.stringValue else { return }
         switch event.typeName {
         case .participantRegistered:
-            profiles[id] = Profile(group: data["group"]?.stringValue ?? "citizen", district: data["district"]?.stringValue,
-                                   sex: data["sex"]?.stringValue, organization: data["organization"]?.stringValue)
+            profiles[id] = Profile(registration: data)
         case .participantUpdated:
-            guard var profile = profiles[id] else { return }
-            if let group = data["group"]?.stringValue { profile.group = group }
-            if let district = data["district"]?.stringValue { profile.district = district }
-            if let sex = data["sex"]?.stringValue { profile.sex = sex }
-            if let organization = data["organization"]?.stringValue { profile.organization = organization }
-            profiles[id] = profile
+            guard let profile = profiles[id] else { return }
+            profiles[id] = profile.updated(by: data)
         case .participantErased:
             profiles[id]?.isErased = true
         default:
