@@ -114,7 +114,7 @@ extension Indicator {
         "supports, divided by proposals received", unit: .ratio, level: .outcome, decimals: 1)
     public static let costPerEngagedPerson = Indicator(
         "cost_per_engaged_person", en: "Cost per engaged person (EUR)", kk: "Бір тартылған адамға шығын (EUR)", ru: "Затраты на вовлечённого человека (EUR)",
-        "the project's budget_eur, divided by people engaged", unit: .eur, level: .outcome, ascending: false, decimals: 2, projectOnly: true)
+        "the whole project budget (budget_eur), divided by the people engaged so far: the cost so far, not a period's own", unit: .eur, level: .outcome, ascending: false, decimals: 2, projectOnly: true)
 
     /// Every indicator, in the order reports list them.
     public static let all: [Indicator] = [
