@@ -29,7 +29,7 @@ extension ImpactProjection {
                 indicator.bySex.first { $0.sex == sex }.map { ReportCell.integer(Int($0.value)) } ?? .empty
             }
             return [.text(indicator.id), .text(Indicator.byID[indicator.id]?.title(in: labels.language) ?? indicator.title), value(indicator)]
-                + sexes + [.text(indicator.definition)]
+                + sexes + [.text(Indicator.byID[indicator.id]?.definition(forEngagement: results.engagementID != nil, in: labels.language) ?? indicator.definition)]
         })
         var sections = [ReportSection(id: "indicators", title: labels["impact"], content: .table(indicators))]
         let periods = results.indicators.flatMap { indicator in indicator.periods.map { (indicator, $0) } }

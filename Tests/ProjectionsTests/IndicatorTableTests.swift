@@ -14,6 +14,7 @@ import Ledger
         for indicator in Indicator.all {
             for language in Language.allCases {
                 #expect(!(indicator.titles[language] ?? "").isEmpty, "\(indicator.id) has no \(language) title")
+                #expect(!(indicator.definitions[language] ?? "").isEmpty, "\(indicator.id) has no \(language) definition")
             }
             #expect(indicator.iatiMeasure == (indicator.unit == .percent ? 2 : 1))
             #expect((indicator.decimals > 0) == [.percent, .ratio, .eur].contains(indicator.unit), "\(indicator.id): \(indicator.decimals) decimals for \(indicator.unit)")
