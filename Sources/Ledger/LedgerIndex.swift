@@ -321,11 +321,17 @@ final class LedgerIndex {
     /// window's end take the next window's first free slots; past the last window, the first
     /// free slots from slot 0 (linear probing wraps around).
     private func grow() throws(LedgerError) {
+        provisionalSlots = nil // moved: a failed import now rebuilds the table without its slots
+        try rebuild(capacity: capacity * 2) { _ in true }
+    }
+
+    /// Builds the table anew at `newCapacity` (the same, or twice the old) with the entries
+    /// `keeping` accepts (by seq), a window at a time as `grow()` says, and renames it over the old.
+    private func rebuild(capacity newCapacity: UInt64, keeping: (UInt64) -> Bool) throws(LedgerError) {
         forgetPositions()
-        provisionalSlots = nil // moved: a failed import now empties the whole index
         let oldCapacity = capacity
-        let newCapacity = capacity * 2
         let newMask = newCapacity - 1
+        var kept: UInt64 = 0
         let window = min(newCapacity, growthWindow)
         let (temporary, replacement) = try io { () throws(SystemError) in try directory.createUnique("keys") }
         var spill: [(high: UInt64, low: UInt64, seq: UInt64)] = []
@@ -362,7 +368,8 @@ final class LedgerIndex {
                             return
                         }
                         let home = entryHigh & newMask
-                        guard home >= start && home < start + window else { return }
+                        guard home >= start && home < start + window, keeping(seq) else { return }
+                        kept += 1
                         if !place(entryHigh, entryLow, seq, from: Int(home - start)) { overflow.append((entryHigh, entryLow, seq)) }
                     }
                     scanned += length
@@ -376,9 +383,10 @@ final class LedgerIndex {
                 try io { () throws(SystemError) in try replacement.writeAll(bytes, at: LedgerIndex.headerBytes + Int64(start) * Int64(LedgerIndex.slotBytes)) }
                 start += window
             }
-            let previousCapacity = capacity
+            let previousCapacity = capacity, previousCount = count
             let swapped = keys
             capacity = newCapacity
+            count = kept
             keys = replacement
             do throws(LedgerError) {
                 // Keys that ran past the last slot wrap around to the first free slots from 0.
@@ -399,6 +407,7 @@ final class LedgerIndex {
             } catch {
                 keys = swapped
                 capacity = previousCapacity
+                count = previousCount
                 throw error
             }
             _ = try? swapped.close() // the old table is replaced; its close error changes nothing
@@ -478,12 +487,19 @@ final class LedgerIndex {
 
     /// Empties the slots filled since `beginProvisional` (an import that failed): a linear-probing
     /// table without deletions, emptied of every key added after a moment, is the table of that
-    /// moment. When growth moved the slots, the whole index is emptied instead, to be rebuilt.
+    /// moment. When growth moved the slots, the table is built again without them.
     func rollBackProvisional() throws(LedgerError) {
         guard isProvisional else { return }
         forgetPositions()
         guard let slots = provisionalSlots else {
-            try io { () throws(SystemError) in try reset() }
+            // The table grew meanwhile and its slots moved: built again without the entries of
+            // events that were never written (every seq past the indexed one).
+            let last = UInt64(indexedSeq)
+            try rebuild(capacity: capacity) { $0 <= last }
+            isProvisional = false
+            provisionalSlots = []
+            offsetsThrough = indexedSeq
+            try io { () throws(SystemError) in try writeHeader() }
             return
         }
         var empty: [UInt8] = []

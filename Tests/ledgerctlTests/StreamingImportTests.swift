@@ -92,6 +92,9 @@ import Glibc
             #expect(refused.status == 65)
             #expect(refused.stderr == "error: \(file) line 6001: rsvp.submitted: field 'participant' names participant 'nobody', which the ledger has not seen; nothing was imported\n")
             #expect(ledgerFiles(dir) == before)
+            // The index was not thrown away: it still covers the ledger (seq 3), its state word 0.
+            let keys = try #require(FileManager.default.contents(atPath: dir + "/index/keys"))
+            #expect(keys.count > 88 && keys[24] == 3 && keys[25..<32].allSatisfy { $0 == 0 } && keys[72..<80].allSatisfy { $0 == 0 })
             // None of the refused batch's people or ids is known to the next writers.
             let person = try ledger(dir, "append", "participant.registered", "--id", "s-r0", "participant=s0", "group=citizen", "name=Someone else")
             #expect(person.status == 0, "\(person.stderr)")
