@@ -134,6 +134,7 @@ class Ledger:
         self.registered = {}             # person -> (day, profile)
         self.involvements = {}           # (person, engagement) -> dict
         self.person_order = []
+        self.actions = {}                # (engagement, type) -> action lines counted
         for seq, kind, occurred, data in lines:
             self.apply(seq, kind, occurred, data)
 
@@ -213,6 +214,7 @@ class Ledger:
         if person not in self.profile or at is None or engagement is None:
             return
         profile = self.profile[person]
+        self.actions[(engagement, kind)] = self.actions.get((engagement, kind), 0) + 1
         scheduled = self.engagements.get(engagement)
         today = local_day(at, scheduled["zone"] if scheduled else timezone.utc)
         inv = self.involvements.setdefault((person, engagement), {"first_at": None, "first_profile": None, "days": set(),
@@ -344,6 +346,21 @@ def compute(ledger, project_id, periods=()):
     budget = ledger.projects.get(project_id, {}).get("budget_eur")
     figures["cost_per_engaged_person"] = None if budget is None or not engaged else budget / len(engaged)
 
+    # The events behind each figure (section 8.2).
+    def actions(*kinds):
+        return sum(count for (e, kind), count in ledger.actions.items() if e in in_scope and (not kinds or kind in kinds))
+    answers = sum(len(ledger.engagements[e]["answers"]) for e in scope)
+    changes = sum(len(p["history"]) for p in proposals)
+    check_ins = actions("attendance.checked_in")
+    events = {"people_registered": len(registered), "people_engaged": actions(), "unique_attendees": check_ins,
+              "repeat_attendees": check_ins, "rsvp_conversion": answers + check_ins, "no_show_rate": answers + check_ins,
+              "quiz_players": actions("quiz.answer.submitted"), "photo_entries": len(photo),
+              "photo_entries_eligible": len(photo) + check_ins, "photo_entries_ineligible": len(photo) + check_ins,
+              "proposals_received": len(proposals), "proposals_accepted": changes, "proposals_accepted_share": len(proposals) + changes,
+              "supports_per_proposal": len(proposals) + sum(p["supports"] for p in proposals), "cost_per_engaged_person": 1 + actions()}
+    for name, count in events.items():
+        figures[f"{name} events"] = count
+
     # Section 8.3: the actual of an indicator over a period (targets, and reporting periods).
     def actual_over(name, start, end):
         first, last = days_of_date(start), days_of_date(end)
@@ -429,6 +446,8 @@ def reported(report):
         if section["id"] == "indicators":
             for row in rows:
                 figures[row["indicator"]] = row["value"]
+                if "events" in row:
+                    figures[f"{row['indicator']} events"] = row["events"]
                 if row["indicator"] in PEOPLE:
                     for sex in SEXES:
                         figures[f"{row['indicator']} / {sex}"] = row[sex]

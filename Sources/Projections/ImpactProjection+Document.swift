@@ -23,13 +23,14 @@ extension ImpactProjection {
             ReportColumn(id: "value", label: labels["value"], isNumeric: true),
             ReportColumn(id: "female", label: labels["female"], isNumeric: true), ReportColumn(id: "male", label: labels["male"], isNumeric: true),
             ReportColumn(id: "other", label: labels["other"], isNumeric: true), ReportColumn(id: "undisclosed", label: labels["undisclosed"], isNumeric: true),
+            ReportColumn(id: "events", label: labels["events_behind"], isNumeric: true),
             ReportColumn(id: "definition", label: labels["definition"]),
         ], rows: results.indicators.map { indicator in
             let sexes = EventCatalog.sexes.map { sex in
                 indicator.bySex.first { $0.sex == sex }.map { ReportCell.integer(Int($0.value)) } ?? .empty
             }
             return [.text(indicator.id), .text(Indicator.byID[indicator.id]?.title(in: labels.language) ?? indicator.title), value(indicator)]
-                + sexes + [.text(Indicator.byID[indicator.id]?.definition(forEngagement: results.engagementID != nil, in: labels.language) ?? indicator.definition)]
+                + sexes + [.integer(Int(indicator.events)), .text(Indicator.byID[indicator.id]?.definition(forEngagement: results.engagementID != nil, in: labels.language) ?? indicator.definition)]
         })
         var sections = [ReportSection(id: "indicators", title: labels["impact"], content: .table(indicators))]
         let periods = results.indicators.flatMap { indicator in indicator.periods.map { (indicator, $0) } }

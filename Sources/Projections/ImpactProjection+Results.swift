@@ -19,6 +19,8 @@ public struct IndicatorResult: Sendable, Equatable {
     public var bySex: [(sex: String, value: Double)]
     /// Baseline, target and actual per period, from `indicator.target.set`.
     public var periods: [Period]
+    /// How many events of the ledger the value was computed from (events/README.md, section 8.2).
+    public var events: Int64 = 0
 
     public struct Period: Sendable, Equatable {
         public var start: String
@@ -250,6 +252,33 @@ extension ImpactProjection {
             return (month, newByMonth[month] ?? 0, running)
         }
 
+        // The events behind each figure: the actions counted at the engagements in scope, by type.
+        var actionCounts = [Int64](repeating: 0, count: Self.actionOrder.count)
+        var answersAtScheduled: Int64 = 0
+        for id in scope {
+            guard let number = engagementNumbers[id] else { continue }
+            for (k, count) in engagements[Int(number)].actionCounts.enumerated() { actionCounts[k] += count }
+            answersAtScheduled += Int64(engagements[Int(number)].answers.count)
+        }
+        func actions(_ type: EventTypeName) -> Int64 { actionCounts[Self.actionOrder.firstIndex(of: type)!] } // invariant: an action type
+        let statusChanges = Int64(proposalList.reduce(0) { $0 + $1.history.count })
+        let eventsBehind: [String: Int64] = [
+            Indicator.peopleRegistered.id: isProject ? Int64(registered.count) : actions(.rsvpSubmitted) + actions(.rsvpCancelled),
+            Indicator.peopleEngaged.id: actionCounts.reduce(0, +),
+            Indicator.uniqueAttendees.id: actions(.attendanceCheckedIn),
+            Indicator.repeatAttendees.id: actions(.attendanceCheckedIn),
+            Indicator.rsvpConversion.id: answersAtScheduled + actions(.attendanceCheckedIn),
+            Indicator.noShowRate.id: answersAtScheduled + actions(.attendanceCheckedIn),
+            Indicator.quizPlayers.id: actions(.quizAnswerSubmitted),
+            Indicator.photoEntries.id: Int64(photo.count),
+            Indicator.photoEntriesEligible.id: Int64(photo.count) + actions(.attendanceCheckedIn),
+            Indicator.photoEntriesIneligible.id: Int64(photo.count) + actions(.attendanceCheckedIn),
+            Indicator.proposalsReceived.id: Int64(proposalList.count),
+            Indicator.proposalsAccepted.id: statusChanges,
+            Indicator.proposalsAcceptedShare.id: Int64(proposalList.count) + statusChanges,
+            Indicator.supportsPerProposal.id: Int64(proposalList.count + supports),
+            Indicator.costPerEngagedPerson.id: 1 + actionCounts.reduce(0, +),
+        ]
         func result(_ indicator: Indicator, _ value: Double?, people: [Int32]? = nil) -> IndicatorResult {
             let periods: [IndicatorResult.Period] = !isProject ? [] : targets.filter { $0.indicator == indicator.id && $0.project == projectID }.map { target in
                 let actual = actualValue(indicator.id, from: target.start, to: target.end, in: actuals)
@@ -258,7 +287,8 @@ extension ImpactProjection {
             }
             return IndicatorResult(id: indicator.id, title: indicator.title(in: .en), definition: indicator.definition(forEngagement: !isProject),
                                    resultType: indicator.level.rawValue, measure: indicator.iatiMeasure, value: value,
-                                   bySex: indicator.breakdowns.contains(.sex) ? people.map(bySex) ?? [] : [], periods: periods)
+                                   bySex: indicator.breakdowns.contains(.sex) ? people.map(bySex) ?? [] : [], periods: periods,
+                                   events: eventsBehind[indicator.id] ?? 0)
         }
         let values: [(Indicator, Double?, [Int32]?)] = [
             (.peopleRegistered, Double(registered.count), registered),

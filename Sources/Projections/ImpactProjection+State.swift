@@ -8,7 +8,7 @@ extension ImpactProjection {
     public static let stateName = "impact"
     /// The layout of `encodedState`: raise it whenever the layout changes, so that a state saved
     /// by an earlier build is not read as this one.
-    public static let stateVersion: UInt32 = 6
+    public static let stateVersion: UInt32 = 7
 
     /// The whole state.
     public var encodedState: [UInt8] {
@@ -61,6 +61,7 @@ extension ImpactProjection {
                 out.write(Int64(seats.answers))
                 out.writePlain(seats.seated)
             }
+            out.writePlain(engagement.actionCounts)
         }
         out.write(scheduled) { $0.write($1) }
         out.write(contests) { out, contest in
@@ -145,7 +146,9 @@ extension ImpactProjection {
             }
             let answers = try input.plainArray(of: Answer.self)
             let seats = try input.optional { input throws(StateDecoder.Malformed) in (Int(try input.int64()), try input.plainArray(of: Int32.self)) }
-            return Engagement(id: id, info: info, answers: answers, seats: seats)
+            let counts = try input.plainArray(of: Int64.self)
+            guard counts.count == ImpactProjection.actionOrder.count else { throw StateDecoder.Malformed() }
+            return Engagement(id: id, info: info, answers: answers, seats: seats, actionCounts: counts)
         }
         scheduled = try input.array { input throws(StateDecoder.Malformed) in try input.int32() }
         contests = try input.array { input throws(StateDecoder.Malformed) in

@@ -129,6 +129,8 @@ public struct ImpactProjection: Sendable {
         var answers: [Answer] = []
         /// The seats as `rememberSeats()` last gave them, and from how many answers.
         var seats: (answers: Int, seated: [Int32])?
+        /// How many action events of each type (`ImpactProjection.actionOrder`) were counted here.
+        var actionCounts = [Int64](repeating: 0, count: ImpactProjection.actionOrder.count)
     }
 
     /// An RSVP (or a cancellation) as the seat allocation needs it.
@@ -318,6 +320,7 @@ public struct ImpactProjection: Sendable {
               case let profile = people[Int(number)].profile, profile >= 0, let occurred = event.occurred,
               let engagementID = engagementOf(event) else { return }
         let engagement = engagementNumber(engagementID)
+        engagements[Int(engagement)].actionCounts[ImpactProjection.actionOrder.firstIndex(of: event.typeName)!] += 1 // invariant: an action
         let info = engagements[Int(engagement)].info
         let today = Int32(clamping: day(occurred, zone: info?.timeZone))
         let k = Int(involvement(of: number, at: engagement))
@@ -358,9 +361,10 @@ public struct ImpactProjection: Sendable {
         photoEntries.append(PhotoEntry(contest: contestNumber, person: personNumber(participant), postedAt: postedAt, meetsEntryRules: broken.isEmpty))
     }
 
-    /// The actions that count a person as engaged at an engagement.
-    static let actions: Set<EventTypeName> = [.rsvpSubmitted, .rsvpCancelled, .attendanceCheckedIn, .quizAnswerSubmitted,
-                                              .photoEntrySubmitted, .proposalSubmitted, .proposalSupported]
+    /// The actions that count a person as engaged at an engagement, in the order their counts are kept.
+    static let actionOrder: [EventTypeName] = [.rsvpSubmitted, .rsvpCancelled, .attendanceCheckedIn, .quizAnswerSubmitted,
+                                               .photoEntrySubmitted, .proposalSubmitted, .proposalSupported]
+    static let actions = Set(actionOrder)
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).
     func engagementOf(_ event: ReplayedEvent) -> String? {

@@ -126,6 +126,8 @@ import Testing
             let json = try ledger(dir, "report", "impact", "--format", "json")
             #expect(json.status == 0, "\(json.stderr)")
             #expect(json.stdout.contains(#""indicator": "supports_per_proposal", "title": "Supports per proposal", "value": 0.3333333333333333,"#), "\(json.stdout)")
+            // The events behind it: the three proposals and the one support.
+            #expect(json.stdout.contains(#""undisclosed": null, "events": 4, "definition": "supports, divided by proposals received""#), "\(json.stdout)")
             let csv = try ledger(dir, "report", "impact", "--format", "csv")
             #expect(csv.stdout.contains("supports_per_proposal,Supports per proposal,0.3,"), "\(csv.stdout)")
         }
