@@ -151,64 +151,40 @@ extension ImpactProjection {
         /// Orders two involvements' engagements by id, for ties.
         func precedes(_ a: Int32, _ b: Int32) -> Bool { engagements[Int(a)].id < engagements[Int(b)].id }
 
-        // People, each counted with the profile that counts them (registration, first action,
-        // first check-in in scope): profile numbers.
-        var registered: [Int32] = [], engagedProfiles: [Int32] = [], attendeesInScope: [Int32] = [], repeaters: [Int32] = []
+        let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map { inScope[Int($0)] } ?? false }
+        let context = ActualsContext(scope: inScope, proposals: proposalList, single: single, budget: project?.budget)
+        // Every indicator's value: the one computation, over the scope with no period.
+        var figures: [String: (value: Double?, people: [Int32]?)] = [:]
+        for indicator in Indicator.all where isProject || !indicator.isProjectOnly {
+            figures[indicator.id] = figure(indicator, in: context, over: nil)
+        }
+        func counted(_ indicator: Indicator) -> [Int32] { figures[indicator.id]?.people ?? [] }
+
+        // The first action of each person engaged (for the monthly line), and answers and
+        // check-ins per engagement (for the per-engagement table).
         var engaged: [(at: Int64, engagement: Int32)] = []
         var answered = [Int](repeating: 0, count: engagements.count), attended = [Int](repeating: 0, count: engagements.count)
-        var players = 0
         for person in people {
-            var firstAction: Involvement?, firstCheckIn: Involvement?, answeredHere: Involvement?
-            var checkIns = 0, checkInsInScope = 0
-            var actedInScope = false, played = false
+            var firstAction: Involvement?
             var k = person.firstInvolvement
             while k >= 0 {
                 let involvement = involvements[Int(k)]
                 k = involvement.next
                 let e = involvement.engagement
-                if involvement.checkInProfile >= 0 { checkIns += 1 }
                 guard inScope[Int(e)] else { continue }
                 if involvement.checkInProfile >= 0 { attended[Int(e)] += 1 }
-                if involvement.hasRSVP {
-                    answered[Int(e)] += 1
-                    if e == single { answeredHere = involvement }
-                }
-                if involvement.quizDay != .min { played = true }
+                if involvement.hasRSVP { answered[Int(e)] += 1 }
                 if involvement.firstActionAt != .max {
-                    actedInScope = true
                     if let first = firstAction, first.firstActionAt < involvement.firstActionAt
                         || (first.firstActionAt == involvement.firstActionAt && !precedes(e, first.engagement)) {
                     } else {
                         firstAction = involvement
                     }
                 }
-                if involvement.checkInProfile >= 0 {
-                    checkInsInScope += 1
-                    if let first = firstCheckIn, first.checkInDay < involvement.checkInDay
-                        || (first.checkInDay == involvement.checkInDay && !precedes(e, first.engagement)) {
-                    } else {
-                        firstCheckIn = involvement
-                    }
-                }
             }
-            if played { players += 1 }
-            if isProject {
-                // Registrations belong to no project: with one project they all count; with
-                // several, a project counts those who took part in one of its engagements.
-                if person.registeredProfile >= 0, projectOrder.count <= 1 || actedInScope { registered.append(person.registeredProfile) }
-            } else if let answeredHere {
-                registered.append(answeredHere.firstActionProfile)
-            }
-            if let firstAction {
-                engaged.append((firstAction.firstActionAt, firstAction.engagement))
-                engagedProfiles.append(firstAction.firstActionProfile)
-            }
-            if let firstCheckIn {
-                attendeesInScope.append(firstCheckIn.checkInProfile)
-                if (isProject ? checkInsInScope : checkIns) >= 2 { repeaters.append(firstCheckIn.checkInProfile) }
-            }
+            if let firstAction { engaged.append((firstAction.firstActionAt, firstAction.engagement)) }
         }
-        let groups = [registered, engagedProfiles, attendeesInScope, repeaters]
+        let groups = Indicator.broken.map(counted)
         let dimensions: [(String, [String], KeyPath<Profile, String>)] = [
             ("group", EventCatalog.groups, \.group), ("district", EventCatalog.districts + ["unknown"], \.districtKey), ("sex", EventCatalog.sexes, \.sexKey),
         ]
@@ -218,26 +194,17 @@ extension ImpactProjection {
         }
 
         // Conversion.
-        var seatedCount = 0, seatedAttended = 0
         var perEngagement: [(engagement: String, title: String, answered: Int, attended: Int, conversion: Double?)] = []
         for id in scope {
             guard let number = engagementNumbers[id], let info = engagements[Int(number)].info else { continue }
             let holders = seated(engagements[Int(number)])
             let came = holders.filter { checkedIn($0, at: number) }.count
-            seatedCount += holders.count
-            seatedAttended += came
             perEngagement.append((id, info.title, answered[Int(number)], attended[Int(number)],
                                   holders.isEmpty ? nil : 100 * Double(came) / Double(holders.count)))
         }
-        let conversion = seatedCount == 0 ? nil : 100 * Double(seatedAttended) / Double(seatedCount)
-
-        // Contests and proposals.
         let photo = photoEntries(in: inScope)
-        let eligible = photo.filter(\.isEligible).count
-        let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map { inScope[Int($0)] } ?? false }
-        let takenUp = proposalList.filter { $0.status == "accepted" || $0.status == "implemented" }.count
         let supports = proposalList.reduce(0) { $0 + $1.supports }
-        let actuals = ActualsContext(scope: inScope, proposals: proposalList)
+        let actuals = context
 
         // Monthly progress: first engagement in scope, by calendar month in the engagement's zone.
         var newByMonthNumber: [Int64: Int] = [:] // year * 12 + month - 1
@@ -263,7 +230,7 @@ extension ImpactProjection {
         func actions(_ type: EventTypeName) -> Int64 { actionCounts[Self.actionOrder.firstIndex(of: type)!] } // invariant: an action type
         let statusChanges = Int64(proposalList.reduce(0) { $0 + $1.history.count })
         let eventsBehind: [String: Int64] = [
-            Indicator.peopleRegistered.id: isProject ? Int64(registered.count) : actions(.rsvpSubmitted) + actions(.rsvpCancelled),
+            Indicator.peopleRegistered.id: isProject ? Int64(counted(.peopleRegistered).count) : actions(.rsvpSubmitted) + actions(.rsvpCancelled),
             Indicator.peopleEngaged.id: actionCounts.reduce(0, +),
             Indicator.uniqueAttendees.id: actions(.attendanceCheckedIn),
             Indicator.repeatAttendees.id: actions(.attendanceCheckedIn),
@@ -290,24 +257,7 @@ extension ImpactProjection {
                                    bySex: indicator.breakdowns.contains(.sex) ? people.map(bySex) ?? [] : [], periods: periods,
                                    events: eventsBehind[indicator.id] ?? 0)
         }
-        let values: [(Indicator, Double?, [Int32]?)] = [
-            (.peopleRegistered, Double(registered.count), registered),
-            (.peopleEngaged, Double(engaged.count), engagedProfiles),
-            (.uniqueAttendees, Double(attendeesInScope.count), attendeesInScope),
-            (.repeatAttendees, Double(repeaters.count), repeaters),
-            (.rsvpConversion, conversion, nil),
-            (.noShowRate, conversion.map { 100 - $0 }, nil),
-            (.quizPlayers, Double(players), nil),
-            (.photoEntries, Double(photo.count), nil),
-            (.photoEntriesEligible, Double(eligible), nil),
-            (.photoEntriesIneligible, Double(photo.count - eligible), nil),
-            (.proposalsReceived, Double(proposalList.count), nil),
-            (.proposalsAccepted, Double(takenUp), nil),
-            (.proposalsAcceptedShare, proposalList.isEmpty ? nil : 100 * Double(takenUp) / Double(proposalList.count), nil),
-            (.supportsPerProposal, proposalList.isEmpty ? nil : Double(supports) / Double(proposalList.count), nil),
-            (.costPerEngagedPerson, project?.budget.flatMap { engaged.isEmpty ? nil : $0 / Double(engaged.count) }, nil),
-        ]
-        let indicators = values.filter { isProject || !$0.0.isProjectOnly }.map { result($0.0, $0.1, people: $0.2) }
+        let indicators = Indicator.all.filter { isProject || !$0.isProjectOnly }.map { result($0, figures[$0.id]?.value, people: figures[$0.id]?.people) }
         let scopeTitle = isProject ? (project?.title ?? projectID) : (info(engagement!)?.title ?? engagement!)
         return ImpactResults(projectID: projectID, projectTitle: project?.title ?? projectID, engagementID: engagement, scopeTitle: scopeTitle,
                              indicators: indicators, breakdowns: breakdowns,
@@ -316,44 +266,56 @@ extension ImpactProjection {
                              monthly: monthly, perEngagement: isProject ? perEngagement : [])
     }
 
-    /// What the actual values of a scope are counted from.
+    /// What the figures of a scope are counted from.
     struct ActualsContext {
         /// By engagement number: in scope or not.
         var scope: [Bool]
         var proposals: [Proposal]
+        /// The one engagement of an engagement's report, or -1 for a project's.
+        var single: Int32 = -1
+        /// The project's budget, for the cost per person.
+        var budget: Double?
     }
 
-    /// The actual value of an indicator over a period (dates inclusive, local dates), or nil when it has no data.
-    func actualValue(_ indicator: String, from start: String, to end: String, in context: ActualsContext) -> (value: Double?, bySex: [(sex: String, value: Double)]) {
-        guard let first = Timestamp.days(ofDate: start), let last = Timestamp.days(ofDate: end) else { return (nil, []) }
-        let period = first...last
+    /// One indicator over a scope, and over `period` (local days, both ends included) when one is
+    /// given: the one computation that the indicator table, the targets' actuals and the
+    /// reporting periods all read (events/README.md, sections 8.2 and 8.3).
+    /// - Returns: the value (nil when there is nothing to count from) and, for the indicators
+    ///   that count people, the profile each person is counted with.
+    func figure(_ indicator: Indicator, in context: ActualsContext, over period: ClosedRange<Int64>?) -> (value: Double?, people: [Int32]?) {
         let scope = context.scope
-        func counted(_ profiles: [Int32]) -> (Double?, [(sex: String, value: Double)]) {
-            (Double(profiles.count), bySex(profiles))
-        }
+        let isProject = context.single < 0
+        func inPeriod(_ day: Int64) -> Bool { period?.contains(day) ?? true }
         /// The earliest of `candidates` by `key`, then by engagement id.
         func earliest(_ candidates: [Involvement], by key: (Involvement) -> Int64) -> Involvement? {
             candidates.min { key($0) != key($1) ? key($0) < key($1) : engagements[Int($0.engagement)].id < engagements[Int($1.engagement)].id }
         }
-        func engaged(through lastDay: ClosedRange<Int64>) -> [Int32] {
+        /// People with an action on a day in `days` in scope, each with their earliest first action's profile.
+        func engaged(on days: (Int64) -> Bool) -> [Int32] {
             people.compactMap { person in
-                let inScope = involvements(of: person).filter { scope[Int($0.engagement)] }
-                guard inScope.contains(where: { days(of: $0).contains { lastDay.contains(Int64($0.day)) } }) else { return nil }
-                return earliest(inScope.filter { $0.firstActionAt != .max }, by: \.firstActionAt)?.firstActionProfile
+                let inScope = involvements(of: person).filter { scope[Int($0.engagement)] && $0.firstActionAt != .max }
+                guard inScope.contains(where: { self.days(of: $0).contains { days(Int64($0.day)) } }) else { return nil }
+                return earliest(inScope, by: \.firstActionAt)?.firstActionProfile
             }
         }
         func zone(_ engagement: String) -> TimeZone? { info(engagement)?.timeZone }
         func submitted(_ proposal: Proposal) -> Bool {
-            proposal.submittedAt.map { period.contains(day($0, zone: zone(proposal.engagement))) } ?? false
+            guard let period else { return true }
+            return proposal.submittedAt.map { period.contains(day($0, zone: zone(proposal.engagement))) } ?? false
         }
-        func takenUp(_ proposal: Proposal, within days: ClosedRange<Int64>) -> Bool {
-            proposal.history.contains { ($0.status == "accepted" || $0.status == "implemented")
+        /// Taken up: its status now (no period), or a change to it dated within `days`.
+        func takenUp(_ proposal: Proposal, within days: ClosedRange<Int64>?) -> Bool {
+            guard let days else { return proposal.status == "accepted" || proposal.status == "implemented" }
+            return proposal.history.contains { ($0.status == "accepted" || $0.status == "implemented")
                 && ($0.at.map { days.contains(day($0, zone: zone(proposal.engagement))) } ?? false) }
         }
         func conversion() -> Double? {
             var seatedCount = 0, came = 0
             for (number, engagement) in engagements.enumerated() where scope[number] {
-                guard let info = engagement.info, let starts = info.startsAt, period.contains(day(starts, zone: info.timeZone)) else { continue }
+                guard let info = engagement.info else { continue }
+                if let period {
+                    guard let starts = info.startsAt, period.contains(day(starts, zone: info.timeZone)) else { continue }
+                }
                 let holders = seated(engagement)
                 seatedCount += holders.count
                 came += holders.filter { checkedIn($0, at: Int32(number)) }.count
@@ -362,53 +324,76 @@ extension ImpactProjection {
         }
         func photoEntries(eligible: Bool?) -> Double {
             Double(self.photoEntries(in: scope).filter { scored in
-                guard let posted = scored.entry.postedAt, period.contains(day(posted, zone: scored.zone)) else { return false }
+                if let period {
+                    guard let posted = scored.entry.postedAt, period.contains(day(posted, zone: scored.zone)) else { return false }
+                }
                 return eligible.map { $0 == scored.isEligible } ?? true
             }.count)
         }
-        let proposalList = context.proposals
-        switch indicator {
-        case "people_registered":
-            return counted(people.compactMap { $0.registeredProfile >= 0 && period.contains(Int64($0.registeredDay)) ? $0.registeredProfile : nil })
-        case "people_engaged":
-            return counted(engaged(through: period))
-        case "unique_attendees", "repeat_attendees":
-            let needed = indicator == "unique_attendees" ? 1 : 2
+        func counted(_ profiles: [Int32]) -> (Double?, [Int32]?) { (Double(profiles.count), profiles) }
+        let received = context.proposals.filter(submitted)
+        switch indicator.id {
+        case Indicator.peopleRegistered.id:
+            if !isProject {
+                // An engagement's: the people who answered its invitation, as they were when they first acted there.
+                return counted(people.compactMap { person in
+                    involvements(of: person).first { $0.engagement == context.single && $0.hasRSVP }?.firstActionProfile
+                })
+            }
+            // Registrations belong to no project: with one project they all count; with several,
+            // a project counts those who took part in one of its engagements (without a period).
+            let everyone = projectOrder.count <= 1 || period != nil
             return counted(people.compactMap { person in
-                let visits = involvements(of: person).filter { $0.checkInProfile >= 0 && scope[Int($0.engagement)] && period.contains(Int64($0.checkInDay)) }
-                return visits.count >= needed ? earliest(visits, by: { Int64($0.checkInDay) })?.checkInProfile : nil
+                guard person.registeredProfile >= 0, inPeriod(Int64(person.registeredDay)) else { return nil }
+                guard everyone || involvements(of: person).contains(where: { scope[Int($0.engagement)] && $0.firstActionAt != .max }) else { return nil }
+                return person.registeredProfile
             })
-        case "proposals_received":
-            return (Double(proposalList.filter(submitted).count), [])
-        case "proposals_accepted":
-            return (Double(proposalList.filter { takenUp($0, within: period) }.count), [])
-        case "proposals_accepted_share":
-            let received = proposalList.filter(submitted)
-            let taken = received.filter { takenUp($0, within: first...Int64.max) }.count
-            return (received.isEmpty ? nil : 100 * Double(taken) / Double(received.count), [])
-        case "supports_per_proposal":
-            let received = proposalList.filter(submitted)
-            return (received.isEmpty ? nil : Double(received.reduce(0) { $0 + $1.supports }) / Double(received.count), [])
-        case "rsvp_conversion":
-            return (conversion(), [])
-        case "no_show_rate":
-            return (conversion().map { 100 - $0 }, [])
-        case "quiz_players":
-            return (Double(Set(involvements.lazy.filter { $0.quizDay != .min && scope[Int($0.engagement)] && period.contains(Int64($0.quizDay)) }.map(\.person)).count), [])
-        case "photo_entries":
-            return (photoEntries(eligible: nil), [])
-        case "photo_entries_eligible":
-            return (photoEntries(eligible: true), [])
-        case "photo_entries_ineligible":
-            return (photoEntries(eligible: false), [])
-        case "cost_per_engaged_person":
-            // The whole budget over everyone engaged from the start of the project to the end of the period.
-            let everyone = engaged(through: Int64.min...last).count
-            let budget = projects.values.first { project in engagements.indices.contains { scope[$0] && engagements[$0].info?.project == project.id } }?.budget
-            return (budget.flatMap { everyone == 0 ? nil : $0 / Double(everyone) }, [])
+        case Indicator.peopleEngaged.id:
+            return counted(engaged(on: inPeriod))
+        case Indicator.uniqueAttendees.id, Indicator.repeatAttendees.id:
+            let needed = indicator.id == Indicator.uniqueAttendees.id ? 1 : 2
+            return counted(people.compactMap { person in
+                let visits = involvements(of: person).filter { $0.checkInProfile >= 0 && scope[Int($0.engagement)] && inPeriod(Int64($0.checkInDay)) }
+                guard let first = earliest(visits, by: { Int64($0.checkInDay) }) else { return nil }
+                // An engagement's repeat attendees: checked in there and at another engagement of any project.
+                let times = isProject ? visits.count : involvements(of: person).filter { $0.checkInProfile >= 0 }.count
+                return times >= needed ? first.checkInProfile : nil
+            })
+        case Indicator.proposalsReceived.id:
+            return (Double(received.count), nil)
+        case Indicator.proposalsAccepted.id:
+            return (Double(context.proposals.filter { takenUp($0, within: period) }.count), nil)
+        case Indicator.proposalsAcceptedShare.id:
+            let taken = received.filter { takenUp($0, within: period.map { $0.lowerBound...Int64.max }) }.count
+            return (received.isEmpty ? nil : 100 * Double(taken) / Double(received.count), nil)
+        case Indicator.supportsPerProposal.id:
+            return (received.isEmpty ? nil : Double(received.reduce(0) { $0 + $1.supports }) / Double(received.count), nil)
+        case Indicator.rsvpConversion.id:
+            return (conversion(), nil)
+        case Indicator.noShowRate.id:
+            return (conversion().map { 100 - $0 }, nil)
+        case Indicator.quizPlayers.id:
+            return (Double(Set(involvements.lazy.filter { $0.quizDay != .min && scope[Int($0.engagement)] && inPeriod(Int64($0.quizDay)) }.map(\.person)).count), nil)
+        case Indicator.photoEntries.id:
+            return (photoEntries(eligible: nil), nil)
+        case Indicator.photoEntriesEligible.id:
+            return (photoEntries(eligible: true), nil)
+        case Indicator.photoEntriesIneligible.id:
+            return (photoEntries(eligible: false), nil)
+        case Indicator.costPerEngagedPerson.id:
+            // The whole budget over everyone engaged from the start to the end of the period.
+            let everyone = engaged { day in period.map { day <= $0.upperBound } ?? true }.count
+            return (context.budget.flatMap { everyone == 0 ? nil : $0 / Double(everyone) }, nil)
         default:
-            return (nil, [])
+            return (nil, nil)
         }
+    }
+
+    /// The actual value of an indicator over a period (dates inclusive, local dates), or nil when it has no data.
+    func actualValue(_ indicator: String, from start: String, to end: String, in context: ActualsContext) -> (value: Double?, bySex: [(sex: String, value: Double)]) {
+        guard let first = Timestamp.days(ofDate: start), let last = Timestamp.days(ofDate: end), let definition = Indicator.byID[indicator] else { return (nil, []) }
+        let computed = figure(definition, in: context, over: first...last)
+        return (computed.value, computed.people.map(bySex) ?? [])
     }
 
     /// Every month from `first` to `last` (`2017-09` ... `2018-03`), so that the line has no gaps.
