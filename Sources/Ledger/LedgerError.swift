@@ -49,7 +49,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notALedger(path, reason):
             "\(path) is not a ledger (\(reason)); run 'ledgerctl --dir \(path) init' to make one"
         case let .unknownType(type):
-            "unknown event type '\(type)'; 'ledgerctl types' lists the catalog"
+            "unknown event type '\(type)'\(Spelling.suggestion(for: type, among: EventCatalog.version1.types.map(\.name))); 'ledgerctl types' lists the catalog"
         case let .invalidField(type, field, reason):
             "\(type): field '\(field)' \(reason)"
         case let .invalidEvent(type, reason):

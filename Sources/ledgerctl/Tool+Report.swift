@@ -8,30 +8,30 @@ extension Tool {
     static let eventsBetweenSavedStates: Int64 = 1000
 
     func runReport(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
-        let format = try list.option("--format") ?? "table"
+        let format = try list.option("--format", among: CommandSpec.formats) ?? "table"
         let asOf = try list.option("--as-of")
-        let language = try list.option("--lang") ?? "en"
+        let language = try list.option("--lang", among: CommandSpec.languages) ?? "en"
         let output = try list.option("--output")
         let engagement = try list.option("--engagement")
         let contest = try list.option("--contest")
         let project = try list.option("--project")
-        let theme = try list.option("--theme")
-        let status = try list.option("--status")
+        let theme = try list.option("--theme", among: EventCatalog.themes)
+        let status = try list.option("--status", among: ProposalsProjection.statuses)
         let fresh = list.flag("--fresh")
         let positionals = try list.positionals()
-        guard positionals.count == 1, let kind = positionals.first else {
-            throw UsageError("report takes one of: attendees, standings, impact, proposals")
+        guard let kind = positionals.first else { throw UsageError("report takes one of: \(CommandSpec.reportKinds.joined(separator: ", "))") }
+        guard positionals.count == 1 else { throw UsageError("report takes one report, not also '\(positionals[1])'") }
+        guard CommandSpec.reportKinds.contains(kind) else {
+            throw UsageError("unknown report '\(kind)'\(Spelling.suggestion(for: kind, among: CommandSpec.reportKinds)); report takes one of: \(CommandSpec.reportKinds.joined(separator: ", "))")
         }
-        guard ["attendees", "standings", "impact", "proposals"].contains(kind) else { throw UsageError("unknown report '\(kind)' (attendees, standings, impact, proposals)") }
         let given: [(String, String?)] = [("--engagement", engagement), ("--contest", contest), ("--project", project), ("--theme", theme), ("--status", status)]
         let accepted: [String: Set<String>] = ["attendees": ["--engagement"], "standings": ["--contest"], "impact": ["--project", "--engagement"],
                                                "proposals": ["--engagement", "--theme", "--status"]]
         if let stray = given.first(where: { $0.1 != nil && !accepted[kind]!.contains($0.0) }) {
             throw UsageError("report \(kind) does not take \(stray.0)")
         }
-        guard let lang = Language(rawValue: language) else { throw UsageError("--lang takes en, kk or ru") }
+        guard let lang = Language(rawValue: language) else { throw UsageError("--lang takes \(CommandSpec.languages.joined(separator: ", "))") }
         let isIATI = format == "iati"
-        guard isIATI || ReportFormat(rawValue: format) != nil else { throw UsageError("--format takes table, json, csv, md, html (or iati for impact)") }
         if isIATI && kind != "impact" { throw UsageError("--format iati is for the impact report") }
         let cutoff: EventLog.Cutoff
         var asOfStamp: String?

@@ -34,7 +34,11 @@ enum Usage {
                                       range and head hash it was computed from (impact goes on
                                       from its saved state in DIR/index/; --fresh: from the
                                       first event)
-      help, --help, --version
+      completions bash|zsh|fish       print a completion script for the shell
+      help [COMMAND], COMMAND --help, COMMAND -h
+                                      the usage of one command: its options, the values
+                                      they take, an example
+      --version
 
     FIELD=VALUE is always a string (participant=0042 stays "0042");
     FIELD:=JSON is a raw JSON value (capacity:=400, partners:='["KBTU"]').
