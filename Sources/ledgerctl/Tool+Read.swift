@@ -14,6 +14,7 @@ extension Tool {
             return n
         } ?? Int.max
         let asJSON = list.flag("--json")
+        let wide = list.flag("--wide")
         guard try list.positionals().isEmpty else { throw UsageError("log takes only options") }
         if let type, !type.hasSuffix("."), EventCatalog.version1[type] == nil { throw LedgerError.unknownType(type) }
         let log = try EventLog(path: context.directory)
@@ -38,7 +39,9 @@ extension Tool {
         try output.flush()
         if !asJSON {
             let headers = ["SEQ", "OCCURRED AT", "TYPE", "ID", "DATA"]
-            try printOut(Self.table(headers: headers, rows: rows, lastColumnWidth: 80))
+            // Cut to fit a terminal only: a file or a pipe gets every cell whole, as does --wide.
+            let cut = isatty(STDOUT_FILENO) == 1 && !wide
+            try printOut(Self.table(headers: headers, rows: rows, lastColumnWidth: cut ? 80 : .max))
         }
         return .success
     }

@@ -8,7 +8,7 @@ extension Tool {
     static let eventsBetweenSavedStates: Int64 = 1000
 
     func runReport(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
-        let format = try list.option("--format", among: CommandSpec.formats) ?? "table"
+        let givenFormat = try list.option("--format", among: CommandSpec.formats)
         let asOf = try list.option("--as-of")
         let language = try list.option("--lang", among: CommandSpec.languages) ?? "en"
         let output = try list.option("--output")
@@ -30,6 +30,8 @@ extension Tool {
         if let stray = given.first(where: { $0.1 != nil && !accepted[kind]!.contains($0.0) }) {
             throw UsageError("report \(kind) does not take \(stray.0)")
         }
+        // --output impact.html means HTML, unless --format says otherwise.
+        let format = givenFormat ?? output.flatMap { Self.format(forFileName: $0, report: kind) } ?? "table"
         guard let lang = Language(rawValue: language) else { throw UsageError("--lang takes \(CommandSpec.languages.joined(separator: ", "))") }
         let isIATI = format == "iati"
         if isIATI && kind != "impact" { throw UsageError("--format iati is for the impact report") }
@@ -100,7 +102,7 @@ extension Tool {
                 text = ReportRenderer.render(document, as: ReportFormat(rawValue: format)!, labels: labels.renderer)
             }
         } catch {
-            throw LedgerError.invalidArgument("\(error)")
+            throw LedgerError.invalidArgument(Self.describe(error, asOf: asOf.map { Int64($0) != nil ? "seq \($0)" : $0 }))
         }
         if let output {
             // Reports name people: written owner-only, like the personal-data store.
@@ -109,5 +111,32 @@ extension Tool {
             try StandardStreams.write(Array(text.utf8))
         }
         return .success
+    }
+
+    /// The format a file name's extension asks for (`.html`, `.htm`, `.json`, `.csv`, `.md`,
+    /// `.txt`; `.xml` for the impact report's IATI), or nil when the extension says none.
+    static func format(forFileName name: String, report: String) -> String? {
+        guard let dot = name.lastIndex(of: "."), !name[dot...].contains("/") else { return nil }
+        switch name[name.index(after: dot)...].lowercased() {
+        case "html", "htm": return "html"
+        case "json": return "json"
+        case "csv": return "csv"
+        case "md", "markdown": return "md"
+        case "txt", "text": return "table"
+        case "xml": return report == "impact" ? "iati" : nil
+        default: return nil
+        }
+    }
+
+    /// A report's refusal, said for the ledger as it stood at `--as-of` when one was given.
+    static func describe(_ error: any Error, asOf: String?) -> String {
+        guard let asOf, let error = error as? ReportError else { return "\(error)" }
+        switch error {
+        case let .nothing(what): return "the ledger has no \(what) as of \(asOf)"
+        case let .notFound(what, id, among):
+            return "no \(what) '\(id)' in the ledger as of \(asOf)" + (among.isEmpty ? "" : " (there are: \(among.joined(separator: ", ")))")
+        case let .choose(what, option, among):
+            return "as of \(asOf), the ledger has \(among.count) \(what)s (\(among.joined(separator: ", "))); pick one with \(option)"
+        }
     }
 }

@@ -14,7 +14,7 @@ enum Usage {
                                       append one event; print it, as stored, as one JSON line
       import [FILE | -]               append JSON Lines {"type","data","id"?,"occurred_at"?,"actor"?}
                                       as one unit: all or nothing; print a one-line summary
-      log [--type T] [--since SEQ] [--limit N] [--json]
+      log [--type T] [--since SEQ] [--limit N] [--json] [--wide]
                                       list events after SEQ (a table, or the stored lines);
                                       a T ending in '.' matches a prefix (--type rsvp.)
       verify [--checkpoint FILE]      check the whole ledger; print its head (seq, hash)
