@@ -43,6 +43,25 @@ struct ArgumentList {
         return value
     }
 
+    /// Removes every `--name VALUE` and `--name=VALUE` and returns the values in order.
+    mutating func repeatedOption(_ name: String) throws(UsageError) -> [String] {
+        var values: [String] = []
+        var i = 0
+        while i < remaining.count, remaining[i] != "--" {
+            if remaining[i] == name {
+                guard i + 1 < remaining.count else { throw UsageError("\(name) needs a value") }
+                values.append(remaining[i + 1])
+                remaining.removeSubrange(i...(i + 1))
+            } else if remaining[i].hasPrefix(name + "=") {
+                values.append(String(remaining[i].dropFirst(name.count + 1)))
+                remaining.remove(at: i)
+            } else {
+                i += 1
+            }
+        }
+        return values
+    }
+
     /// Removes `--name` and returns whether it was there.
     mutating func flag(_ name: String) -> Bool {
         guard let i = remaining.firstIndex(of: name), !(remaining.firstIndex(of: "--").map { $0 < i } ?? false) else { return false }

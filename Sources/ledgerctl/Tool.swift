@@ -40,7 +40,7 @@ struct Tool {
 
     static func exitCode(for error: LedgerError) -> ExitCode {
         switch error {
-        case .unknownType, .invalidField, .invalidEvent, .invalidImportLine, .conflict, .invalidArgument: .badInput
+        case .unknownType, .invalidField, .invalidEvent, .invalidImportLine, .invalidImportRow, .conflict, .invalidArgument: .badInput
         case .notALedger: .usage
         case .io: .ioError
         case .busy: .busy

@@ -14,6 +14,9 @@ enum Usage {
                                       append one event; print it, as stored, as one JSON line
       import [FILE | -]               append JSON Lines {"type","data","id"?,"occurred_at"?,"actor"?}
                                       as one unit: all or nothing; print a one-line summary
+      import --csv FILE|- --type TYPE [--id-column COL] [--map COL=FIELD ...]
+             [--delimiter C] [--encoding utf-8|windows-1251]
+                                      the rows of a spreadsheet saved as CSV, one event a row
       log [--type T] [--since SEQ] [--limit N] [--json] [--wide]
                                       list events after SEQ (a table, or the stored lines);
                                       a T ending in '.' matches a prefix (--type rsvp.)
