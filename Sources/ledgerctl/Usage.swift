@@ -17,9 +17,10 @@ enum Usage {
       import --csv FILE|- --type TYPE [--id-column COL] [--map COL=FIELD ...]
              [--delimiter C] [--encoding utf-8|windows-1251]
                                       the rows of a spreadsheet saved as CSV, one event a row
-      log [--type T] [--since SEQ] [--limit N] [--json] [--wide]
+      log [--type T] [--since SEQ] [--limit N | --follow] [--json] [--wide]
                                       list events after SEQ (a table, or the stored lines);
-                                      a T ending in '.' matches a prefix (--type rsvp.)
+                                      a T ending in '.' matches a prefix (--type rsvp.);
+                                      --follow: then wait and print each new event
       verify [--checkpoint FILE]      check the whole ledger; print its head (seq, hash)
       checkpoint                      print a checkpoint of the head (keep it elsewhere)
       types [--json]                  the event catalog: types, fields, required, personal
