@@ -50,7 +50,8 @@ import Testing
         (["report", "proposals", "--status", "acepted"],
          "error: --status takes submitted, under_review, accepted, declined, implemented, not 'acepted' (did you mean 'accepted'?); see 'ledgerctl help report'\n"),
         (["report", "attendees", "--lang", "kz"], "error: --lang takes en, kk, ru, not 'kz' (did you mean 'kk'?); see 'ledgerctl help report'\n"),
-        (["log", "--folow"], "error: unknown option '--folow'; see 'ledgerctl help log'\n"),
+        (["log", "--folow"], "error: unknown option '--folow' (did you mean '--follow'?); see 'ledgerctl help log'\n"),
+        (["log", "--colour"], "error: unknown option '--colour'; see 'ledgerctl help log'\n"),
         (["log", "--sinse", "3"], "error: unknown option '--sinse' (did you mean '--since'?); see 'ledgerctl help log'\n"),
         (["completions", "fsh"], "error: completions takes bash, zsh, fish, not 'fsh' (did you mean 'fish'?); see 'ledgerctl help completions'\n"),
     ])
