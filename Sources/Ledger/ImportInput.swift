@@ -21,6 +21,7 @@ public final class ImportInput {
     private enum Origin {
         case events([NewEvent], lineNumbers: [Int]?)
         case jsonLines(descriptor: Int32, start: Int64?)
+        case csv(descriptor: Int32, start: Int64?, format: CSVImportFormat)
     }
 
     // The reading state of a JSON Lines input.
@@ -34,6 +35,8 @@ public final class ImportInput {
     private var copyOffset: Int64 = 0    // after a restart: how much of the copy is read again
     private var isReplaying = false
     private var scratch: DirectoryDescriptor?
+    private var columns: [CSVImportFormat.Column]? // of a CSV input: read from its header row
+    private var delimiter: UInt8 = 0x2C
     /// Bytes read so far (for progress).
     public private(set) var bytesRead: Int64 = 0
 
@@ -63,6 +66,29 @@ public final class ImportInput {
         totalBytes = start >= 0 ? max(0, Int64(info.st_size) - Int64(start)) : nil
     }
 
+    /// The rows of a spreadsheet saved as CSV, read from an open descriptor (a file, or standard
+    /// input): a header row, then one event a row, as `format` says. The descriptor stays the caller's.
+    public init(csvFrom descriptor: Int32, name: String, format: CSVImportFormat, system: SystemCalls = .live) {
+        self.name = name
+        self.system = system
+        namesLines = true
+        var info = stat()
+        let isRegular = system.fileStatus(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        let start = isRegular ? system.seek(descriptor, 0, SEEK_CUR) : -1
+        origin = .csv(descriptor: descriptor, start: start >= 0 ? Int64(start) : nil, format: format)
+        totalBytes = start >= 0 ? max(0, Int64(info.st_size) - Int64(start)) : nil
+    }
+
+    /// A refusal of the event read at `line`, located in the input: its line, or for a CSV
+    /// input its row and the column whose field it names.
+    func located(_ error: LedgerError, at line: Int) -> LedgerError {
+        guard namesLines && error.isAboutInput else { return error }
+        if case .csv(_, _, let format) = origin {
+            return .invalidImportRow(source: name, row: line, column: format.column(for: error, columns: columns ?? []), reason: error.description)
+        }
+        return .invalidImportLine(source: name, line: line, reason: error.description)
+    }
+
     /// Starts reading from the first event; again after a first time. A pipe is copied to a
     /// scratch file in `scratch` as it is read, so that it too can start over.
     func start(scratch: DirectoryDescriptor) throws(LedgerError) {
@@ -72,7 +98,12 @@ public final class ImportInput {
         atEnd = false
         lineNumber = 0
         bytesRead = 0
-        guard case .jsonLines(_, let start) = origin else { return }
+        columns = nil
+        let start: Int64?
+        switch origin {
+        case .events: return
+        case .jsonLines(_, let from), .csv(_, let from, _): start = from
+        }
         if let start {
             fileOffset = start
             self.scratch = scratch
@@ -115,6 +146,38 @@ public final class ImportInput {
                     throw .invalidImportLine(source: name, line: lineNumber + 1, reason: "the line is longer than \(Ledger.maximumReadLineBytes) bytes")
                 }
                 try read(from: descriptor, isFile: start != nil)
+            }
+        case .csv(let descriptor, let start, let format):
+            while true {
+                if columns == nil, lineNumber == 0, bufferStart == 0 {
+                    // The header row: wait for its whole first line, drop a UTF-8 byte-order mark, find the delimiter.
+                    guard atEnd || buffer.contains(0x0A) || buffer.count > Ledger.maximumReadLineBytes else {
+                        try read(from: descriptor, isFile: start != nil)
+                        continue
+                    }
+                    if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { bufferStart = 3 }
+                    delimiter = format.delimiter ?? CSVRecord.detectDelimiter(buffer[bufferStart...])
+                }
+                if atEnd && bufferStart >= buffer.count { return nil }
+                switch CSVRecord.parse(buffer[bufferStart...], delimiter: delimiter, isFinal: atEnd) {
+                case let .record(cells, next):
+                    bufferStart = next
+                    lineNumber += 1
+                    guard let columns else {
+                        columns = try format.columns(cells, source: name)
+                        continue
+                    }
+                    if cells.allSatisfy(\.isEmpty) { continue } // an empty row
+                    return (lineNumber, try format.event(cells, columns: columns, source: name, row: lineNumber))
+                case let .malformed(cell, reason):
+                    let column = columns.flatMap { cell <= $0.count ? $0[cell - 1].name : nil } ?? "\(cell)"
+                    throw .invalidImportRow(source: name, row: lineNumber + 1, column: column, reason: reason)
+                case .incomplete:
+                    guard buffer.count - bufferStart <= Ledger.maximumReadLineBytes else {
+                        throw .invalidImportRow(source: name, row: lineNumber + 1, column: nil, reason: "the row is longer than \(Ledger.maximumReadLineBytes) bytes")
+                    }
+                    try read(from: descriptor, isFile: start != nil)
+                }
             }
         }
     }

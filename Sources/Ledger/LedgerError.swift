@@ -10,6 +10,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidEvent(type: String, reason: String)
     /// A line of an `import` batch is not acceptable; `line` counts from 1.
     case invalidImportLine(source: String, line: Int, reason: String)
+    /// A row of a CSV import is not acceptable; `row` as a spreadsheet numbers it (the header is
+    /// row 1), `column` by its header when the refusal is about one cell.
+    case invalidImportRow(source: String, row: Int, column: String?, reason: String)
     /// An id is already in the ledger with other content.
     case conflict(id: String, reason: String)
     /// A command's argument is not acceptable (a participant that does not exist, a bad checkpoint).
@@ -39,7 +42,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// opposed to the state of the ledger or the system: only those are "line N" of an import.
     public var isAboutInput: Bool {
         switch self {
-        case .unknownType, .invalidField, .invalidEvent, .invalidImportLine, .conflict, .invalidArgument: true
+        case .unknownType, .invalidField, .invalidEvent, .invalidImportLine, .invalidImportRow, .conflict, .invalidArgument: true
         case .notALedger, .io, .busy, .damaged, .damagedIndex, .notOwner: false
         }
     }
@@ -49,11 +52,13 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notALedger(path, reason):
             "\(path) is not a ledger (\(reason)); run 'ledgerctl --dir \(path) init' to make one"
         case let .unknownType(type):
-            "unknown event type '\(type)'; 'ledgerctl types' lists the catalog"
+            "unknown event type '\(type)'\(Spelling.suggestion(for: type, among: EventCatalog.version1.types.map(\.name))); 'ledgerctl types' lists the catalog"
         case let .invalidField(type, field, reason):
             "\(type): field '\(field)' \(reason)"
         case let .invalidEvent(type, reason):
             "\(type): \(reason)"
+        case let .invalidImportRow(source, row, column, reason):
+            "\(source) row \(row)\(column.map { ", column '\($0)'" } ?? ""): \(reason); nothing was imported"
         case let .invalidImportLine(source, line, reason):
             "\(source) line \(line): \(reason); nothing was imported"
         case let .conflict(id, reason):

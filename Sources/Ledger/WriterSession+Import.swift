@@ -37,7 +37,7 @@ extension WriterSession {
                         seq = try accept(try ledger.validator.check(event, allowInternal: allowInternal))
                     }
                 } catch {
-                    throw input.namesLines && error.isAboutInput ? .invalidImportLine(source: input.name, line: lineNumber, reason: error.description) : error
+                    throw input.located(error, at: lineNumber)
                 }
                 if keepEvents { resolved.append(seq) }
                 if lineNumber % 1024 == 0 {

@@ -14,9 +14,15 @@ extension Tool {
             return n
         } ?? Int.max
         let asJSON = list.flag("--json")
+        let wide = list.flag("--wide")
+        let follows = list.flag("--follow")
         guard try list.positionals().isEmpty else { throw UsageError("log takes only options") }
         if let type, !type.hasSuffix("."), EventCatalog.version1[type] == nil { throw LedgerError.unknownType(type) }
         let log = try EventLog(path: context.directory)
+        if follows {
+            guard limit == Int.max else { throw UsageError("--follow goes on without end; it does not take --limit") }
+            return try follow(log, since: since, type: type, asJSON: asJSON)
+        }
         var shown = 0
         var rows: [[String]] = []
         var output = FileOutput()
@@ -25,7 +31,7 @@ extension Tool {
         // Read through the chain check: a damaged ledger is named, never listed as if it were whole.
         try log.replayLines { event, line in
             if event.seq <= since { return true }
-            if let type, !(type.hasSuffix(".") ? event.type.hasPrefix(type) : event.type == type) { return true }
+            if !Self.matches(event, type: type) { return true }
             if asJSON {
                 do { try output.write(line) } catch { failure = error; return false }
             } else {
@@ -38,9 +44,17 @@ extension Tool {
         try output.flush()
         if !asJSON {
             let headers = ["SEQ", "OCCURRED AT", "TYPE", "ID", "DATA"]
-            try printOut(Self.table(headers: headers, rows: rows, lastColumnWidth: 80))
+            // Cut to fit a terminal only: a file or a pipe gets every cell whole, as does --wide.
+            let cut = isatty(STDOUT_FILENO) == 1 && !wide
+            try printOut(Self.table(headers: headers, rows: rows, lastColumnWidth: cut ? 80 : .max))
         }
         return .success
+    }
+
+    /// Whether `event` is of `type` (a prefix when `type` ends in '.'); every event when nil.
+    static func matches(_ event: StoredEvent, type: String?) -> Bool {
+        guard let type else { return true }
+        return type.hasSuffix(".") ? event.type.hasPrefix(type) : event.type == type
     }
 
     static func logRow(_ event: StoredEvent) -> [String] {

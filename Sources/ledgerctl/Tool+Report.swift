@@ -8,22 +8,23 @@ extension Tool {
     static let eventsBetweenSavedStates: Int64 = 1000
 
     func runReport(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
-        let format = try list.option("--format") ?? "table"
+        let givenFormat = try list.option("--format", among: CommandSpec.formats)
         let asOf = try list.option("--as-of")
-        let language = try list.option("--lang") ?? "en"
+        let language = try list.option("--lang", among: CommandSpec.languages) ?? "en"
         let output = try list.option("--output")
         let engagement = try list.option("--engagement")
         let contest = try list.option("--contest")
         let project = try list.option("--project")
-        let theme = try list.option("--theme")
-        let status = try list.option("--status")
-        let periodOption = try list.option("--period")
+        let theme = try list.option("--theme", among: EventCatalog.themes)
+        let status = try list.option("--status", among: ProposalsProjection.statuses)
+        let periodOption = try list.option("--period", among: ReportingPeriod.allCases.map(\.rawValue))
         let fresh = list.flag("--fresh")
         let positionals = try list.positionals()
-        guard positionals.count == 1, let kind = positionals.first else {
-            throw UsageError("report takes one of: attendees, standings, impact, proposals")
+        guard let kind = positionals.first else { throw UsageError("report takes one of: \(CommandSpec.reportKinds.joined(separator: ", "))") }
+        guard positionals.count == 1 else { throw UsageError("report takes one report, not also '\(positionals[1])'") }
+        guard CommandSpec.reportKinds.contains(kind) else {
+            throw UsageError("unknown report '\(kind)'\(Spelling.suggestion(for: kind, among: CommandSpec.reportKinds)); report takes one of: \(CommandSpec.reportKinds.joined(separator: ", "))")
         }
-        guard ["attendees", "standings", "impact", "proposals"].contains(kind) else { throw UsageError("unknown report '\(kind)' (attendees, standings, impact, proposals)") }
         let given: [(String, String?)] = [("--engagement", engagement), ("--contest", contest), ("--project", project), ("--theme", theme), ("--status", status)]
         let accepted: [String: Set<String>] = ["attendees": ["--engagement"], "standings": ["--contest"], "impact": ["--project", "--engagement"],
                                                "proposals": ["--engagement", "--theme", "--status"]]
@@ -37,9 +38,10 @@ extension Tool {
             guard engagement == nil else { throw UsageError("--period is for a project's impact report, not one engagement's") }
             period = kind
         }
-        guard let lang = Language(rawValue: language) else { throw UsageError("--lang takes en, kk or ru") }
+        // --output impact.html means HTML, unless --format says otherwise.
+        let format = givenFormat ?? output.flatMap { Self.format(forFileName: $0, report: kind) } ?? "table"
+        guard let lang = Language(rawValue: language) else { throw UsageError("--lang takes \(CommandSpec.languages.joined(separator: ", "))") }
         let isIATI = format == "iati"
-        guard isIATI || ReportFormat(rawValue: format) != nil else { throw UsageError("--format takes table, json, csv, md, html (or iati for impact)") }
         if isIATI && kind != "impact" { throw UsageError("--format iati is for the impact report") }
         let cutoff: EventLog.Cutoff
         var asOfStamp: String?
@@ -111,7 +113,7 @@ extension Tool {
                 text = ReportRenderer.render(document, as: ReportFormat(rawValue: format)!, labels: labels.renderer)
             }
         } catch {
-            throw LedgerError.invalidArgument("\(error)")
+            throw LedgerError.invalidArgument(Self.describe(error, asOf: asOf.map { Int64($0) != nil ? "seq \($0)" : $0 }))
         }
         if let output {
             // Reports name people: written owner-only, like the personal-data store.
@@ -120,5 +122,34 @@ extension Tool {
             try StandardStreams.write(Array(text.utf8))
         }
         return .success
+    }
+
+    /// The format a file name's extension asks for (`.html`, `.htm`, `.json`, `.csv`, `.md`,
+    /// `.txt`; `.xml` for the impact report's IATI), or nil when the extension says none.
+    static func format(forFileName name: String, report: String) -> String? {
+        guard let dot = name.lastIndex(of: "."), !name[dot...].contains("/") else { return nil }
+        switch name[name.index(after: dot)...].lowercased() {
+        case "html", "htm": return "html"
+        case "json": return "json"
+        case "csv": return "csv"
+        case "md", "markdown": return "md"
+        case "txt", "text": return "table"
+        case "xml": return report == "impact" ? "iati" : nil
+        default: return nil
+        }
+    }
+
+    /// A report's refusal, said for the ledger as it stood at `--as-of` when one was given.
+    static func describe(_ error: any Error, asOf: String?) -> String {
+        guard let asOf, let error = error as? ReportError else { return "\(error)" }
+        switch error {
+        case let .nothing(what): return "the ledger has no \(what) as of \(asOf)"
+        case let .notFound(what, id, among):
+            return "no \(what) '\(id)' in the ledger as of \(asOf)" + (among.isEmpty ? "" : " (there are: \(among.joined(separator: ", ")))")
+        case let .choose(what, option, among):
+            return "as of \(asOf), the ledger has \(among.count) \(what)s (\(among.joined(separator: ", "))); pick one with \(option)"
+        case let .incomplete(reason):
+            return "as of \(asOf), \(reason)"
+        }
     }
 }

@@ -99,14 +99,17 @@ extension Tool {
     }
 
     func runImport(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let csvPath = try list.option("--csv")
+        let csvFormat = try Self.csvFormat(&list, isCSV: csvPath != nil)
         let positionals = try list.positionals()
+        if csvPath != nil, let extra = positionals.first { throw UsageError("import --csv takes its file after --csv, not also '\(extra)'") }
         guard positionals.count <= 1 else { throw UsageError("import takes one file, or - for standard input") }
-        let path = positionals.first ?? "-"
+        let path = csvPath ?? positionals.first ?? "-"
         let source = path == "-" ? "standard input" : path
         let ledger = try context.openLedger()
         let descriptor = path == "-" ? STDIN_FILENO : try Self.openInput(path, what: "import")
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
-        let input = ImportInput(jsonLinesFrom: descriptor, name: source)
+        let input = csvFormat.map { ImportInput(csvFrom: descriptor, name: source, format: $0) } ?? ImportInput(jsonLinesFrom: descriptor, name: source)
         let progress = ProgressLine("importing \(source)")
         ledger.progressHandler = { stage in
             switch stage {
@@ -129,6 +132,47 @@ extension Tool {
         if result.alreadyPresent > 0 { summary += "; \(result.alreadyPresent) already present" }
         try printOut(summary)
         return .success
+    }
+
+    /// The CSV options of `import`: how each row becomes an event; nil without `--csv`.
+    static func csvFormat(_ list: inout ArgumentList, isCSV: Bool) throws -> CSVImportFormat? {
+        let type = try list.option("--type")
+        let idColumn = try list.option("--id-column")
+        let maps = try list.repeatedOption("--map")
+        let delimiter = try list.option("--delimiter")
+        let encoding = try list.option("--encoding", among: CSVImportFormat.Encoding.allCases.map(\.rawValue))
+        guard isCSV else {
+            let given = [("--type", type), ("--id-column", idColumn), ("--delimiter", delimiter), ("--encoding", encoding)]
+                + maps.map { ("--map", $0) }
+            if let stray = given.first(where: { $0.1 != nil }) { throw UsageError("\(stray.0) is for import --csv") }
+            return nil
+        }
+        guard let type else { throw UsageError("import --csv needs --type, the event type of every row, such as --type rsvp.submitted") }
+        guard let eventType = EventCatalog.version1[type], !eventType.isInternal else { throw LedgerError.unknownType(type) }
+        var renames: [String: String] = [:]
+        for map in maps {
+            guard let equals = map.firstIndex(of: "="), equals != map.startIndex, map.index(after: equals) != map.endIndex else {
+                throw UsageError("--map takes COLUMN=FIELD, such as --map 'Participant ID=participant', not '\(map)'")
+            }
+            let column = String(map[..<equals]), field = String(map[map.index(after: equals)...])
+            guard renames[column] == nil else { throw UsageError("--map renames column '\(column)' twice") }
+            let fields = eventType.fields.map(\.name) + ["occurred_at", "actor"]
+            guard fields.contains(field) else {
+                throw UsageError("--map \(map): \(type) has no field '\(field)'\(Spelling.suggestion(for: field, among: fields)) (it has: \(fields.joined(separator: ", ")))")
+            }
+            renames[column] = field
+        }
+        var separator: UInt8?
+        if let delimiter {
+            switch delimiter {
+            case ",", "comma": separator = 0x2C
+            case ";", "semicolon": separator = 0x3B
+            case "\t", "tab", "\\t": separator = 0x09
+            default: throw UsageError("--delimiter takes ',', ';' or tab, not '\(delimiter)'")
+            }
+        }
+        return CSVImportFormat(type: type, idColumn: idColumn, renames: renames, delimiter: separator,
+                               encoding: encoding.flatMap(CSVImportFormat.Encoding.init(rawValue:)) ?? .utf8)
     }
 
     func runForget(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {

@@ -27,7 +27,7 @@ struct Tool {
         do {
             return try dispatch().rawValue
         } catch let error as UsageError {
-            printError("error: \(error.message); see 'ledgerctl help'")
+            printError("error: \(error.message); see 'ledgerctl help\(error.command.map { " " + $0 } ?? "")'")
             return ExitCode.usage.rawValue
         } catch let error as LedgerError {
             printError("error: \(error)")
@@ -40,7 +40,7 @@ struct Tool {
 
     static func exitCode(for error: LedgerError) -> ExitCode {
         switch error {
-        case .unknownType, .invalidField, .invalidEvent, .invalidImportLine, .conflict, .invalidArgument: .badInput
+        case .unknownType, .invalidField, .invalidEvent, .invalidImportLine, .invalidImportRow, .conflict, .invalidArgument: .badInput
         case .notALedger: .usage
         case .io: .ioError
         case .busy: .busy
@@ -82,11 +82,33 @@ struct Tool {
         }
         list = ArgumentList(Array(list.remaining.drop { $0 != command }.dropFirst())
                             + list.remaining.prefix { $0 != command })
-        if wantsHelp || command == "help" {
-            try printOut(Usage.text)
+        if command == "help" {
+            let topics = try list.positionals()
+            guard let topic = topics.first else {
+                try printOut(wantsHelp ? try Self.spec("help").help : Usage.text)
+                return .success
+            }
+            guard topics.count == 1 else { throw UsageError("help takes one command") }
+            try printOut(try Self.spec(topic).help)
             return .success
         }
+        let spec = try Self.spec(command)
+        if wantsHelp {
+            try printOut(spec.help)
+            return .success
+        }
+        list.known = spec.options + CommandSpec.globalOptions
         let context = Context(directory: directory, lockTimeout: lockTimeout, environment: environment)
+        do {
+            return try run(command, &list, context)
+        } catch var error as UsageError {
+            error.command = command
+            throw error
+        }
+    }
+
+    /// Runs one command; its usage errors point to its help.
+    private func run(_ command: String, _ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
         switch command {
         case "init": return try runInit(&list, context)
         case "append": return try runAppend(&list, context)
@@ -98,8 +120,17 @@ struct Tool {
         case "forget": return try runForget(&list, context)
         case "repair": return try runRepair(&list, context)
         case "report": return try runReport(&list, context)
+        case "completions": return try runCompletions(&list)
         default: throw UsageError("unknown command '\(command)'")
         }
+    }
+
+    /// The command named `name`, or a usage error that suggests the nearest one.
+    static func spec(_ name: String) throws(UsageError) -> CommandSpec {
+        guard let spec = CommandSpec.named(name) else {
+            throw UsageError("unknown command '\(name)'\(Spelling.suggestion(for: name, among: CommandSpec.names))")
+        }
+        return spec
     }
 
     /// What every command gets from the global options.

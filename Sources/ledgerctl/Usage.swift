@@ -14,9 +14,13 @@ enum Usage {
                                       append one event; print it, as stored, as one JSON line
       import [FILE | -]               append JSON Lines {"type","data","id"?,"occurred_at"?,"actor"?}
                                       as one unit: all or nothing; print a one-line summary
-      log [--type T] [--since SEQ] [--limit N] [--json]
+      import --csv FILE|- --type TYPE [--id-column COL] [--map COL=FIELD ...]
+             [--delimiter C] [--encoding utf-8|windows-1251]
+                                      the rows of a spreadsheet saved as CSV, one event a row
+      log [--type T] [--since SEQ] [--limit N | --follow] [--json] [--wide]
                                       list events after SEQ (a table, or the stored lines);
-                                      a T ending in '.' matches a prefix (--type rsvp.)
+                                      a T ending in '.' matches a prefix (--type rsvp.);
+                                      --follow: then wait and print each new event
       verify [--checkpoint FILE]      check the whole ledger; print its head (seq, hash)
       checkpoint                      print a checkpoint of the head (keep it elsewhere)
       types [--json]                  the event catalog: types, fields, required, personal
@@ -34,7 +38,11 @@ enum Usage {
                                       range and head hash it was computed from (impact goes on
                                       from its saved state in DIR/index/; --fresh: from the
                                       first event)
-      help, --help, --version
+      completions bash|zsh|fish       print a completion script for the shell
+      help [COMMAND], COMMAND --help, COMMAND -h
+                                      the usage of one command: its options, the values
+                                      they take, an example
+      --version
 
     FIELD=VALUE is always a string (participant=0042 stays "0042");
     FIELD:=JSON is a raw JSON value (capacity:=400, partners:='["KBTU"]').

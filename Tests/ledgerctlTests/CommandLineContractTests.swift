@@ -76,10 +76,10 @@ import Glibc
         (["append", "rsvp.submitted", "capacity:=[1"], Int32(65),
          "error: rsvp.submitted: field 'capacity' is given with := but is not valid JSON (unterminated array at byte 3); use = for a string\n"),
         (["append", "party.started"], Int32(65), "error: unknown event type 'party.started'; 'ledgerctl types' lists the catalog\n"),
-        (["append"], Int32(64), "error: append needs an event type, such as 'append rsvp.submitted'; see 'ledgerctl help'\n"),
-        (["append", "rsvp.submitted", "--colour"], Int32(64), "error: unknown option '--colour'; see 'ledgerctl help'\n"),
+        (["append"], Int32(64), "error: append needs an event type, such as 'append rsvp.submitted'; see 'ledgerctl help append'\n"),
+        (["append", "rsvp.submitted", "--colour"], Int32(64), "error: unknown option '--colour'; see 'ledgerctl help append'\n"),
         (["frobnicate"], Int32(64), "error: unknown command 'frobnicate'; see 'ledgerctl help'\n"),
-        (["log", "--limit", "many"], Int32(64), "error: --limit takes a count, such as 20; see 'ledgerctl help'\n"),
+        (["log", "--limit", "many"], Int32(64), "error: --limit takes a count, such as 20; see 'ledgerctl help log'\n"),
         (["forget", "nobody"], Int32(65), "error: no participant 'nobody' in the ledger\n"),
     ])
     func refusesBadCallsWithOneErrorLineAndChangesNothing(arguments: [String], status: Int32, message: String) throws {

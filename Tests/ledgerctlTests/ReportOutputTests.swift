@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// Where a report or a listing goes: the format from `--output`'s extension, `--as-of` in the
+/// refusals, tables whole unless a terminal needs them cut.
+@Suite struct ReportOutputTests {
+    @Test(arguments: [("forum.html", "<!DOCTYPE html>"), ("forum.json", "{"), ("forum.csv", "ID,Name,"), ("forum.md", "# "), ("forum.txt", "Attendees")])
+    func theOutputFileExtensionPicksTheFormat(name: String, start: String) throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir + "/l")
+            let result = try ledger(dir + "/l", "report", "attendees", "--output", dir + "/" + name)
+            #expect(result.status == 0 && result.stdout.isEmpty)
+            let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
+            #expect(text.hasPrefix(start), "\(name): \(text.prefix(40))")
+        }
+    }
+
+    @Test func formatWinsOverTheExtensionAndXMLMeansIATIForImpact() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir + "/l")
+            #expect(try ledger(dir + "/l", "report", "attendees", "--output", dir + "/a.html", "--format", "csv").status == 0)
+            #expect(try String(contentsOfFile: dir + "/a.html", encoding: .utf8).hasPrefix("ID,Name,"))
+            #expect(try ledger(dir + "/l", "report", "impact", "--output", dir + "/results.xml").status == 0)
+            #expect(try String(contentsOfFile: dir + "/results.xml", encoding: .utf8).hasPrefix("<?xml"))
+            #expect(try ledger(dir + "/l", "report", "attendees", "--output", dir + "/a.report").status == 0)
+            #expect(try String(contentsOfFile: dir + "/a.report", encoding: .utf8).hasPrefix("Attendees")) // no known extension: a table
+        }
+    }
+
+    @Test func refusalsOfAnAsOfReportSayAsOfWhen() throws {
+        try withTemporaryDirectory { dir in
+            try given(dir, "init")
+            try given(dir, "append", "project.defined", "--occurred-at", "2018-01-05T10:00:00+06:00", "project=p", "title=T",
+                      "starts_on=2017-04-01", "ends_on=2020-03-31")
+            let before = ledgerFiles(dir)
+            let byTime = try ledger(dir, "report", "impact", "--as-of", "2017-12-31T23:59:59+06:00")
+            #expect(byTime.status == 65)
+            #expect(byTime.stderr == "error: the ledger has no project as of 2017-12-31T23:59:59+06:00\n")
+            let bySeq = try ledger(dir, "report", "impact", "--as-of", "1", "--project", "q")
+            #expect(bySeq.stderr == "error: no project 'q' in the ledger as of seq 1 (there are: p)\n")
+            let now = try ledger(dir, "report", "impact", "--project", "q")
+            #expect(now.stderr == "error: no project 'q' in the ledger (there are: p)\n")
+            #expect(ledgerFiles(dir) == before)
+        }
+    }
+
+    @Test func logTablesAreWholeUnlessATerminalNeedsThemCut() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir + "/l")
+            let title = String(repeating: "Green corridor ", count: 10) + "END"
+            try given(dir + "/l", "append", "engagement.scheduled", "--occurred-at", "2017-11-02T10:00:00+06:00", "engagement=forum-3", "project=wealmaty",
+                      "title=\(title)", "starts_at=2018-03-01T09:00:00+06:00", "ends_at=2018-03-01T13:00:00+06:00", "time_zone=Asia/Almaty")
+            // To a file (the runner's stdout): every cell whole.
+            let piped = try ledger(dir + "/l", "log")
+            #expect(piped.stdout.contains("END") && !piped.stdout.contains("…"))
+            // On a terminal (script(1) gives one): cut to fit, unless --wide.
+            let onTerminal = try Self.onTerminal([Ledgerctl.path, "--dir", dir + "/l", "log"])
+            #expect(onTerminal.contains("…") && !onTerminal.contains("END"))
+            let wide = try Self.onTerminal([Ledgerctl.path, "--dir", dir + "/l", "log", "--wide"])
+            #expect(wide.contains("END") && !wide.contains("…"))
+        }
+    }
+
+    /// Runs `command` with a pseudo-terminal as its standard output, through script(1).
+    static func onTerminal(_ command: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command.map { "'\($0)'" }.joined(separator: " "), "/dev/null"]
+        let scratch = NSTemporaryDirectory() + "ledgerctl-tty-" + UUID().uuidString
+        _ = FileManager.default.createFile(atPath: scratch, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        process.standardOutput = FileHandle(forWritingAtPath: scratch)
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        try process.run()
+        process.waitUntilExit()
+        return try String(contentsOfFile: scratch, encoding: .utf8)
+    }
+}
