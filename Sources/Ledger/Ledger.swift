@@ -82,7 +82,7 @@ public final class Ledger {
     }
 
     /// `mkdir -p`, each new directory fsync'd into its parent.
-    private static func makeDirectories(_ path: String, system: SystemCalls) throws(LedgerError) {
+    static func makeDirectories(_ path: String, system: SystemCalls) throws(LedgerError) {
         guard !path.isEmpty else { throw .notALedger(path: path, reason: "an empty path") }
         var info = stat()
         if system.status(AT_FDCWD, path, &info, 0) == 0 { return }

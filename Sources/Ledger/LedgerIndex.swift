@@ -42,7 +42,7 @@ final class LedgerIndex {
     /// nil when growth moved them or too many were filled to remember.
     private var provisionalSlots: [UInt64]? = []
     /// How many provisional slots are remembered at most (8 bytes each).
-    static let rememberedProvisionalSlots = 4 << 20
+    static let rememberedProvisionalSlots = 1 << 20
 
     static let magic = Array("LDGKEYS2".utf8)
     static let offsetsMagic = Array("LDGOFFS2".utf8)
@@ -219,6 +219,7 @@ final class LedgerIndex {
         if let hit = known[probe] { return (hit.slot, hit.seq) }
         if let slot = absent[probe] { return (slot, nil) }
         let found = try probeTable(probe)
+        if known.count + absent.count >= LedgerIndex.rememberedKeys { forgetPositions() } // lookups alone never grow memory
         if let slot = found.slot {
             if let seq = found.seq {
                 known[probe] = (slot, seq)

@@ -69,8 +69,9 @@ extension WriterSession {
         if seq > head.seq, let spool {
             let earlier = try spool.event(seq - head.seq - 1)
             guard event.type == earlier.type else { throw .conflict(id: id, reason: "its type is \(earlier.type) earlier in the batch") }
+            // As with a stored event: what the repeat gives must match; what it leaves out is not compared.
             guard mine.publicData == earlier.publicData, mine.personalData == earlier.personalData,
-                  event.occurredAt == earlier.occurredAt, event.actor == earlier.actor else {
+                  event.occurredAt.map({ $0 == earlier.occurredAt }) ?? true, event.actor.map({ $0 == earlier.actor }) ?? true else {
                 throw .conflict(id: id, reason: "it comes earlier in the batch with other content")
             }
             return seq
@@ -187,11 +188,12 @@ struct SegmentAppender {
         var segment: LedgerDirectory.Segment
         var isNew: Bool
         var startSize: Int64
-        var file: FileDescriptor
     }
 
     private let session: WriterSession
+    /// Every segment written to, for a roll-back; only the last one is open.
     private var touched: [Touched] = []
+    private var file: FileDescriptor?
     private var pending: [UInt8] = []
     /// The size of the segment being written, what is gathered included.
     private var size: Int64
@@ -206,16 +208,19 @@ struct SegmentAppender {
         let length = Int64(line.count) + 1
         do throws(SystemError) {
             if touched.isEmpty, let segment = session.head.segment, size == 0 || size + length <= session.ledger.configuration.segmentBytes {
-                let file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND, soleLink: true)
-                touched.append(Touched(segment: segment, isNew: false, startSize: size, file: file))
+                file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND, soleLink: true)
+                touched.append(Touched(segment: segment, isNew: false, startSize: size))
             } else if touched.isEmpty || (size > 0 && size + length > session.ledger.configuration.segmentBytes) {
-                if !touched.isEmpty {
+                if let finished = file {
+                    // A full segment is flushed to disk and closed: one descriptor at a time, whatever the import's size.
                     try flush()
-                    try touched[touched.count - 1].file.synchronize()
+                    try finished.synchronize()
+                    try finished.close()
+                    file = nil
                 }
                 let segment = LedgerDirectory.Segment(name: LedgerDirectory.segmentName(firstSeq: seq), firstSeq: seq)
-                let file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, soleLink: true)
-                touched.append(Touched(segment: segment, isNew: true, startSize: 0, file: file))
+                file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, soleLink: true)
+                touched.append(Touched(segment: segment, isNew: true, startSize: 0)) // only once it is ours
                 size = 0
             } else if pending.count + line.count >= ScratchFile.gatherBytes {
                 try flush()
@@ -231,8 +236,8 @@ struct SegmentAppender {
     }
 
     private mutating func flush() throws(SystemError) {
-        guard !pending.isEmpty, let last = touched.last else { return }
-        try last.file.writeAll(pending)
+        guard !pending.isEmpty, let file else { return }
+        try file.writeAll(pending)
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -241,8 +246,8 @@ struct SegmentAppender {
     mutating func finish() throws(LedgerError) {
         do throws(SystemError) {
             try flush()
-            guard let last = touched.last else { return }
-            try last.file.synchronize()
+            guard let file else { return }
+            try file.synchronize()
             if touched.contains(where: \.isNew) { try session.directory.files.synchronize() }
         } catch {
             throw LedgerError(error)
@@ -258,9 +263,9 @@ struct SegmentAppender {
         for entry in touched.reversed() {
             if entry.isNew {
                 _ = try? session.directory.files.remove(entry.segment.name)
-            } else {
-                _ = try? entry.file.truncate(to: entry.startSize)
-                _ = try? entry.file.synchronize()
+            } else if let file = try? session.directory.files.open(entry.segment.name, O_WRONLY, soleLink: true) {
+                _ = try? file.truncate(to: entry.startSize)
+                _ = try? file.synchronize()
             }
         }
         if touched.contains(where: \.isNew) { _ = try? session.directory.files.synchronize() }

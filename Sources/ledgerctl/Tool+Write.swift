@@ -207,4 +207,14 @@ extension Tool {
         }
         return .success
     }
+
+    func runBackup(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
+        let positionals = try list.positionals()
+        guard positionals.count == 1 else { throw UsageError("backup takes one directory, such as 'backup /mnt/usb/ledger'") }
+        let ledger = try context.openLedger()
+        let result = try ledger.backup(to: positionals[0])
+        try printOut("backed up to \(positionals[0]): seq \(result.head.seq) sha256 \(result.head.hash.hex); "
+                     + "\(result.segmentBytesCopied) bytes of \(result.segmentsWritten) segment(s) copied; checkpoint in \(result.checkpointPath)")
+        return .success
+    }
 }

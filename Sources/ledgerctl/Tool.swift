@@ -119,6 +119,7 @@ struct Tool {
         case "types": return try runTypes(&list)
         case "forget": return try runForget(&list, context)
         case "repair": return try runRepair(&list, context)
+        case "backup": return try runBackup(&list, context)
         case "report": return try runReport(&list, context)
         case "completions": return try runCompletions(&list)
         default: throw UsageError("unknown command '\(command)'")

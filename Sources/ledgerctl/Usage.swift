@@ -25,6 +25,8 @@ enum Usage {
       checkpoint                      print a checkpoint of the head (keep it elsewhere)
       types [--json]                  the event catalog: types, fields, required, personal
       forget PARTICIPANT              erase a person's personal data; append participant.erased
+      backup DEST                     copy the ledger to DEST while writers go on (only what DEST
+                                      lacks), flushed and verified, with a checkpoint of its head
       repair [--apply]                show (or, with --apply, move to DIR/quarantine/) everything
                                       after the last line whose chain checks: for a garbled last
                                       line after a power cut, which stops every writer

@@ -35,6 +35,7 @@ import Testing
             try files.copyItem(atPath: Self.repository + "/events", toPath: dir + "/events")
             try files.createDirectory(atPath: dir + "/Scripts", withIntermediateDirectories: true)
             try files.copyItem(atPath: Self.repository + "/Scripts/audit_chain.py", toPath: dir + "/Scripts/audit_chain.py")
+            try files.copyItem(atPath: Self.repository + "/Scripts/audit_impact.py", toPath: dir + "/Scripts/audit_impact.py")
             let demoBefore = ledgerFiles(dir + "/events")
             try ("set -euo pipefail\n" + examples + "\n").write(toFile: dir + "/readme.sh", atomically: true, encoding: .utf8)
             let process = Process()

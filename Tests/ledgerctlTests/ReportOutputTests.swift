@@ -17,7 +17,7 @@ import Testing
 
     @Test func formatWinsOverTheExtensionAndXMLMeansIATIForImpact() throws {
         try withTemporaryDirectory { dir in
-            try demoLedger(dir + "/l")
+            try demoLedger(dir + "/l", isPublished: true) // IATI needs the reporting organisation
             #expect(try ledger(dir + "/l", "report", "attendees", "--output", dir + "/a.html", "--format", "csv").status == 0)
             #expect(try String(contentsOfFile: dir + "/a.html", encoding: .utf8).hasPrefix("ID,Name,"))
             #expect(try ledger(dir + "/l", "report", "impact", "--output", dir + "/results.xml").status == 0)

@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["report", "impact", "--period", "week"], "--period takes project, year, quarter or month"),
+        (["report", "impact", "--period", "week"], "--period takes project, year, quarter, month, not 'week'"),
         (["report", "impact", "--period", "year", "--engagement", "forum-2"], "--period is for a project's impact report, not one engagement's"),
         (["report", "attendees", "--period", "year", "--engagement", "forum-2"], "report attendees does not take --period"),
     ])
