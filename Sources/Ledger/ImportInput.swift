@@ -59,11 +59,19 @@ public final class ImportInput {
         self.name = name
         self.system = system
         namesLines = true
+        let (start, total) = ImportInput.position(of: descriptor, system: system)
+        origin = .jsonLines(descriptor: descriptor, start: start)
+        totalBytes = total
+    }
+
+    /// Where reading a descriptor starts and how much it holds from there, when it is a regular
+    /// file (read again from there if the writer's turn starts over); nil and nil for a pipe.
+    private static func position(of descriptor: Int32, system: SystemCalls) -> (start: Int64?, total: Int64?) {
         var info = stat()
-        let isRegular = system.fileStatus(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
-        let start = isRegular ? system.seek(descriptor, 0, SEEK_CUR) : -1
-        origin = .jsonLines(descriptor: descriptor, start: start >= 0 ? Int64(start) : nil)
-        totalBytes = start >= 0 ? max(0, Int64(info.st_size) - Int64(start)) : nil
+        guard system.fileStatus(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return (nil, nil) }
+        let start = system.seek(descriptor, 0, SEEK_CUR)
+        guard start >= 0 else { return (nil, nil) }
+        return (Int64(start), max(0, Int64(info.st_size) - Int64(start)))
     }
 
     /// The rows of a spreadsheet saved as CSV, read from an open descriptor (a file, or standard
@@ -72,11 +80,9 @@ public final class ImportInput {
         self.name = name
         self.system = system
         namesLines = true
-        var info = stat()
-        let isRegular = system.fileStatus(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
-        let start = isRegular ? system.seek(descriptor, 0, SEEK_CUR) : -1
-        origin = .csv(descriptor: descriptor, start: start >= 0 ? Int64(start) : nil, format: format)
-        totalBytes = start >= 0 ? max(0, Int64(info.st_size) - Int64(start)) : nil
+        let (start, total) = ImportInput.position(of: descriptor, system: system)
+        origin = .csv(descriptor: descriptor, start: start, format: format)
+        totalBytes = total
     }
 
     /// A refusal of the event read at `line`, located in the input: its line, or for a CSV
