@@ -115,6 +115,7 @@ extension CommandSpec {
                               Option(name: "--theme", value: "THEME", values: EventCatalog.themes, summary: "proposals: one theme"),
                               Option(name: "--status", value: "STATUS", values: ProposalsProjection.statuses, summary: "proposals: one status"),
                               Option(name: "--fresh", summary: "impact: fold from the first event, not from the saved state in DIR/index/"),
+                              Option(name: "--wide", summary: "table: on a terminal, show every cell whole (a file or a pipe always gets them whole)"),
                               Option(name: "--period", value: "PERIOD", values: ReportingPeriod.allCases.map(\.rawValue),
                                      summary: "impact: each indicator's actual per project, project year, quarter or month (from the project's start)")],
                     examples: ["ledgerctl --dir events report impact --format html --output impact.html",

@@ -19,6 +19,7 @@ extension Tool {
         let status = try list.option("--status", among: ProposalsProjection.statuses)
         let periodOption = try list.option("--period", among: ReportingPeriod.allCases.map(\.rawValue))
         let fresh = list.flag("--fresh")
+        let wide = list.flag("--wide")
         let positionals = try list.positionals()
         guard let kind = positionals.first else { throw UsageError("report takes one of: \(CommandSpec.reportKinds.joined(separator: ", "))") }
         guard positionals.count == 1 else { throw UsageError("report takes one report, not also '\(positionals[1])'") }
@@ -110,7 +111,9 @@ extension Tool {
                 case "impact": try impact.document(project: project, engagement: engagement, labels: labels, stamp: stamp, period: period)
                 default: try proposals.document(engagement: engagement, theme: theme, status: status, labels: labels, names: names, stamp: stamp)
                 }
-                text = ReportRenderer.render(document, as: ReportFormat(rawValue: format)!, labels: labels.renderer)
+                // Cells are cut to fit only on a terminal, and not with --wide: a file or a pipe gets them whole.
+                let whole = wide || output != nil || isatty(STDOUT_FILENO) == 0
+                text = ReportRenderer.render(document, as: ReportFormat(rawValue: format)!, labels: labels.renderer, whole: whole)
             }
         } catch {
             throw LedgerError.invalidArgument(Self.describe(error, asOf: asOf.map { Int64($0) != nil ? "seq \($0)" : $0 }))

@@ -61,6 +61,22 @@ import Testing
         }
     }
 
+    @Test func reportTablesAreWholeUnlessATerminalNeedsThemCut() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir + "/l")
+            let title = String(repeating: "Green corridor ", count: 10) + "END"
+            try given(dir + "/l", "append", "engagement.scheduled", "--occurred-at", "2017-11-02T10:00:00+06:00", "engagement=forum-3", "project=wealmaty",
+                      "title=\(title)", "starts_at=2018-03-01T09:00:00+06:00", "ends_at=2018-03-01T13:00:00+06:00", "time_zone=Asia/Almaty")
+            let piped = try ledger(dir + "/l", "report", "impact")
+            #expect(piped.stdout.contains("END") && piped.stdout.contains("people who took at least one action (RSVP, check-in, quiz answer"))
+            #expect(!piped.stdout.contains("…"))
+            let onTerminal = try Self.onTerminal([Ledgerctl.path, "--dir", dir + "/l", "report", "impact"])
+            #expect(onTerminal.contains("…") && !onTerminal.contains("END"))
+            let wide = try Self.onTerminal([Ledgerctl.path, "--dir", dir + "/l", "report", "impact", "--wide"])
+            #expect(wide.contains("END") && !wide.contains("…"))
+        }
+    }
+
     /// Runs `command` with a pseudo-terminal as its standard output, through script(1).
     static func onTerminal(_ command: [String]) throws -> String {
         let process = Process()

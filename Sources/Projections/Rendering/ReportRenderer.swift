@@ -73,10 +73,11 @@ public enum ReportRenderer {
     ///   - document: The report to write.
     ///   - format: The output format.
     ///   - labels: The fixed words the renderers add, in the report's language.
+    ///   - whole: for `table`, every cell whole rather than cut to fit a terminal.
     /// - Returns: The whole output, ending with a line break. CSV of a document with no table is empty.
-    public static func render(_ document: ReportDocument, as format: ReportFormat, labels: RendererLabels) -> String {
+    public static func render(_ document: ReportDocument, as format: ReportFormat, labels: RendererLabels, whole: Bool = false) -> String {
         switch format {
-        case .table: TableRenderer.render(document, labels: labels)
+        case .table: TableRenderer.render(document, labels: labels, whole: whole)
         case .json: JSONRenderer.render(document)
         case .csv: CSVRenderer.render(document)
         case .md: MarkdownRenderer.render(document, labels: labels)

@@ -24,7 +24,9 @@ enum TableRenderer {
     }
 
     /// The document as terminal text, ending with a line break.
-    static func render(_ document: ReportDocument, labels: RendererLabels) -> String {
+    /// - Parameter whole: every cell whole (for a file or a pipe, or `--wide`), none cut at `maximumColumnWidth`.
+    static func render(_ document: ReportDocument, labels: RendererLabels, whole: Bool = false) -> String {
+        let widest = whole ? Int.max : maximumColumnWidth
         var lines = [safe(document.title)]
         if !document.subject.isEmpty { lines.append(safe(document.subject)) }
         lines.append(ReportRenderer.stampItems(document.stamp, labels: labels)
@@ -33,8 +35,8 @@ enum TableRenderer {
             let title = safe(section.title)
             lines += ["", title, String(repeating: "─", count: max(1, TerminalText.width(title)))]
             switch section.content {
-            case .table(let table): lines += tableLines(table, labels: labels)
-            case .facts(let facts): lines += factLines(facts)
+            case .table(let table): lines += tableLines(table, labels: labels, widest: widest)
+            case .facts(let facts): lines += factLines(facts, widest: widest)
             case .chart(let chart): lines += chartLines(chart, labels: labels)
             case .note(let text):
                 lines += text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { safe(String($0)) }
@@ -43,19 +45,19 @@ enum TableRenderer {
         return lines.map(withoutTrailingSpaces).joined(separator: "\n") + "\n"
     }
 
-    static func tableLines(_ table: ReportTable, labels: RendererLabels) -> [String] {
+    static func tableLines(_ table: ReportTable, labels: RendererLabels, widest: Int = maximumColumnWidth) -> [String] {
         let header = table.columns.map { Cell($0.label, alignsRight: $0.isNumeric) }
         let rows = table.rows.map { row in
             zip(ReportRenderer.cells(row, count: table.columns.count), table.columns).map { cell, column in
                 Cell(cell.text, alignsRight: column.isNumeric)
             }
         }
-        let lines = aligned([header] + rows, ruleAfterFirst: true)
+        let lines = aligned([header] + rows, ruleAfterFirst: true, widest: widest)
         return rows.isEmpty ? lines + [safe(labels.noRows)] : lines
     }
 
-    static func factLines(_ facts: [ReportFact]) -> [String] {
-        aligned(facts.map { [Cell($0.label), Cell($0.value.text, alignsRight: isNumber($0.value))] }, ruleAfterFirst: false)
+    static func factLines(_ facts: [ReportFact], widest: Int = maximumColumnWidth) -> [String] {
+        aligned(facts.map { [Cell($0.label), Cell($0.value.text, alignsRight: isNumber($0.value))] }, ruleAfterFirst: false, widest: widest)
     }
 
     /// One line a point: label, a bar of the first series scaled to its largest value, then the values.
@@ -84,11 +86,11 @@ enum TableRenderer {
 
     /// `rows` laid out in columns two spaces apart, each as wide as its widest cell (at most
     /// `maximumColumnWidth`), with a rule of `─` under the first row when asked.
-    static func aligned(_ rows: [[Cell]], ruleAfterFirst: Bool) -> [String] {
+    static func aligned(_ rows: [[Cell]], ruleAfterFirst: Bool, widest: Int = maximumColumnWidth) -> [String] {
         var widths: [Int] = []
         for row in rows {
             for (c, cell) in row.enumerated() {
-                let width = min(TerminalText.width(cell.text), maximumColumnWidth)
+                let width = min(TerminalText.width(cell.text), widest)
                 if c < widths.count { widths[c] = max(widths[c], width) } else { widths.append(width) }
             }
         }
