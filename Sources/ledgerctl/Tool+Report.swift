@@ -3,10 +3,6 @@ import Ledger
 import Projections
 
 extension Tool {
-    /// How many events a report folds past the saved state before it saves the state again: a
-    /// report then never reads more than this many events after the saved state.
-    static let eventsBetweenSavedStates: Int64 = 1000
-
     func runReport(_ list: inout ArgumentList, _ context: Context) throws -> ExitCode {
         let givenFormat = try list.option("--format", among: CommandSpec.formats)
         let asOf = try list.option("--as-of")
@@ -65,32 +61,9 @@ extension Tool {
         defer { progress.finish() }
         log.progress = { done, total in progress.update(done, of: total, isBytes: true) }
         let labels = Labels(lang)
-        // A report of one engagement or contest folds only what it shows.
-        var attendees = AttendeeProjection(onlyEngagement: engagement)
-        var standings = StandingsProjection(onlyContest: contest)
-        var impact = ImpactProjection()
-        var proposals = ProposalsProjection()
-        // The impact fold's state saved by an earlier report: only the events after it are read.
-        let savesState = kind == "impact" && cutoff == .head
-        var saved: SavedState?
-        if savesState && !fresh, let state = SavedState.load(ImpactProjection.stateName, version: ImpactProjection.stateVersion, log: log),
-           let restored = try? ImpactProjection(decoding: state.state) {
-            impact = restored
-            saved = state
-        }
-        let replayed = try log.replay(until: cutoff, after: saved?.position) { event in
-            switch kind {
-            case "attendees": attendees.apply(event)
-            case "standings": standings.apply(event)
-            case "impact": impact.apply(event)
-            default: proposals.apply(event)
-            }
-        }
+        let run = try ReportReplay(ReportReplay.Kind(rawValue: kind)!, log: log, until: cutoff, engagement: engagement, contest: contest, fresh: fresh)
         progress.finish()
-        if savesState, let end = replayed.end, end.seq - (saved?.position.seq ?? 0) >= Self.eventsBetweenSavedStates {
-            impact.rememberSeats()
-            SavedState.save(ImpactProjection.stateName, version: ImpactProjection.stateVersion, body: impact.encodedState, at: end, log: log)
-        }
+        let (attendees, standings, impact, proposals, replayed) = (run.attendees, run.standings, run.impact, run.proposals, run.replayed)
         let stamp = ReportStamp(firstSeq: replayed.firstSeq, lastSeq: replayed.lastSeq, headHash: replayed.headHash.hex,
                                 asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)
         // Only the reports that show people read the personal-data store; impact counts, never names.
