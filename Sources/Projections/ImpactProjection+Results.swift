@@ -286,17 +286,23 @@ extension ImpactProjection {
         let scope = context.scope
         let isProject = context.single < 0
         func inPeriod(_ day: Int64) -> Bool { period?.contains(day) ?? true }
-        /// The earliest of `candidates` by `key`, then by engagement id.
-        func earliest(_ candidates: [Involvement], by key: (Involvement) -> Int64) -> Involvement? {
-            candidates.min { key($0) != key($1) ? key($0) < key($1) : engagements[Int($0.engagement)].id < engagements[Int($1.engagement)].id }
+        /// True when `a` comes before `b` by `key`, then by engagement id.
+        func precedes(_ a: Involvement, _ b: Involvement, by key: (Involvement) -> Int64) -> Bool {
+            key(a) != key(b) ? key(a) < key(b) : engagements[Int(a.engagement)].id < engagements[Int(b.engagement)].id
         }
         /// People with an action on a day in `days` in scope, each with their earliest first action's profile.
         func engaged(on days: (Int64) -> Bool) -> [Int32] {
-            people.compactMap { person in
-                let inScope = involvements(of: person).filter { scope[Int($0.engagement)] && $0.firstActionAt != .max }
-                guard inScope.contains(where: { self.days(of: $0).contains { days(Int64($0.day)) } }) else { return nil }
-                return earliest(inScope, by: \.firstActionAt)?.firstActionProfile
+            var out: [Int32] = []
+            for person in people {
+                var first: Involvement?
+                var acted = false
+                for involvement in involvements(of: person) where scope[Int(involvement.engagement)] && involvement.firstActionAt != .max {
+                    if !acted { acted = self.days(of: involvement).contains { days(Int64($0.day)) } }
+                    if first.map({ precedes(involvement, $0, by: \.firstActionAt) }) ?? true { first = involvement }
+                }
+                if acted, let first { out.append(first.firstActionProfile) }
             }
+            return out
         }
         func zone(_ engagement: String) -> TimeZone? { info(engagement)?.timeZone }
         func submitted(_ proposal: Proposal) -> Bool {
@@ -352,13 +358,20 @@ extension ImpactProjection {
             return counted(engaged(on: inPeriod))
         case Indicator.uniqueAttendees.id, Indicator.repeatAttendees.id:
             let needed = indicator.id == Indicator.uniqueAttendees.id ? 1 : 2
-            return counted(people.compactMap { person in
-                let visits = involvements(of: person).filter { $0.checkInProfile >= 0 && scope[Int($0.engagement)] && inPeriod(Int64($0.checkInDay)) }
-                guard let first = earliest(visits, by: { Int64($0.checkInDay) }) else { return nil }
+            var out: [Int32] = []
+            for person in people {
+                var first: Involvement?
+                var visits = 0, everywhere = 0
+                for involvement in involvements(of: person) where involvement.checkInProfile >= 0 {
+                    everywhere += 1
+                    guard scope[Int(involvement.engagement)], inPeriod(Int64(involvement.checkInDay)) else { continue }
+                    visits += 1
+                    if first.map({ precedes(involvement, $0, by: { Int64($0.checkInDay) }) }) ?? true { first = involvement }
+                }
                 // An engagement's repeat attendees: checked in there and at another engagement of any project.
-                let times = isProject ? visits.count : involvements(of: person).filter { $0.checkInProfile >= 0 }.count
-                return times >= needed ? first.checkInProfile : nil
-            })
+                if let first, (isProject ? visits : everywhere) >= needed { out.append(first.checkInProfile) }
+            }
+            return counted(out)
         case Indicator.proposalsReceived.id:
             return (Double(received.count), nil)
         case Indicator.proposalsAccepted.id:
