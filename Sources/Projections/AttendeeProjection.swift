@@ -154,13 +154,13 @@ extension AttendeeProjection {
         let attendedSeated = seated.filter { engagement.people[$0]?.checkedInAt != nil }.count
         let attended = rows.filter { $0.person.checkedInAt != nil }.count
         var facts = [ReportFact(id: "people", label: labels["total"], value: .integer(rows.count),
-                                definition: "people who answered the invitation or came")]
-        facts.append(ReportFact(id: "attended", label: labels["attended"], value: .integer(attended), definition: "people checked in at the door"))
+                                definition: labels.sentences.peopleDefinition)]
+        facts.append(ReportFact(id: "attended", label: labels["attended"], value: .integer(attended), definition: labels.sentences.attendedDefinition))
         facts.append(ReportFact(id: "no_shows", label: labels["no_show"], value: .integer(seated.count - attendedSeated),
-                                definition: "confirmed or late (holding a seat) but not checked in"))
-        facts.append(ReportFact(id: "rsvp_to_attendance", label: "RSVP → \(labels["attended"]) (%)",
+                                definition: labels.sentences.noShowDefinition))
+        facts.append(ReportFact(id: "rsvp_to_attendance", label: labels.sentences.conversionLabel,
                                 value: seated.isEmpty ? .empty : .number(100 * Double(attendedSeated) / Double(seated.count), decimals: 1),
-                                definition: "checked in, of those confirmed or late (holding a seat)"))
+                                definition: labels.sentences.conversionDefinition))
         if let capacity = engagement.info.capacity {
             facts.append(ReportFact(id: "capacity", label: labels["capacity"], value: .integer(capacity)))
         }

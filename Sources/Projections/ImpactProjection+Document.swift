@@ -94,7 +94,7 @@ extension ImpactProjection {
             sections.append(ReportSection(id: "by_engagement", title: labels["engagement"], content: .table(ReportTable(columns: [
                 ReportColumn(id: "engagement", label: labels["engagement"]), ReportColumn(id: "title", label: labels["title"]),
                 ReportColumn(id: "answered", label: labels["response"], isNumeric: true), ReportColumn(id: "attended", label: labels["attended"], isNumeric: true),
-                ReportColumn(id: "rsvp_conversion", label: "RSVP → \(labels["attended"]) (%)", isNumeric: true),
+                ReportColumn(id: "rsvp_conversion", label: labels.sentences.conversionLabel, isNumeric: true),
             ], rows: results.perEngagement.map { e in
                 [.text(e.engagement), .text(e.title), .integer(e.answered), .integer(e.attended), e.conversion.map { .number($0, decimals: 1) } ?? .empty]
             }))))

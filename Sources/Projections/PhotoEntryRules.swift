@@ -30,14 +30,4 @@ public enum PhotoEntryRule: Sendable, Equatable {
         if attended == false { broken.append(.absent) }
         return broken
     }
-
-    /// Why, in a sentence of the standings (times read in `zone`).
-    func reason(in zone: TimeZone) -> String {
-        switch self {
-        case let .late(posted, deadline): "posted \(LocalTime.format(posted, in: zone)), after the deadline \(LocalTime.format(deadline, in: zone))"
-        case .missingHashtag(let tag): "no \(tag)"
-        case .platform(let platform): "posted on \(platform), not Facebook or Instagram"
-        case .absent: "the author did not attend the forum"
-        }
-    }
 }

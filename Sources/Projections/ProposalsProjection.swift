@@ -99,7 +99,7 @@ public struct ProposalsProjection: Sendable {
             ReportSection(id: "totals", title: labels["totals"], content: .facts([
                 ReportFact(id: "proposals", label: labels["total"], value: .integer(selected.count)),
                 ReportFact(id: "taken_up", label: labels["accepted"] + " / " + labels["implemented"], value: .integer(takenUp),
-                           definition: "proposals whose current status is accepted or implemented"),
+                           definition: labels.sentences.takenUpDefinition),
                 ReportFact(id: "supports", label: labels["supports"], value: .integer(selected.reduce(0) { $0 + $1.supporters.count })),
             ])),
             ReportSection(id: "by_status", title: labels["by_proposal_status"], content: .chart(ReportChart(

@@ -20,7 +20,7 @@ extension StandingsProjection {
         }
         let zone = engagement?.info.timeZone ?? TimeZone(identifier: "UTC")!
         let deadline = contest.entryDeadlineText.flatMap { Timestamp(deadline: $0, timeZone: zone) }
-        let scored = evaluatedEntries(of: contest)
+        let scored = evaluatedEntries(of: contest, language: labels.language)
         let eligible = scored.filter { $0.reasons.isEmpty }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.entry.id < $1.entry.id }
         let scoreOf = Dictionary(uniqueKeysWithValues: scored.map { ($0.entry.id, $0.score) })
         let ranking = StandingsProjection.rank(eligible.map(\.entry.id), prizes: contest.prizeCount) {
@@ -45,25 +45,25 @@ extension StandingsProjection {
         ], rows: rows)
         var findings: [String] = []
         let criteria = contest.criteria.map { "\($0.name) × \(ReportCell.format($0.weight, decimals: 2))" }.joined(separator: " + ")
-        findings.append("Score = \(criteria), each the mean of the jurors' scores (\(contest.jurors.count) jurors; a juror who entered is left out of their own entry).")
-        if let deadline { findings.append("Entry deadline: \(LocalTime.format(deadline, in: zone)) (\(zone.identifier)).") }
+        let say = labels.sentences
+        findings.append(say.photoScore(criteria: criteria, jurors: contest.jurors.count))
+        if let deadline { findings.append(say.entryDeadline(LocalTime.format(deadline, in: zone), zone: zone.identifier)) }
         let top = ranking.filter { $0.rank == 1 }.map(\.key)
-        if top.count > 1 { findings.append("The jury's ranking has a tie for first place: \(top.joined(separator: ", ")).") }
+        if top.count > 1 { findings.append(say.tieForFirst(top.joined(separator: ", "))) }
         let incomplete = scored.filter { $0.reasons.isEmpty && !$0.isComplete }.map(\.entry.id)
-        if !incomplete.isEmpty { findings.append("Scores missing for: \(incomplete.joined(separator: ", ")) (marked incomplete).") }
+        if !incomplete.isEmpty { findings.append(say.scoresMissing(incomplete.joined(separator: ", "))) }
         for announced in contest.announcedWinners {
             if let item = scored.first(where: { $0.entry.id == announced.entry }), !item.reasons.isEmpty {
-                findings.append("AUDIT FINDING: the announced winner \(announced.entry) is not eligible (\(item.reasons.joined(separator: "; "))).")
+                findings.append(say.winnerNotEligible(announced.entry, reasons: item.reasons.joined(separator: "; ")))
             } else if let ranked = rankOf[announced.entry], ranked.wins {
-                findings.append("The announced winner \(announced.entry) matches the jury's ranking (rank \(ranked.rank)\(ranked.isTied ? ", tied" : "")).")
+                findings.append(say.winnerMatches(announced.entry, rank: ranked.rank, tied: ranked.isTied))
             } else {
-                let place = rankOf[announced.entry].map { "ranked \($0.rank)" } ?? "not an entry of this contest"
-                findings.append("AUDIT FINDING: the announced winner \(announced.entry) is \(place); the jury's ranking puts \(top.joined(separator: ", ")) first.")
+                findings.append(say.winnerDiffers(announced.entry, rank: rankOf[announced.entry]?.rank, first: top.joined(separator: ", ")))
             }
         }
-        if contest.announcedWinners.isEmpty { findings.append("No winner has been announced yet.") }
+        if contest.announcedWinners.isEmpty { findings.append(say.noWinnerYet) }
         if contest.announcedWinners.count > contest.prizeCount {
-            findings.append("AUDIT FINDING: \(contest.announcedWinners.count) winners were announced for \(contest.prizeCount) prize\(contest.prizeCount == 1 ? "" : "s").")
+            findings.append(say.tooManyWinners(contest.announcedWinners.count, prizes: contest.prizeCount))
         }
         return ReportDocument(kind: "standings", title: labels["standings"] + ": " + labels["photo"], subject: subject, stamp: stamp, sections: [
             ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
@@ -86,14 +86,15 @@ extension StandingsProjection {
     }
 
     /// Every entry of a photo contest, judged by the contest's rules.
-    public func evaluatedEntries(of contest: Contest) -> [Scored] {
+    /// - Parameter language: the language of the reasons an entry is not eligible.
+    public func evaluatedEntries(of contest: Contest, language: Language = .en) -> [Scored] {
         let engagement = attendees.engagements[contest.engagement]
         let zone = engagement?.info.timeZone ?? TimeZone(identifier: "UTC")!
         let deadline = contest.entryDeadlineText.flatMap { Timestamp(deadline: $0, timeZone: zone) }
         return contest.entries.map { entry -> Scored in
             let reasons = PhotoEntryRule.broken(postedAt: entry.postedAt, deadline: deadline, caption: entry.caption, required: contest.requiredHashtags,
                                                 platform: entry.platform, attended: engagement?.people[entry.participant]?.checkedInAt != nil)
-                .map { $0.reason(in: zone) }
+                .map { Sentences(language).reason($0, in: zone) }
             let jurors = contest.jurors.filter { $0 != entry.participant } // a juror never scores their own entry
             var total = 0.0
             var isComplete = !jurors.isEmpty
@@ -140,10 +141,10 @@ extension StandingsProjection {
                 ReportFact(id: "players", label: labels["total"], value: .integer(lines.count)),
                 ReportFact(id: "questions", label: labels["questions"], value: .integer(contest.questions.count)),
                 ReportFact(id: "ignored_answers", label: labels["ignored_answers"], value: .integer(ignored),
-                           definition: "answers after a participant's first to the same question: not counted"),
+                           definition: labels.sentences.ignoredAnswersDefinition),
             ])),
             ReportSection(id: "rules", title: labels["audit"], content: .note(
-                "Score = correct first answers. Ties are broken by the total response time (answer time minus the question's publication time), then by who finished first; the top \(contest.prizeCount) win, and players level with the last prize place are shown as tied.")),
+                labels.sentences.quizRules(prizes: contest.prizeCount))),
         ])
     }
 }

@@ -51,3 +51,11 @@ import Ledger
         #expect(ImpactProjection.dateText(ImpactProjection.adding(months: -1, to: try day("2018-01-10"))) == "2017-12-10")
     }
 }
+
+@Suite struct RussianPluralTests {
+    @Test func russianNounsAfterANumberTakeTheirPluralForm() {
+        let forms = [1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111].map { Sentences.russian($0, "приз", "приза", "призов") }
+        #expect(forms == ["1 приз", "2 приза", "4 приза", "5 призов", "11 призов", "12 призов", "14 призов", "21 приз", "22 приза",
+                          "25 призов", "101 приз", "111 призов"])
+    }
+}
