@@ -63,7 +63,7 @@ public struct Labels: Sendable {
     static let kazakh: [String: String] = [
         "attendees": "Қатысушылар", "standings": "Байқау нәтижелері", "impact": "Нәтиже көрсеткіштері", "proposals": "Ұсыныстар",
         "name": "Аты-жөні", "organization": "Ұйым", "group": "Топ", "district": "Аудан", "sex": "Жынысы",
-        "status": "Мәртебе", "attended": "Келді", "response": "Жауап", "responded_at": "Жауап уақыты", "checked_in_at": "Келген уақыты",
+        "status": "Мәртебе", "attended": "Келгендер", "response": "Жауап", "responded_at": "Жауап уақыты", "checked_in_at": "Келген уақыты",
         "confirmed": "Расталды", "late": "Кешікті", "tentative": "Мүмкін", "declined": "Қабылдамады", "cancelled": "Бас тартты",
         "waitlisted": "Күту тізімінде", "walk_in": "Тіркеусіз келді", "no_show": "Келмеді", "erased": "Өшірілген",
         "accepted": "Қабылданды", "yes": "иә", "no": "жоқ", "total": "Барлығы", "rows": "Тізім", "totals": "Қорытынды",
@@ -93,7 +93,7 @@ public struct Labels: Sendable {
     static let russian: [String: String] = [
         "attendees": "Участники", "standings": "Итоги конкурса", "impact": "Показатели результатов", "proposals": "Предложения",
         "name": "ФИО", "organization": "Организация", "group": "Группа", "district": "Район", "sex": "Пол",
-        "status": "Статус", "attended": "Присутствовал", "response": "Ответ", "responded_at": "Время ответа", "checked_in_at": "Время прихода",
+        "status": "Статус", "attended": "Присутствовали", "response": "Ответ", "responded_at": "Время ответа", "checked_in_at": "Время прихода",
         "confirmed": "Подтверждено", "late": "С опозданием", "tentative": "Возможно", "declined": "Отказ", "cancelled": "Отменено",
         "waitlisted": "В листе ожидания", "walk_in": "Без регистрации", "no_show": "Не пришёл", "erased": "Удалено",
         "accepted": "Принято", "yes": "да", "no": "нет", "total": "Всего", "rows": "Список", "totals": "Итого",

@@ -334,7 +334,8 @@ import Testing
         #expect(!text.contains("<b>"))
         #expect(text.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"))
         #expect(text.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; — Esc\\u{1B}[2J C1\\u{9B}31m bidi\\u{202E}gpj.exe</title>"))
-        #expect(text.contains("<td class=\"long\">&quot;quoted&quot; &amp; &#39;single&#39; &lt;b&gt;|pipe|&lt;/b&gt;</td><td class=\"num\">1</td>"))
+        #expect(text.contains("&quot;quoted&quot; &amp; &#39;single&#39; &lt;b&gt;|pipe|&lt;/b&gt;</td>"))
+        #expect(!text.contains("<b>|pipe|"))
         #expect(text.contains("<section id=\"rows&quot;x\">"))
         #expect(text.contains("&lt;img src=x onerror=alert(1)&gt;"))
         #expect(text.contains("<p class=\"note\">a\\u{1B}[0m<br>b\\u{202E}</p>"))
@@ -352,9 +353,22 @@ import Testing
         }
         #expect(text.contains("<span>Есептелді: seq 1-12</span>"))
         #expect(text.contains("<th scope=\"col\" class=\"num\">Score</th>"))
-        #expect(text.contains("<td>Әлия Ахметова</td><td>Медеу</td><td class=\"num\">12</td><td>Yes</td>"))
+        // Each cell carries its column's label, for the card a row becomes on a narrow screen.
+        #expect(text.contains("<td data-label=\"Name\">Әлия Ахметова</td><td data-label=\"District\">Медеу</td><td class=\"num\" data-label=\"Score\">12</td>"))
         #expect(text.contains("<dt>Attended</dt><dd class=\"value\">2</dd><dd class=\"definition\">Checked in at the door</dd>"))
         #expect(text.contains("<summary>Деректер</summary>"))
+    }
+
+    @Test func htmlHidesNoColumnAndPrintsOnA4() {
+        let text = Self.render(Self.sample, .html)
+        // No scroll box: cells wrap, and a narrow screen gets one card per row, labelled.
+        #expect(!text.contains("overflow-x: auto") && !text.contains("white-space: nowrap; }\n    td.long"))
+        let cells = text.components(separatedBy: "<td").count - 1
+        let labelled = text.components(separatedBy: " data-label=\"").count - 1
+        #expect(cells > 0 && labelled == cells, "\(labelled) of \(cells) cells carry their column's label")
+        #expect(text.contains("@media (max-width: 44rem)") && text.contains("content: attr(data-label)"))
+        // Paper: A4, headers repeated on every page, no heading left at the foot of a page.
+        #expect(text.contains("@page { size: A4;") && text.contains("thead { display: table-header-group; }") && text.contains("break-after: avoid"))
     }
 
     @Test func htmlDrawsBarAndLineChartsAsInlineSVG() {

@@ -60,20 +60,21 @@ enum HTMLRenderer {
         return out + "</main>\n</body>\n</html>\n"
     }
 
-    /// A table in a wrapper that scrolls sideways when the screen is narrower than the table.
-    /// Cells keep to one line, but for long text (class `long`), which wraps in a column wide enough to read.
+    /// A table that shows every column whatever the width: cells wrap (long text, class `long`,
+    /// in a column wide enough to read), and on a narrow screen each row becomes a card of
+    /// "label: value" lines (each cell carries its column's label for that). Nothing scrolls sideways.
     static func table(_ table: ReportTable) -> String {
         func numeric(_ column: ReportColumn) -> String { column.isNumeric ? " class=\"num\"" : "" }
         func kind(_ cell: ReportCell, _ column: ReportColumn) -> String {
             column.isNumeric ? " class=\"num\"" : cell.text.count > longText ? " class=\"long\"" : ""
         }
-        var out = "<div class=\"scroll\">\n<table>\n<thead><tr>"
+        var out = "<div class=\"table\">\n<table>\n<thead><tr>"
         for column in table.columns { out += "<th scope=\"col\"\(numeric(column))>\(text(column.label))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in table.rows {
             out += "<tr>"
             for (cell, column) in zip(ReportRenderer.cells(row, count: table.columns.count), table.columns) {
-                out += "<td\(kind(cell, column))>\(text(cell.text))</td>"
+                out += "<td\(kind(cell, column)) data-label=\"\(text(column.label))\">\(text(cell.text))</td>"
             }
             out += "</tr>\n"
         }
@@ -122,7 +123,7 @@ enum HTMLRenderer {
     html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
     body { margin: 0; background: var(--bg); color: var(--fg);
       font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif; }
-    main { max-width: 60rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
+    main { max-width: 72rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
     header { border-bottom: 2px solid var(--rule); margin-bottom: 1.5rem; padding-bottom: .75rem; }
     h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .35rem; }
     h2 { font-size: 1.2rem; line-height: 1.3; margin: 0 0 .6rem; }
@@ -131,15 +132,24 @@ enum HTMLRenderer {
     .stamp span { white-space: nowrap; }
     .stamp code { font-size: .8rem; white-space: normal; word-break: break-all; }
     section { margin: 0 0 2.25rem; }
-    .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; border: 1px solid var(--rule); border-radius: 6px; }
+    .table { border: 1px solid var(--rule); border-radius: 6px; }
     table { border-collapse: collapse; width: 100%; font-size: .92rem; }
-    th, td { padding: .45rem .7rem; text-align: left; vertical-align: top; border-bottom: 1px solid var(--rule); }
+    th, td { padding: .45rem .6rem; text-align: left; vertical-align: top; border-bottom: 1px solid var(--rule); }
     th { background: var(--panel); font-weight: 600; }
-    th, td { white-space: nowrap; }
-    td.long { white-space: normal; min-width: 16rem; }
+    th, td { white-space: normal; overflow-wrap: anywhere; }
+    th:not(.num), td:not(.num) { min-width: 6.5rem; }
+    td.long { min-width: 12rem; }
     tbody tr:nth-child(even) { background: var(--panel); }
     tbody tr:last-child td { border-bottom: 0; }
     .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    @media (max-width: 44rem) {
+      .table table, .table thead, .table tbody, .table tr, .table td { display: block; }
+      .table thead { display: none; }
+      .table tr { border-bottom: 1px solid var(--rule); padding: .35rem 0; }
+      .table td { display: grid; grid-template-columns: minmax(6.5rem, 38%) 1fr; gap: .6rem; border: 0; padding: .15rem .7rem; min-width: 0; overflow-wrap: anywhere; }
+      .table td::before { content: attr(data-label); color: var(--muted); font-weight: 600; }
+      .table td.num { text-align: left; white-space: normal; }
+    }
     .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .75rem; margin: 0; }
     .facts div { background: var(--panel); border: 1px solid var(--rule); border-radius: 6px; padding: .7rem .9rem; }
     .facts dt { color: var(--muted); font-size: .9rem; }
@@ -161,6 +171,17 @@ enum HTMLRenderer {
     summary { color: var(--muted); cursor: pointer; margin-bottom: .4rem; }
     .note { background: var(--panel); border-left: 4px solid var(--c2); border-radius: 4px; margin: 0; padding: .6rem .9rem; }
     .empty { color: var(--muted); font-style: italic; }
-    @media print { .scroll { overflow: visible; border: 0; } details { display: none; } }
+    @page { size: A4; margin: 14mm 12mm; }
+    @media print {
+      body { font-size: 10pt; background: #fff; color: #000; }
+      main { max-width: none; padding: 0; }
+      .table { border: 0; }
+      table { font-size: 8.5pt; }
+      th, td { padding: .25rem .35rem; }
+      thead { display: table-header-group; }
+      tr, .facts div, figure { break-inside: avoid; }
+      h1, h2 { break-after: avoid; }
+      details { display: none; }
+    }
     """
 }
