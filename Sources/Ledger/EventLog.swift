@@ -40,27 +40,15 @@ public struct EventLog: Sendable {
         self.system = system
     }
 
-    /// Calls `body` with every complete line (bytes without the line feed), in order, until it returns false.
+    /// Calls `body` with every complete line (bytes without the line feed), in order, until it
+    /// returns false; no check of the chain (`readChain` checks it).
     /// - Returns: the trailing bytes after the last line feed of the last segment (0 normally).
     @discardableResult
     public func forEachLine(_ body: (Location, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
-        try forEachLine(hashing: false) { location, line, _ throws(LedgerError) in try body(location, line) }
-    }
-
-    /// `forEachLine` with each line's SHA-256, computed on both cores a chunk of lines at a time.
-    @discardableResult
-    public func forEachHashedLine(_ body: (Location, UnsafeBufferPointer<UInt8>, SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
-        try forEachLine(hashing: true, body)
-    }
-
-    private func forEachLine(hashing: Bool, _ body: (Location, UnsafeBufferPointer<UInt8>, SHA256.Digest) throws(LedgerError) -> Bool) throws(LedgerError) -> Int64 {
         try forEachChunk { segment, firstLine, chunk throws(LedgerError) in
-            let hasher = hashing ? LineReader.ChunkHasher(chunk) : nil
-            hasher?.start()
-            hasher?.finish()
             for k in 0..<chunk.count {
                 let location = Location(segment: segment, line: firstLine + k, offset: chunk.offset(k))
-                if !(try body(location, chunk.line(k), hasher?.hashes[k] ?? .zero)) { return LineReader.Taken(lines: k + 1, stops: true) }
+                if !(try body(location, chunk.line(k))) { return LineReader.Taken(lines: k + 1, stops: true) }
             }
             return LineReader.Taken(lines: chunk.count, stops: false)
         }

@@ -148,8 +148,6 @@ extension ImpactProjection {
         for id in scope { if let number = engagementNumbers[id] { inScope[Int(number)] = true } }
         let isProject = engagement == nil
         let single = engagement.flatMap { engagementNumbers[$0] } ?? -1
-        /// Orders two involvements' engagements by id, for ties.
-        func precedes(_ a: Int32, _ b: Int32) -> Bool { engagements[Int(a)].id < engagements[Int(b)].id }
 
         let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map { inScope[Int($0)] } ?? false }
         let context = ActualsContext(scope: inScope, proposals: proposalList, single: single, budget: project?.budget)
@@ -165,24 +163,11 @@ extension ImpactProjection {
         var engaged: [(at: Int64, engagement: Int32)] = []
         var answered = [Int](repeating: 0, count: engagements.count), attended = [Int](repeating: 0, count: engagements.count)
         for person in people {
-            var firstAction: Involvement?
-            var k = person.firstInvolvement
-            while k >= 0 {
-                let involvement = involvements[Int(k)]
-                k = involvement.next
-                let e = involvement.engagement
-                guard inScope[Int(e)] else { continue }
-                if involvement.checkInProfile >= 0 { attended[Int(e)] += 1 }
-                if involvement.hasRSVP { answered[Int(e)] += 1 }
-                if involvement.firstActionAt != .max {
-                    if let first = firstAction, first.firstActionAt < involvement.firstActionAt
-                        || (first.firstActionAt == involvement.firstActionAt && !precedes(e, first.engagement)) {
-                    } else {
-                        firstAction = involvement
-                    }
-                }
+            for involvement in involvements(of: person) where inScope[Int(involvement.engagement)] {
+                if involvement.checkInProfile >= 0 { attended[Int(involvement.engagement)] += 1 }
+                if involvement.hasRSVP { answered[Int(involvement.engagement)] += 1 }
             }
-            if let firstAction { engaged.append((firstAction.firstActionAt, firstAction.engagement)) }
+            if let first = firstAction(of: person, in: inScope) { engaged.append((first.firstActionAt, first.engagement)) }
         }
         let groups = Indicator.broken.map(counted)
         let dimensions: [(String, [String], KeyPath<Profile, String>)] = [
@@ -266,6 +251,21 @@ extension ImpactProjection {
                              monthly: monthly, perEngagement: isProject ? perEngagement : [])
     }
 
+    /// True when `a` comes before `b` by `key`, then by engagement id.
+    func precedes(_ a: Involvement, _ b: Involvement, by key: (Involvement) -> Int64) -> Bool {
+        key(a) != key(b) ? key(a) < key(b) : engagements[Int(a.engagement)].id < engagements[Int(b.engagement)].id
+    }
+
+    /// The involvement in scope whose first action is the person's earliest (then by engagement
+    /// id): the one a person engaged is counted at.
+    func firstAction(of person: Person, in scope: [Bool]) -> Involvement? {
+        var first: Involvement?
+        for involvement in involvements(of: person) where scope[Int(involvement.engagement)] && involvement.firstActionAt != .max {
+            if first.map({ precedes(involvement, $0, by: \.firstActionAt) }) ?? true { first = involvement }
+        }
+        return first
+    }
+
     /// What the figures of a scope are counted from.
     struct ActualsContext {
         /// By engagement number: in scope or not.
@@ -286,21 +286,18 @@ extension ImpactProjection {
         let scope = context.scope
         let isProject = context.single < 0
         func inPeriod(_ day: Int64) -> Bool { period?.contains(day) ?? true }
-        /// True when `a` comes before `b` by `key`, then by engagement id.
-        func precedes(_ a: Involvement, _ b: Involvement, by key: (Involvement) -> Int64) -> Bool {
-            key(a) != key(b) ? key(a) < key(b) : engagements[Int(a.engagement)].id < engagements[Int(b.engagement)].id
-        }
-        /// People with an action on a day in `days` in scope, each with their earliest first action's profile.
-        func engaged(on days: (Int64) -> Bool) -> [Int32] {
+        /// People with an action on a day in `days` in scope (any day: `nil`), each with their earliest first action's profile.
+        func engaged(on days: ((Int64) -> Bool)?) -> [Int32] {
             var out: [Int32] = []
             for person in people {
-                var first: Involvement?
-                var acted = false
-                for involvement in involvements(of: person) where scope[Int(involvement.engagement)] && involvement.firstActionAt != .max {
-                    if !acted { acted = self.days(of: involvement).contains { days(Int64($0.day)) } }
-                    if first.map({ precedes(involvement, $0, by: \.firstActionAt) }) ?? true { first = involvement }
+                guard let first = firstAction(of: person, in: scope) else { continue }
+                if let days {
+                    let acted = involvements(of: person).contains { involvement in
+                        scope[Int(involvement.engagement)] && self.days(of: involvement).contains { days(Int64($0.day)) }
+                    }
+                    guard acted else { continue }
                 }
-                if acted, let first { out.append(first.firstActionProfile) }
+                out.append(first.firstActionProfile)
             }
             return out
         }
@@ -355,7 +352,7 @@ extension ImpactProjection {
                 return person.registeredProfile
             })
         case Indicator.peopleEngaged.id:
-            return counted(engaged(on: inPeriod))
+            return counted(engaged(on: period.map { period in { period.contains($0) } }))
         case Indicator.uniqueAttendees.id, Indicator.repeatAttendees.id:
             let needed = indicator.id == Indicator.uniqueAttendees.id ? 1 : 2
             var out: [Int32] = []
@@ -395,7 +392,7 @@ extension ImpactProjection {
             return (photoEntries(eligible: false), nil)
         case Indicator.costPerEngagedPerson.id:
             // The whole budget over everyone engaged from the start to the end of the period.
-            let everyone = engaged { day in period.map { day <= $0.upperBound } ?? true }.count
+            let everyone = engaged(on: period.map { period in { $0 <= period.upperBound } }).count
             return (context.budget.flatMap { everyone == 0 ? nil : $0 / Double(everyone) }, nil)
         default:
             return (nil, nil)
