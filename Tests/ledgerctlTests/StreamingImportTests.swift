@@ -183,4 +183,24 @@ import Glibc
             #expect(ledgerFiles(dir) == before)
         }
     }
+
+    @Test func aRepeatWithinOneImportIsJudgedAsARepeatAcrossImports() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let full = #"{"id":"r-1","type":"participant.registered","occurred_at":"2017-11-01T10:00:00+06:00","actor":"desk","data":{"participant":"q1","group":"citizen","name":"Q One"}}"#
+            let bare = #"{"id":"r-1","type":"participant.registered","data":{"participant":"q1","group":"citizen","name":"Q One"}}"#
+            // What the repeat leaves out is not compared, within one import as across two.
+            let within = try ledger(dir, "import", "-", stdin: full + "\n" + bare + "\n")
+            #expect(within.status == 0 && within.stdout == "imported 1 event (seq 3-3); 1 already present\n", "\(within.stdout)\(within.stderr)")
+            let across = try ledger(dir, "import", "-", stdin: bare + "\n")
+            #expect(across.status == 0 && across.stdout == "imported 0 events; 1 already present\n", "\(across.stdout)\(across.stderr)")
+            // What it gives must match.
+            let other = full.replacingOccurrences(of: "desk", with: "door")
+            let before = ledgerFiles(dir)
+            let conflict = try ledger(dir, "import", "-", stdin: full.replacingOccurrences(of: "r-1", with: "r-2").replacingOccurrences(of: "q1", with: "q2") + "\n"
+                                          + other.replacingOccurrences(of: "r-1", with: "r-2").replacingOccurrences(of: "q1", with: "q2") + "\n")
+            #expect(conflict.status == 65 && conflict.stderr.contains("line 2: id 'r-2'"), "\(conflict.stderr)")
+            #expect(ledgerFiles(dir) == before)
+        }
+    }
 }
