@@ -16,7 +16,7 @@ PROBE = r"""<script>
 (function () {
   var faults = [];
   var width = window.innerWidth;
-  document.querySelectorAll('td, th, h1, h2, p, dt, dd, figure, .table').forEach(function (el) {
+  document.querySelectorAll('td, th, h1, h2, h3, p, dt, dd, li, figure, svg, .table, .figure').forEach(function (el) {
     var r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) return;
     if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') faults.push('hidden: ' + el.tagName + ' ' + el.textContent.slice(0, 40));

@@ -175,8 +175,8 @@ extension AttendeeProjection {
                                       let members = rows.filter { $0.person.profile.group == g }
                                       return [.term(g, label: labels[g]), .integer(members.count), .integer(members.filter { $0.person.checkedInAt != nil }.count)]
                                   })
+        // Totals first: the organiser reads how many came before the list of everyone.
         return ReportDocument(kind: "attendees", title: labels["attendees"], subject: engagement.info.title, stamp: stamp, sections: [
-            ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
             ReportSection(id: "totals", title: labels["totals"], content: .facts(facts)),
             ReportSection(id: "by_status", title: labels["by_status"], content: .facts(byStatus.map {
                 ReportFact(id: $0.0, label: labels[$0.0], value: .integer($0.1))
@@ -184,6 +184,7 @@ extension AttendeeProjection {
             ReportSection(id: "by_status_chart", title: labels["by_status"], content: .chart(ReportChart(
                 style: .bars, unit: labels["people"], points: byStatus.filter { $0.1 > 0 }.map { (labels[$0.0], Double($0.1)) }))),
             ReportSection(id: "by_group", title: labels["by_group"], content: .table(byGroup)),
+            ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
         ])
     }
 }

@@ -7,7 +7,9 @@ public struct EngagementInfo: Sendable {
     public var project: String
     public var title: String
     public var startsAt: Timestamp?
+    public var endsAt: Timestamp?
     public var timeZone: TimeZone
+    public var venue: String?
     public var rsvpDeadline: Timestamp?
     public var capacity: Int?
 
@@ -19,17 +21,22 @@ public struct EngagementInfo: Sendable {
         project = data["project"]?.stringValue ?? ""
         title = data["title"]?.stringValue ?? id
         startsAt = data["starts_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+        endsAt = data["ends_at"]?.stringValue.flatMap { Timestamp(rfc3339: $0) }
+        venue = data["venue"]?.stringValue
         timeZone = data["time_zone"]?.stringValue.flatMap { TimeZone(identifier: $0) } ?? TimeZone(identifier: "UTC")!
         rsvpDeadline = data["rsvp_deadline"]?.stringValue.flatMap { [timeZone] in Timestamp(deadline: $0, timeZone: timeZone) }
         capacity = data["capacity"]?.integerValue.map(Int.init)
     }
 
-    init(id: String, project: String, title: String, startsAt: Timestamp?, timeZone: TimeZone, rsvpDeadline: Timestamp?, capacity: Int?) {
+    init(id: String, project: String, title: String, startsAt: Timestamp?, endsAt: Timestamp?, timeZone: TimeZone, venue: String?,
+         rsvpDeadline: Timestamp?, capacity: Int?) {
         self.id = id
         self.project = project
         self.title = title
         self.startsAt = startsAt
+        self.endsAt = endsAt
         self.timeZone = timeZone
+        self.venue = venue
         self.rsvpDeadline = rsvpDeadline
         self.capacity = capacity
     }

@@ -58,6 +58,13 @@ public struct ImpactResults: Sendable {
     public var monthly: [(month: String, new: Int, cumulative: Int)]
     /// Per engagement of the project: attendees and conversion (project scope only).
     public var perEngagement: [(engagement: String, title: String, answered: Int, attended: Int, conversion: Double?)]
+    /// The project as `project.defined` gave it (nil when no event defined it).
+    public var project: ImpactProjection.Project? = nil
+    /// The scheduled engagements in scope, in the order they were scheduled.
+    public var engagements: [EngagementInfo] = []
+    /// The earliest and latest `occurred_at` of the actions counted in scope, each with its
+    /// engagement's time zone: the period the figures cover (nil when none was counted).
+    public var covered: (first: (at: Timestamp, zone: TimeZone), last: (at: Timestamp, zone: TimeZone))? = nil
 }
 
 extension ImpactProjection {
@@ -244,11 +251,21 @@ extension ImpactProjection {
         }
         let indicators = Indicator.all.filter { isProject || !$0.isProjectOnly }.map { result($0, figures[$0.id]?.value, people: figures[$0.id]?.people) }
         let scopeTitle = isProject ? (project?.title ?? projectID) : (info(engagement!)?.title ?? engagement!)
+        // The period covered: the first and last action counted at any engagement in scope.
+        var covered: (first: (at: Timestamp, zone: TimeZone), last: (at: Timestamp, zone: TimeZone))?
+        let utc = TimeZone(identifier: "UTC")!
+        for id in scope {
+            guard let number = engagementNumbers[id], let counted = engagements[Int(number)].counted else { continue }
+            let zone = engagements[Int(number)].info?.timeZone ?? utc
+            let first = (Timestamp(millisecondsSinceEpoch: counted.first), zone), last = (Timestamp(millisecondsSinceEpoch: counted.last), zone)
+            covered = (covered.map { $0.first.at <= first.0 ? $0.first : first } ?? first, covered.map { $0.last.at >= last.0 ? $0.last : last } ?? last)
+        }
         return ImpactResults(projectID: projectID, projectTitle: project?.title ?? projectID, engagementID: engagement, scopeTitle: scopeTitle,
                              indicators: indicators, breakdowns: breakdowns,
                              proposalsByTheme: EventCatalog.themes.map { t in (t, proposalList.filter { $0.theme == t }.count) },
                              proposalsByStatus: ProposalsProjection.statuses.map { s in (s, proposalList.filter { $0.status == s }.count) },
-                             monthly: monthly, perEngagement: isProject ? perEngagement : [])
+                             monthly: monthly, perEngagement: isProject ? perEngagement : [], project: project,
+                             engagements: scope.compactMap(info), covered: covered)
     }
 
     /// True when `a` comes before `b` by `key`, then by engagement id.

@@ -8,7 +8,7 @@ extension ImpactProjection {
     public static let stateName = "impact"
     /// The layout of `encodedState`: raise it whenever the layout changes, so that a state saved
     /// by an earlier build is not read as this one.
-    public static let stateVersion: UInt32 = 7
+    public static let stateVersion: UInt32 = 8
 
     /// The whole state.
     public var encodedState: [UInt8] {
@@ -22,6 +22,7 @@ extension ImpactProjection {
             out.write(project.startsOn)
             out.write(project.endsOn)
             out.write(project.funder) { $0.write($1) }
+            out.write(project.partners) { $0.write($1) }
             out.write(project.publication.description) { $0.write($1) }
             out.write(project.publication.reportingOrganisation, Self.write)
             out.write(project.publication.activityIdentifier) { $0.write($1) }
@@ -52,7 +53,9 @@ extension ImpactProjection {
                 out.write(info.project)
                 out.write(info.title)
                 out.write(info.startsAt) { $0.write($1) }
+                out.write(info.endsAt) { $0.write($1) }
                 out.write(info.timeZone.identifier)
+                out.write(info.venue) { $0.write($1) }
                 out.write(info.rsvpDeadline) { $0.write($1) }
                 out.write(info.capacity.map(Int64.init)) { $0.write($1) }
             }
@@ -62,6 +65,7 @@ extension ImpactProjection {
                 out.writePlain(seats.seated)
             }
             out.writePlain(engagement.actionCounts)
+            out.write(engagement.counted.map { [$0.first, $0.last] }) { $0.writePlain($1) }
         }
         out.write(scheduled) { $0.write($1) }
         out.write(contests) { out, contest in
@@ -119,6 +123,7 @@ extension ImpactProjection {
         for project in try input.array({ input throws(StateDecoder.Malformed) in
             Project(id: try input.string(), title: try input.string(), budget: try input.optional { input throws(StateDecoder.Malformed) in try input.double() },
                     startsOn: try input.string(), endsOn: try input.string(), funder: try text(&input),
+                    partners: try input.array { input throws(StateDecoder.Malformed) in try input.string() },
                     publication: Publication(description: try text(&input), reportingOrganisation: try input.optional(organisation),
                                              activityIdentifier: try text(&input), organisations: try input.array(organisation)))
         }) {
@@ -139,16 +144,19 @@ extension ImpactProjection {
         engagements = try input.array { input throws(StateDecoder.Malformed) in
             let id = try input.string()
             let info = try input.optional { input throws(StateDecoder.Malformed) -> EngagementInfo in
-                let project = try input.string(), title = try input.string(), startsAt = try instant(&input)
+                let project = try input.string(), title = try input.string(), startsAt = try instant(&input), endsAt = try instant(&input)
                 guard let zone = TimeZone(identifier: try input.string()) else { throw StateDecoder.Malformed() }
-                return EngagementInfo(id: id, project: project, title: title, startsAt: startsAt, timeZone: zone, rsvpDeadline: try instant(&input),
+                return EngagementInfo(id: id, project: project, title: title, startsAt: startsAt, endsAt: endsAt, timeZone: zone,
+                                      venue: try text(&input), rsvpDeadline: try instant(&input),
                                       capacity: try input.optional { input throws(StateDecoder.Malformed) in Int(try input.int64()) })
             }
             let answers = try input.plainArray(of: Answer.self)
             let seats = try input.optional { input throws(StateDecoder.Malformed) in (Int(try input.int64()), try input.plainArray(of: Int32.self)) }
             let counts = try input.plainArray(of: Int64.self)
             guard counts.count == ImpactProjection.actionOrder.count else { throw StateDecoder.Malformed() }
-            return Engagement(id: id, info: info, answers: answers, seats: seats, actionCounts: counts)
+            let counted = try input.optional { input throws(StateDecoder.Malformed) in try input.plainArray(of: Int64.self) }
+            guard counted == nil || counted?.count == 2 else { throw StateDecoder.Malformed() }
+            return Engagement(id: id, info: info, answers: answers, seats: seats, actionCounts: counts, counted: counted.map { ($0[0], $0[1]) })
         }
         scheduled = try input.array { input throws(StateDecoder.Malformed) in try input.int32() }
         contests = try input.array { input throws(StateDecoder.Malformed) in
@@ -219,8 +227,10 @@ extension ImpactProjection {
                 try require(within(answer.person, people.count, orNone: false) && answer.kind >= 0 && Int(answer.kind) < Answer.kinds.count && plausible(answer.at))
             }
             if let info = engagement.info {
-                try require(plausible(info.startsAt?.millisecondsSinceEpoch ?? 0) && plausible(info.rsvpDeadline?.millisecondsSinceEpoch ?? 0))
+                try require(plausible(info.startsAt?.millisecondsSinceEpoch ?? 0) && plausible(info.endsAt?.millisecondsSinceEpoch ?? 0)
+                            && plausible(info.rsvpDeadline?.millisecondsSinceEpoch ?? 0))
             }
+            if let counted = engagement.counted { try require(plausible(counted.first) && plausible(counted.last) && counted.first <= counted.last) }
         }
         for number in scheduled { try require(within(number, engagements.count, orNone: false)) }
         for number in contestOrder { try require(within(number, contests.count, orNone: false)) }

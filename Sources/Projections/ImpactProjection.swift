@@ -18,6 +18,8 @@ public struct ImpactProjection: Sendable {
         public var startsOn: String
         public var endsOn: String
         public var funder: String?
+        /// The partners `project.defined` names.
+        public var partners: [String] = []
         /// What IATI publishes about the project as an activity (nil fields when the ledger has none).
         public var publication = Publication()
     }
@@ -131,6 +133,9 @@ public struct ImpactProjection: Sendable {
         var seats: (answers: Int, seated: [Int32])?
         /// How many action events of each type (`ImpactProjection.actionOrder`) were counted here.
         var actionCounts = [Int64](repeating: 0, count: ImpactProjection.actionOrder.count)
+        /// The earliest and latest `occurred_at` of the actions counted here (milliseconds since
+        /// 1970), nil before the first: the period an impact report's figures cover.
+        var counted: (first: Int64, last: Int64)?
     }
 
     /// An RSVP (or a cancellation) as the seat allocation needs it.
@@ -207,7 +212,8 @@ public struct ImpactProjection: Sendable {
             guard let id = data["project"]?.stringValue else { return }
             projects[id] = Project(id: id, title: data["title"]?.stringValue ?? id, budget: data["budget_eur"]?.doubleValue,
                                    startsOn: data["starts_on"]?.stringValue ?? "", endsOn: data["ends_on"]?.stringValue ?? "",
-                                   funder: data["funder"]?.stringValue)
+                                   funder: data["funder"]?.stringValue,
+                                   partners: data["partners"]?.arrayElements?.compactMap(\.stringValue) ?? [])
             projects[id]?.publication.description = data["description"]?.stringValue
             if let ref = data["reporting_org_ref"]?.stringValue, let name = data["reporting_org_name"]?.stringValue {
                 projects[id]?.publication.reportingOrganisation = Organisation(id: "", name: name, ref: ref, type: data["reporting_org_type"]?.stringValue, role: nil)
@@ -321,6 +327,9 @@ public struct ImpactProjection: Sendable {
               let engagementID = engagementOf(event) else { return }
         let engagement = engagementNumber(engagementID)
         engagements[Int(engagement)].actionCounts[ImpactProjection.actionOrder.firstIndex(of: event.typeName)!] += 1 // invariant: an action
+        let at = occurred.millisecondsSinceEpoch
+        let counted = engagements[Int(engagement)].counted
+        engagements[Int(engagement)].counted = (min(counted?.first ?? at, at), max(counted?.last ?? at, at))
         let info = engagements[Int(engagement)].info
         let today = Int32(clamping: day(occurred, zone: info?.timeZone))
         let k = Int(involvement(of: number, at: engagement))

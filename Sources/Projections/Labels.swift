@@ -31,6 +31,12 @@ public struct Labels: Sendable {
     }
 
     static let english: [String: String] = [
+        "summary": "Summary", "project": "Project", "funder": "Funder", "budget_eur": "Budget, EUR", "partners": "Partners",
+        "project_dates": "Project dates", "covered": "Figures cover", "head_seq": "Figures stand at seq", "head_recorded_at": "Last event recorded at",
+        "key_figures": "Key figures against targets", "share": "% of target", "engagements": "Engagements", "indicators": "Indicators",
+        "starts_at": "Starts", "ends_at": "Ends", "time_zone": "Time zone", "venue": "Venue",
+        "scores_chart": "Scores of eligible entries", "jury_scores": "Jury scores", "juror": "Juror", "url": "Link", "weighted": "Weighted",
+        "score_distribution": "Players by correct answers", "players": "players",
         "attendees": "Attendees", "standings": "Contest standings", "impact": "Impact metrics", "proposals": "Proposals",
         "name": "Name", "organization": "Organisation", "group": "Group", "district": "District", "sex": "Sex",
         "status": "Status", "attended": "Attended", "response": "RSVP", "responded_at": "Answered at", "checked_in_at": "Checked in at",
@@ -61,6 +67,12 @@ public struct Labels: Sendable {
     ]
 
     static let kazakh: [String: String] = [
+        "summary": "Қысқаша мәлімет", "project": "Жоба", "funder": "Қаржыландырушы", "budget_eur": "Бюджеті, еуро", "partners": "Серіктестер",
+        "project_dates": "Жоба мерзімі", "covered": "Көрсеткіштер кезеңі", "head_seq": "Көрсеткіштер негізі (seq)", "head_recorded_at": "Соңғы оқиға жазылған уақыт",
+        "key_figures": "Негізгі көрсеткіштер мен мақсаттар", "share": "Мақсаттың %", "engagements": "Іс-шаралар", "indicators": "Көрсеткіштер",
+        "starts_at": "Басталуы", "ends_at": "Аяқталуы", "time_zone": "Уақыт белдеуі", "venue": "Өтетін орны",
+        "scores_chart": "Рұқсат алған жұмыстардың ұпайлары", "jury_scores": "Қазылар бағалары", "juror": "Қазы", "url": "Сілтеме", "weighted": "Салмақты",
+        "score_distribution": "Дұрыс жауап саны бойынша қатысушылар", "players": "қатысушы",
         "attendees": "Қатысушылар", "standings": "Байқау нәтижелері", "impact": "Нәтиже көрсеткіштері", "proposals": "Ұсыныстар",
         "name": "Аты-жөні", "organization": "Ұйым", "group": "Топ", "district": "Аудан", "sex": "Жынысы",
         "status": "Мәртебе", "attended": "Келгендер", "response": "Жауап", "responded_at": "Жауап уақыты", "checked_in_at": "Келген уақыты",
@@ -91,6 +103,12 @@ public struct Labels: Sendable {
     ]
 
     static let russian: [String: String] = [
+        "summary": "Сводка", "project": "Проект", "funder": "Донор", "budget_eur": "Бюджет, евро", "partners": "Партнёры",
+        "project_dates": "Сроки проекта", "covered": "Период данных", "head_seq": "Данные на запись (seq)", "head_recorded_at": "Последняя запись внесена",
+        "key_figures": "Ключевые показатели и цели", "share": "% от цели", "engagements": "Мероприятия", "indicators": "Показатели",
+        "starts_at": "Начало", "ends_at": "Окончание", "time_zone": "Часовой пояс", "venue": "Место проведения",
+        "scores_chart": "Баллы допущенных работ", "jury_scores": "Оценки жюри", "juror": "Член жюри", "url": "Ссылка", "weighted": "С весами",
+        "score_distribution": "Участники по числу верных ответов", "players": "участников",
         "attendees": "Участники", "standings": "Итоги конкурса", "impact": "Показатели результатов", "proposals": "Предложения",
         "name": "ФИО", "organization": "Организация", "group": "Группа", "district": "Район", "sex": "Пол",
         "status": "Статус", "attended": "Присутствовали", "response": "Ответ", "responded_at": "Время ответа", "checked_in_at": "Время прихода",

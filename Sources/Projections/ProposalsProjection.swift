@@ -85,7 +85,7 @@ public struct ProposalsProjection: Sendable {
             ReportColumn(id: "author", label: labels["author"]), ReportColumn(id: "submitted_at", label: labels["submitted_at"]),
             ReportColumn(id: "supports", label: labels["supports"], isNumeric: true), ReportColumn(id: "status", label: labels["status"]),
             ReportColumn(id: "history", label: labels["history"]),
-        ], rows: rows)
+        ], rows: rows, grouping: ReportTable.Grouping(column: "status", order: Self.statuses.map { labels[$0] }))
         let byStatus = Self.statuses.map { s in (s, selected.filter { $0.status == s }.count) }
         let byTheme = EventCatalog.themes.map { t in (t, selected.filter { $0.theme == t }.count) }
         let takenUp = selected.filter { $0.status == "accepted" || $0.status == "implemented" }.count

@@ -14,17 +14,22 @@ public struct ReportDocument: Sendable, Equatable {
     public var stamp: ReportStamp
     /// The body, in order.
     public var sections: [ReportSection]
+    /// The id of the section whose table CSV output holds (`rows`, or `indicators` for impact):
+    /// named, so that sections put before it (a summary, totals) never change what CSV holds.
+    public var primary: String
 
-    public init(kind: String, title: String, subject: String, stamp: ReportStamp, sections: [ReportSection]) {
+    public init(kind: String, title: String, subject: String, stamp: ReportStamp, sections: [ReportSection], primary: String = "rows") {
         self.kind = kind
         self.title = title
         self.subject = subject
         self.stamp = stamp
         self.sections = sections
+        self.primary = primary
     }
 
-    /// The table that CSV output holds: the first table section.
+    /// The table that CSV output holds: the `primary` section's, or else the first table.
     public var primaryTable: ReportTable? {
+        for section in sections where section.id == primary { if case .table(let table) = section.content { return table } }
         for section in sections { if case .table(let table) = section.content { return table } }
         return nil
     }
@@ -37,15 +42,19 @@ public struct ReportStamp: Sendable, Equatable {
     public var lastSeq: Int64
     /// The SHA-256 of line `lastSeq`: with the seq, it pins the exact history.
     public var headHash: String
+    /// The `recorded_at` of line `lastSeq`: when the history the report stands on was last
+    /// added to (never the wall clock); nil for an empty ledger.
+    public var headRecordedAt: String?
     /// `--as-of` as given: a seq, or a time (events that occurred by then); nil for the whole ledger.
     public var asOf: String?
     /// How many events the report took into account.
     public var eventsIncluded: Int64
 
-    public init(firstSeq: Int64, lastSeq: Int64, headHash: String, asOf: String?, eventsIncluded: Int64) {
+    public init(firstSeq: Int64, lastSeq: Int64, headHash: String, headRecordedAt: String? = nil, asOf: String?, eventsIncluded: Int64) {
         self.firstSeq = firstSeq
         self.lastSeq = lastSeq
         self.headHash = headHash
+        self.headRecordedAt = headRecordedAt
         self.asOf = asOf
         self.eventsIncluded = eventsIncluded
     }
@@ -75,16 +84,36 @@ public enum ReportContent: Sendable, Equatable {
     case chart(ReportChart)
     /// A paragraph, such as an audit finding.
     case note(String)
+    /// Figures against their targets: a table with the columns `label`, `period`, `target`,
+    /// `actual` and `share` (the actual as a percentage of the target), drawn as progress bars in
+    /// HTML and shown as the table elsewhere.
+    case progress(ReportTable)
 }
 
 /// A table: columns, then rows of cells in column order.
 public struct ReportTable: Sendable, Equatable {
     public var columns: [ReportColumn]
     public var rows: [[ReportCell]]
+    /// How rows group for a reader (HTML shows a headed table per group); nil when the rows are
+    /// one list. Other formats keep one list in the rows' own order.
+    public var grouping: Grouping?
 
-    public init(columns: [ReportColumn], rows: [[ReportCell]]) {
+    /// Rows grouped by the text of one column: groups in `order` first (those with rows), then
+    /// any other in the order it first appears; rows keep their order within a group.
+    public struct Grouping: Sendable, Equatable {
+        public var column: String
+        public var order: [String]
+
+        public init(column: String, order: [String]) {
+            self.column = column
+            self.order = order
+        }
+    }
+
+    public init(columns: [ReportColumn], rows: [[ReportCell]], grouping: Grouping? = nil) {
         self.columns = columns
         self.rows = rows
+        self.grouping = grouping
     }
 }
 
@@ -94,11 +123,15 @@ public struct ReportColumn: Sendable, Equatable {
     public var label: String
     /// Numbers align right.
     public var isNumeric: Bool
+    /// Long prose (a definition): on paper, HTML prints it as numbered notes under the table
+    /// rather than as a column, so the figures keep their width.
+    public var isNote: Bool
 
-    public init(id: String, label: String, isNumeric: Bool = false) {
+    public init(id: String, label: String, isNumeric: Bool = false, isNote: Bool = false) {
         self.id = id
         self.label = label
         self.isNumeric = isNumeric
+        self.isNote = isNote
     }
 }
 
@@ -116,6 +149,9 @@ public enum ReportCell: Sendable, Equatable {
     /// A value from a fixed vocabulary (a status, group, district): JSON keeps the stable `code`,
     /// every other format shows the translated `label`.
     case term(String, label: String)
+    /// A web address from the ledger: HTML links it when it is `http` or `https` (and shows any
+    /// other as text); every other format shows the text.
+    case link(String)
     case empty
 
     /// The value as text, as tables, CSV and HTML show it.
@@ -126,6 +162,7 @@ public enum ReportCell: Sendable, Equatable {
         case let .number(value, decimals), let .measure(value, decimals): ReportCell.format(value, decimals: decimals)
         case .flag(_, let label): label
         case .term(_, let label): label
+        case .link(let address): address
         case .empty: ""
         }
     }
@@ -163,9 +200,11 @@ public struct ReportFact: Sendable, Equatable {
     }
 }
 
-/// Bars (label, value) or a line of points over time.
+/// Bars (label, value), a line of points over time, or columns over time (counts per month).
 public struct ReportChart: Sendable, Equatable {
-    public enum Style: Sendable, Equatable { case bars, line }
+    /// `bars`: one horizontal bar a point (a breakdown); `line`: points joined in time order;
+    /// `columns`: one vertical bar a point in time order, with a second series drawn as a line.
+    public enum Style: String, Sendable, Equatable { case bars, line, columns }
     public var style: Style
     /// What the values count, translated (the axis label).
     public var unit: String

@@ -46,6 +46,29 @@ public struct Sentences: Sendable {
         say("RSVP → Attended (%)", "Растағандардың келу үлесі (%)", "Доля пришедших из подтвердивших (%)")
     }
 
+    // MARK: - Impact
+
+    /// The line that says who funds the project: the European Union's own wording when it is the
+    /// funder, the funder's name otherwise.
+    func fundedBy(_ funder: String) -> String {
+        let name = funder.trimmingCharacters(in: .whitespaces).lowercased()
+        if name == "european union" || name == "the european union" || name == "eu" {
+            return say("Funded by the European Union", "Еуропалық Одақ қаржыландырады", "Финансируется Европейским союзом")
+        }
+        return say("Funded by \(funder)", "Қаржыландырушы: \(funder)", "Финансирование: \(funder)")
+    }
+
+    var coveredDefinition: String {
+        say("the first and last action counted (an RSVP, check-in, quiz answer, photo entry, proposal or support)",
+            "есептелген алғашқы және соңғы әрекет (жауап, келу, викторина жауабы, фотожұмыс, ұсыныс немесе қолдау)",
+            "первое и последнее учтённое действие (ответ на приглашение, приход, ответ викторины, фоторабота, предложение или поддержка)")
+    }
+
+    /// A span of time, `first – last`, with the time zones named.
+    func span(_ first: String, _ firstZone: String, _ last: String, _ lastZone: String) -> String {
+        firstZone == lastZone ? "\(first) – \(last) (\(firstZone))" : "\(first) (\(firstZone)) – \(last) (\(lastZone))"
+    }
+
     // MARK: - Proposals
 
     var takenUpDefinition: String {

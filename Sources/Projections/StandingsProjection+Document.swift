@@ -30,7 +30,7 @@ extension StandingsProjection {
         let rows = (eligible + scored.filter { !$0.reasons.isEmpty }).map { item -> [ReportCell] in
             let ranked = rankOf[item.entry.id]
             return [ranked.map { .integer($0.rank) } ?? .empty, .text(item.entry.id), name(item.entry.participant),
-                    .text(item.entry.platform), .text(item.entry.postedAt.map { LocalTime.format($0, in: zone) } ?? ""),
+                    .text(item.entry.platform), .link(item.entry.url), .text(item.entry.postedAt.map { LocalTime.format($0, in: zone) } ?? ""),
                     .flag(item.reasons.isEmpty, label: labels[item.reasons.isEmpty ? "yes" : "no"]),
                     .text(item.reasons.joined(separator: "; ")), .number(item.score, decimals: 2),
                     .flag(item.isComplete, label: item.isComplete ? labels["yes"] : labels["incomplete"]),
@@ -39,6 +39,7 @@ extension StandingsProjection {
         let table = ReportTable(columns: [
             ReportColumn(id: "rank", label: labels["rank"], isNumeric: true), ReportColumn(id: "entry", label: labels["entry"]),
             ReportColumn(id: "name", label: labels["name"]), ReportColumn(id: "platform", label: labels["platform"]),
+            ReportColumn(id: "url", label: labels["url"]),
             ReportColumn(id: "posted_at", label: labels["posted_at"]), ReportColumn(id: "eligible", label: labels["eligible"]),
             ReportColumn(id: "why_ineligible", label: labels["why_ineligible"]), ReportColumn(id: "score", label: labels["score"], isNumeric: true),
             ReportColumn(id: "complete", label: labels["complete"]), ReportColumn(id: "winner", label: labels["winner"]),
@@ -65,8 +66,28 @@ extension StandingsProjection {
         if contest.announcedWinners.count > contest.prizeCount {
             findings.append(say.tooManyWinners(contest.announcedWinners.count, prizes: contest.prizeCount))
         }
+        // The jury's work: each juror's score on each criterion, and their weighted sum, per entry.
+        let criteriaColumns = contest.criteria.enumerated().map { k, criterion in
+            ReportColumn(id: "criterion_\(k + 1)", label: "\(criterion.name) × \(ReportCell.format(criterion.weight, decimals: 2))", isNumeric: true)
+        }
+        let sheet = ReportTable(columns: [ReportColumn(id: "entry", label: labels["entry"]), ReportColumn(id: "juror", label: labels["juror"])]
+                                    + criteriaColumns + [ReportColumn(id: "weighted", label: labels["weighted"], isNumeric: true)],
+                                rows: (eligible + scored.filter { !$0.reasons.isEmpty }).flatMap { item in
+            contest.jurors.filter { $0 != item.entry.participant }.compactMap { juror -> [ReportCell]? in
+                guard let given = contest.scores[item.entry.id]?[juror] else { return nil }
+                let cells = contest.criteria.map { criterion in given[criterion.name].map { ReportCell.number($0, decimals: 2) } ?? .empty }
+                let weighted = contest.criteria.reduce(0.0) { $0 + $1.weight * (given[$1.name] ?? 0) }
+                return [.text(item.entry.id), name(juror)] + cells + [.number(weighted, decimals: 2)]
+            }
+        })
         return ReportDocument(kind: "standings", title: labels["standings"] + ": " + labels["photo"], subject: subject, stamp: stamp, sections: [
             ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
+            ReportSection(id: "scores_chart", title: labels["scores_chart"], content: .chart(ReportChart(
+                style: .bars, unit: labels["score"], points: eligible.map { item in
+                    let author = name(item.entry.participant).text
+                    return (item.entry.id + (author.isEmpty ? "" : " — " + author), item.score)
+                }))),
+            ReportSection(id: "jury_scores", title: labels["jury_scores"], content: .table(sheet)),
             ReportSection(id: "audit", title: labels["audit"], content: .note(findings.joined(separator: "\n"))),
             ReportSection(id: "totals", title: labels["totals"], content: .facts([
                 ReportFact(id: "entries", label: labels["total"], value: .integer(scored.count)),
@@ -135,8 +156,14 @@ extension StandingsProjection {
              .number(Double(line.milliseconds) / 1000, decimals: 1), .integer(line.ignored), winner(ranked)]
         })
         let ignored = lines.reduce(0) { $0 + $1.ignored }
+        let most = max(lines.map(\.score).max() ?? 0, contest.questions.count)
+        let distribution = lines.isEmpty ? [] : (0...most).reversed().map { k in
+            (String(k), Double(lines.filter { $0.score == k }.count))
+        }
         return ReportDocument(kind: "standings", title: labels["standings"] + ": " + labels["quiz"], subject: subject, stamp: stamp, sections: [
             ReportSection(id: "rows", title: labels["rows"], content: .table(table)),
+            ReportSection(id: "scores_chart", title: labels["score_distribution"] + " (" + labels["correct"] + ")", content: .chart(ReportChart(
+                style: .bars, unit: labels["players"], points: distribution))),
             ReportSection(id: "totals", title: labels["totals"], content: .facts([
                 ReportFact(id: "players", label: labels["total"], value: .integer(lines.count)),
                 ReportFact(id: "questions", label: labels["questions"], value: .integer(contest.questions.count)),

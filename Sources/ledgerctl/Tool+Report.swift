@@ -64,12 +64,13 @@ extension Tool {
         let run = try ReportReplay(ReportReplay.Kind(rawValue: kind)!, log: log, until: cutoff, engagement: engagement, contest: contest, fresh: fresh)
         progress.finish()
         let (attendees, standings, impact, proposals, replayed) = (run.attendees, run.standings, run.impact, run.proposals, run.replayed)
+        // The head line's recorded_at dates the report (never the wall clock); read before the
+        // catch below turns errors into exit 65.
+        let headRecordedAt = try log.recordedAt(of: replayed.end)
         let stamp = ReportStamp(firstSeq: replayed.firstSeq, lastSeq: replayed.lastSeq, headHash: replayed.headHash.hex,
-                                asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)
+                                headRecordedAt: headRecordedAt, asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)
         // Only the reports that show people read the personal-data store; impact counts, never names.
         let names = kind == "impact" ? PersonalNames() : PersonalNames(records: try PersonalDataStore(directory: log.directory).records())
-        // IATI's datetimes are the head's recorded_at, read before the catch below turns errors into exit 65.
-        let headRecordedAt = isIATI ? try log.recordedAt(of: replayed.end) : nil
         let text: String
         do {
             if isIATI {

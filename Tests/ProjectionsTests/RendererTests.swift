@@ -93,7 +93,7 @@ import Testing
               "report": "attendees",
               "title": "Attendees",
               "subject": "Forum 2",
-              "stamp": {"first_seq": 1, "last_seq": 12, "head_sha256": "\(Self.hash)", "as_of": null, "events_included": 12},
+              "stamp": {"first_seq": 1, "last_seq": 12, "head_sha256": "\(Self.hash)", "head_recorded_at": null, "as_of": null, "events_included": 12},
               "sections": [
                 {
                   "id": "rows",
@@ -341,9 +341,49 @@ import Testing
         #expect(text.contains("<p class=\"note\">a\\u{1B}[0m<br>b\\u{202E}</p>"))
     }
 
+    @Test func htmlLinksOnlyHTTPAddressesAndEscapesThem() {
+        let table = ReportTable(columns: [ReportColumn(id: "url", label: "Link")], rows: [
+            [.link("javascript:alert(1)")], [.link("data:text/html,<b>x</b>")], [.link("https:/no-host")],
+            [.link("HTTPS://example.org/a?b=1&c=\"d\"")], [.link("http://example.org/<x>")],
+        ])
+        let document = ReportDocument(kind: "standings", title: "T", subject: "", stamp: Self.stamp,
+                                      sections: [ReportSection(id: "rows", title: "Rows", content: .table(table))])
+        let text = Self.render(document, .html)
+        #expect(text.components(separatedBy: "<a href=").count - 1 == 2)
+        #expect(text.contains(">javascript:alert(1)</td>") && text.contains(">data:text/html,&lt;b&gt;x&lt;/b&gt;</td>") && text.contains(">https:/no-host</td>"))
+        #expect(text.contains("<a href=\"HTTPS://example.org/a?b=1&amp;c=&quot;d&quot;\" rel=\"noopener noreferrer nofollow\">"))
+        #expect(text.contains("<a href=\"http://example.org/&lt;x&gt;\" rel=\"noopener noreferrer nofollow\">"))
+        // Every other format shows the address as text; JSON as a string.
+        #expect(Self.render(document, .csv) == "Link\r\njavascript:alert(1)\r\n\"data:text/html,<b>x</b>\"\r\nhttps:/no-host\r\n\"HTTPS://example.org/a?b=1&c=\"\"d\"\"\"\r\nhttp://example.org/<x>\r\n")
+        #expect(Self.render(document, .json).contains("{\"url\": \"javascript:alert(1)\"}"))
+    }
+
+    @Test func htmlDrawsFiguresAgainstTargetsWithTheirNumbers() {
+        let table = ReportTable(columns: [
+            ReportColumn(id: "indicator", label: "Indicator"), ReportColumn(id: "label", label: "Title"), ReportColumn(id: "period", label: "Period"),
+            ReportColumn(id: "target", label: "Target", isNumeric: true), ReportColumn(id: "actual", label: "Actual", isNumeric: true),
+            ReportColumn(id: "share", label: "%", isNumeric: true),
+        ], rows: [
+            [.text("a"), .text("Half way"), .text("2017"), .integer(300), .integer(150), .number(50, decimals: 0)],
+            [.text("b"), .text("Past it"), .text("2017"), .integer(40), .integer(50), .number(125, decimals: 0)],
+            [.text("c"), .text("Nothing yet"), .text("2017"), .integer(10), .empty, .empty],
+        ])
+        let document = ReportDocument(kind: "impact", title: "T", subject: "", stamp: Self.stamp,
+                                      sections: [ReportSection(id: "key_figures", title: "Key", content: .progress(table))])
+        let text = Self.render(document, .html)
+        #expect(text.contains("<span class=\"label\">Half way</span> <span class=\"value\">150 / 300 (50 %)</span>"))
+        #expect(text.contains("<rect class=\"c1\" x=\"0\" y=\"0\" width=\"50\" height=\"8\"/><line class=\"mark\" x1=\"100\""))
+        // Past the target: the bar is the actual, the mark at the target's place on it, another colour.
+        #expect(text.contains("<rect class=\"c3\" x=\"0\" y=\"0\" width=\"100\" height=\"8\"/><line class=\"mark\" x1=\"80\""))
+        #expect(text.contains("<span class=\"value\">– / 10</span>"))
+        // Elsewhere, the same rows as a table.
+        #expect(Self.render(document, .md).contains("| Indicator | Title | Period | Target | Actual | % |\n| --- | --- | --- | ---: | ---: | ---: |\n| a | Half way | 2017 | 300 | 150 | 50 |"))
+        #expect(Self.render(document, .json).contains("\"type\": \"progress\""))
+    }
+
     @Test func htmlIsOneSelfContainedFile() {
         let text = Self.render(Self.sample, .html, labels: RendererLabels(
-            language: "kk", computedFrom: "Есептелді", sequence: "seq", events: "оқиға", headHash: "SHA-256",
+            language: "kk", computedFrom: "Есептелді", sequence: "seq", events: "оқиға", headHash: "SHA-256", recordedAt: "жазылды",
             asOf: "күйі", item: "Атауы", value: "Мәні", definition: "Анықтама", data: "Деректер", noRows: "Жоқ."))
         #expect(text.hasPrefix("<!DOCTYPE html>\n<html lang=\"kk\">\n<head>\n<meta charset=\"utf-8\">\n"))
         #expect(text.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))

@@ -25,7 +25,7 @@ enum CSVRenderer {
     static func field(_ cell: ReportCell) -> String {
         switch cell {
         case .integer, .number, .measure, .empty: quotedIfNeeded(cell.text)
-        case .text, .flag, .term: field(text: TerminalText.sanitized(cell.text, keepingLineBreaks: true)) // ESC, C1 and bidi never reach a terminal
+        case .text, .flag, .term, .link: field(text: TerminalText.sanitized(cell.text, keepingLineBreaks: true)) // ESC, C1 and bidi never reach a terminal
         }
     }
 

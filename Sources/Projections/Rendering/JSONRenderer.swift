@@ -6,16 +6,18 @@ import Ledger
 /// {
 ///   "report": "attendees",              // ReportDocument.kind
 ///   "title": "...", "subject": "...",   // translated heading; what the report is about
-///   "stamp": {"first_seq": 1, "last_seq": 250, "head_sha256": "…", "as_of": null, "events_included": 250},
+///   "stamp": {"first_seq": 1, "last_seq": 250, "head_sha256": "…", "head_recorded_at": "…", "as_of": null,
+///             "events_included": 250},
 ///   "sections": [
 ///     {"id": "rows", "title": "…", "type": "table",
 ///      "columns": [{"id": "name", "label": "Name", "numeric": false}, …],
 ///      "rows": [{"name": "Әлия", "score": 12, "eligible": true, "note": null}, …]},
 ///     {"id": "totals", "title": "…", "type": "facts",
 ///      "facts": [{"id": "attended", "label": "Attended", "value": 120, "definition": "…"}, …]},
-///     {"id": "by_group", "title": "…", "type": "chart", "style": "bars" | "line", "unit": "…",
+///     {"id": "by_group", "title": "…", "type": "chart", "style": "bars" | "line" | "columns", "unit": "…",
 ///      "series": [{"name": "…", "points": [{"label": "…", "value": 12}, …]}, …]},
-///     {"id": "finding", "title": "…", "type": "note", "text": "…"}
+///     {"id": "finding", "title": "…", "type": "note", "text": "…"},
+///     {"id": "key_figures", "title": "…", "type": "progress", "columns": […], "rows": […]}
 ///   ]
 /// }
 /// ```
@@ -23,7 +25,9 @@ import Ledger
 /// shorter than the columns gets `null`s). Cells are typed: integers and numbers are JSON numbers
 /// (a number rounded to its decimals), flags booleans, text strings, empty cells `null`. A fact's
 /// `definition` is left out when it has none. A chart's second series (a line's cumulative total,
-/// say) is the second element of `series`; a series' name defaults to the unit.
+/// say) is the second element of `series`; a series' name defaults to the unit. A `progress`
+/// section (figures against targets) is written as a table is. `head_recorded_at` is the head
+/// line's `recorded_at` (null for an empty ledger).
 ///
 /// The output is indented two spaces, with every object or array that holds no other on one line
 /// (one row a line), and ends with a line break. Besides JSON's own escapes, DEL, the C1 controls,
@@ -49,6 +53,7 @@ enum JSONRenderer {
                 (key: "first_seq", value: .integer(stamp.firstSeq)),
                 (key: "last_seq", value: .integer(stamp.lastSeq)),
                 (key: "head_sha256", value: .string(stamp.headHash)),
+                (key: "head_recorded_at", value: stamp.headRecordedAt.map(JSON.string) ?? .null),
                 (key: "as_of", value: stamp.asOf.map(JSON.string) ?? .null),
                 (key: "events_included", value: .integer(stamp.eventsIncluded)),
             ])),
@@ -62,8 +67,12 @@ enum JSONRenderer {
             (key: "title", value: .string(section.title)),
         ]
         switch section.content {
-        case .table(let table):
-            members.append((key: "type", value: .string("table")))
+        case .table(let table), .progress(let table):
+            if case .progress = section.content {
+                members.append((key: "type", value: .string("progress")))
+            } else {
+                members.append((key: "type", value: .string("table")))
+            }
             members.append((key: "columns", value: .array(table.columns.map { column in
                 .object([
                     (key: "id", value: .string(column.id)),
@@ -92,7 +101,7 @@ enum JSONRenderer {
             var series = [self.series(names.first, chart.points)]
             if let second = names.second { series.append(self.series(second, chart.secondSeries)) }
             members.append((key: "type", value: .string("chart")))
-            members.append((key: "style", value: .string(chart.style == .bars ? "bars" : "line")))
+            members.append((key: "style", value: .string(chart.style.rawValue)))
             members.append((key: "unit", value: .string(chart.unit)))
             members.append((key: "series", value: .array(series)))
         case .note(let text):
@@ -120,6 +129,7 @@ enum JSONRenderer {
         case .measure(let value, _): number(value)
         case .flag(let value, _): .bool(value)
         case .term(let code, _): .string(code)
+        case .link(let address): .string(address)
         case .empty: .null
         }
     }

@@ -16,9 +16,9 @@ enum MarkdownRenderer {
             return inline(item.label) + ": " + value
         }.joined(separator: " · "))
         for section in document.sections {
-            blocks.append("## " + inline(section.title))
+            if !section.title.isEmpty { blocks.append("## " + inline(section.title)) }
             switch section.content {
-            case .table(let table):
+            case .table(let table), .progress(let table):
                 blocks.append(self.table(table))
                 if table.rows.isEmpty { blocks.append(paragraph(labels.noRows)) }
             case .facts(let facts):

@@ -26,6 +26,8 @@ public struct RendererLabels: Sendable, Equatable {
     public var events: String
     /// Names the hash of the last event read: "head SHA-256".
     public var headHash: String
+    /// Names the head line's `recorded_at`: "recorded at".
+    public var recordedAt: String
     /// Names the `--as-of` point: "as of".
     public var asOf: String
     /// Heads the label column of a chart's or facts' table: "Item".
@@ -40,13 +42,14 @@ public struct RendererLabels: Sendable, Equatable {
     public var noRows: String
 
     /// Creates labels from words already translated.
-    public init(language: String, computedFrom: String, sequence: String, events: String, headHash: String,
+    public init(language: String, computedFrom: String, sequence: String, events: String, headHash: String, recordedAt: String,
                 asOf: String, item: String, value: String, definition: String, data: String, noRows: String) {
         self.language = language
         self.computedFrom = computedFrom
         self.sequence = sequence
         self.events = events
         self.headHash = headHash
+        self.recordedAt = recordedAt
         self.asOf = asOf
         self.item = item
         self.value = value
@@ -58,7 +61,7 @@ public struct RendererLabels: Sendable, Equatable {
     /// The English words, the default language of reports.
     public static let english = RendererLabels(
         language: "en", computedFrom: "Computed from", sequence: "seq", events: "events",
-        headHash: "head SHA-256", asOf: "as of", item: "Item", value: "Value", definition: "Definition",
+        headHash: "head SHA-256", recordedAt: "recorded at", asOf: "as of", item: "Item", value: "Value", definition: "Definition",
         data: "Data", noRows: "No rows.")
 }
 
@@ -96,6 +99,7 @@ extension ReportRenderer {
             (labels.events, String(stamp.eventsIncluded), false),
             (labels.headHash, stamp.headHash, true),
         ]
+        if let recordedAt = stamp.headRecordedAt { items.append((labels.recordedAt, recordedAt, false)) }
         if let asOf = stamp.asOf { items.append((labels.asOf, asOf, false)) }
         return items
     }

@@ -1,5 +1,6 @@
 /// Draws a chart as inline SVG for the HTML report: horizontal bars for a breakdown, a line over
-/// time with axes for a series.
+/// time with axes for a series, or columns over time (counts per month) with a second series as
+/// a line. A chart of two series always has a legend.
 ///
 /// The SVG scales to its container (a `viewBox`, and `width: 100%` in the page's style); colours
 /// come from the page's style through classes (`c1`, `c2`, `line1`, `line2`), so they follow the
@@ -14,7 +15,7 @@ enum SVGChart {
         }
         switch chart.style {
         case .bars: return bars(chart, title: title)
-        case .line: return line(chart, title: title)
+        case .line, .columns: return line(chart, title: title)
         }
     }
 
@@ -60,7 +61,10 @@ enum SVGChart {
 
     /// Points joined in order over an x axis of their labels, on a y axis with round ticks from zero;
     /// a second series in the second colour, with a legend; the last value of each series written by its point.
+    /// In the `columns` style the first series is a column a point, its value above it, each
+    /// point in the middle of its band of the x axis.
     static func line(_ chart: ReportChart, title: String) -> String {
+        let columns = chart.style == .columns
         let width = 480.0, height = 280.0, fontSize = 12.0
         let names = ReportRenderer.seriesNames(of: chart)
         let series = names.second == nil ? [chart.points] : [chart.points, chart.secondSeries]
@@ -75,7 +79,10 @@ enum SVGChart {
         let left = max(tickWidth + 10, min(xLabelWidth / 2 + 2, 80))
         let right = max(24, min(xLabelWidth / 2 + 2, 80))
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        func x(_ i: Int) -> Double { count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(count - 1) }
+        func x(_ i: Int) -> Double {
+            if columns { return left + plotWidth * (Double(i) + 0.5) / Double(count) }
+            return count == 1 ? left + plotWidth / 2 : left + plotWidth * Double(i) / Double(count - 1)
+        }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - scale.low) / (scale.high - scale.low)) }
 
         var out = open(style: "line", width: width, height: height, fontSize: fontSize, title: title)
@@ -89,14 +96,27 @@ enum SVGChart {
         }
         out += "<line class=\"axis\" x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(top + plotHeight))\"/>"
         out += "<line class=\"axis\" x1=\"\(number(left))\" y1=\"\(number(y(0)))\" x2=\"\(number(width - right))\" y2=\"\(number(y(0)))\"/>\n"
-        let spacing = count > 1 ? plotWidth / Double(count - 1) : plotWidth
+        let spacing = columns ? plotWidth / Double(count) : count > 1 ? plotWidth / Double(count - 1) : plotWidth
         let every = max(1, Int(((xLabelWidth + 8) / spacing).rounded(.up)))
         for i in stride(from: 0, to: count, by: every) {
             out += "<text class=\"muted\" x=\"\(number(x(i)))\" y=\"\(number(height - bottom + 18))\" text-anchor=\"middle\">\(HTMLRenderer.text(xLabels[i]))</text>"
         }
         out += "\n"
         var lastLabelY: Double?
-        for (s, points) in series.enumerated().reversed() { // the second (cumulative) first, so the first's label gives way
+        if columns, let points = series.first {
+            let width = min(spacing * 0.6, 48)
+            for (i, point) in points.enumerated() where point.value.isFinite {
+                let top = min(y(point.value), y(0)), height = abs(y(point.value) - y(0))
+                let shown = ReportRenderer.chartValueText(point.value)
+                out += "<rect class=\"c1\" x=\"\(number(x(i) - width / 2))\" y=\"\(number(top))\" width=\"\(number(width))\" height=\"\(number(height))\">"
+                    + "<title>\(HTMLRenderer.text(xLabels[i] + ": " + shown))</title></rect>"
+                if point.value != 0 || count <= 12 {
+                    out += "<text x=\"\(number(x(i)))\" y=\"\(number(top - 4))\" text-anchor=\"middle\" font-size=\"11\">\(shown)</text>"
+                }
+                out += "\n"
+            }
+        }
+        for (s, points) in series.enumerated().reversed() where !(columns && s == 0) { // the second (cumulative) first, so the first's label gives way
             let drawn = points.indices.filter { points[$0].value.isFinite }
             guard let last = drawn.last else { continue }
             let coordinates = drawn.map { "\(number(x($0))),\(number(y(points[$0].value)))" }.joined(separator: " ")

@@ -33,9 +33,10 @@ enum TableRenderer {
             .map { "\($0.label): \($0.value)" }.map(safe).joined(separator: " · "))
         for section in document.sections {
             let title = safe(section.title)
-            lines += ["", title, String(repeating: "─", count: max(1, TerminalText.width(title)))]
+            lines.append("")
+            if !title.isEmpty { lines += [title, String(repeating: "─", count: TerminalText.width(title))] }
             switch section.content {
-            case .table(let table): lines += tableLines(table, labels: labels, widest: widest)
+            case .table(let table), .progress(let table): lines += tableLines(table, labels: labels, widest: widest)
             case .facts(let facts): lines += factLines(facts, widest: widest)
             case .chart(let chart): lines += chartLines(chart, labels: labels)
             case .note(let text):
