@@ -21,6 +21,7 @@ PROBE = r"""<script>
     if (r.width === 0 && r.height === 0) return;
     if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') faults.push('hidden: ' + el.tagName + ' ' + el.textContent.slice(0, 40));
     if (el.scrollWidth > el.clientWidth + 1 && (el.tagName === 'TD' || el.tagName === 'TH')) faults.push('wider than its cell: ' + el.textContent.slice(0, 40));
+    if (el.classList.contains('table') && el.scrollWidth > el.clientWidth + 1) faults.push('a table wider than its box (' + el.scrollWidth + ' > ' + el.clientWidth + '): ' + el.textContent.slice(0, 40));
     if (r.right > width + 1) faults.push('past the viewport (' + Math.round(r.right) + ' > ' + width + '): ' + el.tagName + ' ' + el.textContent.slice(0, 40));
   });
   if (document.documentElement.scrollWidth > width + 1) faults.push('the page scrolls sideways (' + document.documentElement.scrollWidth + ' > ' + width + ')');

@@ -225,8 +225,8 @@ enum HTMLRenderer {
     th, td { padding: .45rem .6rem; text-align: left; vertical-align: top; border-bottom: 1px solid var(--rule); }
     th { background: var(--panel); font-weight: 600; }
     th, td { white-space: normal; overflow-wrap: anywhere; }
-    th:not(.num), td:not(.num) { min-width: 6.5rem; }
-    td.long { min-width: 12rem; }
+    th:not(.num), td:not(.num) { min-width: 5.5rem; }
+    td.long { min-width: 11rem; }
     td.link { font-size: .85rem; }
     tbody tr:nth-child(even) { background: var(--panel); }
     tbody tr:last-child td { border-bottom: 0; }
