@@ -73,9 +73,9 @@ public struct AttendeeProjection: Sendable {
 
     public var directory = ParticipantDirectory()
     /// The engagements, by id.
-    public private(set) var engagements: [String: Engagement] = [:]
+    public internal(set) var engagements: [String: Engagement] = [:]
     /// Engagement ids in the order they were scheduled.
-    public private(set) var order: [String] = []
+    public internal(set) var order: [String] = []
     /// When set, only this engagement's answers and check-ins are kept (a report of one
     /// engagement need not fold everyone else's); every engagement is still known by id.
     public let onlyEngagement: String?

@@ -3,9 +3,16 @@ import Ledger
 
 /// The impact fold's state as bytes, for `SavedState`: a report after a few new events reads the
 /// saved state and folds only those events.
-extension ImpactProjection {
+extension ImpactProjection: SavedFold {
     /// The name of the saved state in `DIR/index/`.
     public static let stateName = "impact"
+    var stateName: String { Self.stateName }
+
+    init(decoding input: StateDecoder, scopeOf empty: ImpactProjection) throws(StateDecoder.Malformed) {
+        try self.init(decoding: input)
+    }
+
+    mutating func prepareToSave() { rememberSeats() }
     /// The layout of `encodedState`: raise it whenever the layout changes, so that a state saved
     /// by an earlier build is not read as this one.
     public static let stateVersion: UInt32 = 8

@@ -36,9 +36,14 @@ extension Profile {
 /// Everyone's profile as the fold reaches each event, so that a person's action is counted with
 /// the profile they had then (a later `participant.updated` does not rewrite earlier figures).
 public struct ParticipantDirectory: Sendable {
-    public private(set) var profiles: [String: Profile] = [:]
+    public internal(set) var profiles: [String: Profile] = [:]
 
     public init() {}
+
+    /// A directory with these profiles (a saved state's).
+    init(profiles: [String: Profile]) {
+        self.profiles = profiles
+    }
 
     /// Folds in a registration, an update or an erasure; other events change nothing.
     public mutating func apply(_ event: ReplayedEvent) {

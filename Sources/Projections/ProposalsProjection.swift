@@ -20,11 +20,11 @@ public struct ProposalsProjection: Sendable {
 
     /// Participants whose personal data was erased: the register needs nothing else of people
     /// (a whole profile directory here would be a second copy of everyone's, in the impact fold).
-    public private(set) var erased: Set<String> = []
-    public private(set) var proposals: [String: Proposal] = [:]
-    public private(set) var order: [String] = []
+    public internal(set) var erased: Set<String> = []
+    public internal(set) var proposals: [String: Proposal] = [:]
+    public internal(set) var order: [String] = []
     /// Engagement time zones, to show dates as people there read them.
-    public private(set) var zones: [String: TimeZone] = [:]
+    public internal(set) var zones: [String: TimeZone] = [:]
 
     public init() {}
 

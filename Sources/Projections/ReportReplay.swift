@@ -2,10 +2,10 @@ import Ledger
 
 /// A report's replay: which fold reads the events, from where, and the state it keeps.
 ///
-/// A report of one engagement or contest folds only what it shows. The impact report goes on
-/// from the fold state an earlier report saved in `DIR/index/` (unless `fresh`), and saves it
-/// again once it has read `eventsBetweenSavedStates` events past it; a report `--as-of` a past
-/// moment reads from the first event and saves nothing.
+/// A report of one engagement or contest folds only what it shows. Every report goes on from the
+/// fold state an earlier report of the same kind and scope saved in `DIR/index/` (unless
+/// `fresh`), and saves it again once it has read `eventsBetweenSavedStates` events past it
+/// (`SavedFold`); a report `--as-of` a past moment reads from the first event and saves nothing.
 public struct ReportReplay {
     /// The reports there are.
     public enum Kind: String, Sendable, CaseIterable {
@@ -28,32 +28,18 @@ public struct ReportReplay {
     /// - Parameters:
     ///   - engagement: an attendee list's one engagement (folded alone).
     ///   - contest: the standings' one contest (folded alone).
-    ///   - fresh: the impact fold starts from the first event, whatever state was saved.
+    ///   - fresh: the fold starts from the first event, whatever state was saved.
     public init(_ kind: Kind, log: EventLog, until cutoff: EventLog.Cutoff, engagement: String?, contest: String?,
                 fresh: Bool) throws(LedgerError) {
         self.kind = kind
         attendees = AttendeeProjection(onlyEngagement: engagement)
         standings = StandingsProjection(onlyContest: contest)
-        let savesState = kind == .impact && cutoff == .head
-        var saved: SavedState?
-        if savesState && !fresh, let state = SavedState.load(ImpactProjection.stateName, version: ImpactProjection.stateVersion, log: log),
-           let restored = try? ImpactProjection(decoding: state.state) {
-            impact = restored
-            saved = state
+        let every = Self.eventsBetweenSavedStates
+        switch kind {
+        case .attendees: (attendees, replayed) = try AttendeeProjection.replay(attendees, log: log, until: cutoff, fresh: fresh, every: every)
+        case .standings: (standings, replayed) = try StandingsProjection.replay(standings, log: log, until: cutoff, fresh: fresh, every: every)
+        case .impact: (impact, replayed) = try ImpactProjection.replay(impact, log: log, until: cutoff, fresh: fresh, every: every)
+        case .proposals: (proposals, replayed) = try ProposalsProjection.replay(proposals, log: log, until: cutoff, fresh: fresh, every: every)
         }
-        var attendees = self.attendees, standings = self.standings, impact = self.impact, proposals = self.proposals
-        let replayed = try log.replay(until: cutoff, after: saved?.position) { event in
-            switch kind {
-            case .attendees: attendees.apply(event)
-            case .standings: standings.apply(event)
-            case .impact: impact.apply(event)
-            case .proposals: proposals.apply(event)
-            }
-        }
-        if savesState, let end = replayed.end, end.seq - (saved?.position.seq ?? 0) >= Self.eventsBetweenSavedStates {
-            impact.rememberSeats()
-            SavedState.save(ImpactProjection.stateName, version: ImpactProjection.stateVersion, body: impact.encodedState, at: end, log: log)
-        }
-        (self.attendees, self.standings, self.impact, self.proposals, self.replayed) = (attendees, standings, impact, proposals, replayed)
     }
 }

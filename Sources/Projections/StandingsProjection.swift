@@ -45,8 +45,8 @@ public struct StandingsProjection: Sendable {
     }
 
     public var attendees = AttendeeProjection()
-    public private(set) var contests: [String: Contest] = [:]
-    public private(set) var order: [String] = []
+    public internal(set) var contests: [String: Contest] = [:]
+    public internal(set) var order: [String] = []
     /// When set, only this contest's questions, answers, entries and scores are kept (the
     /// standings of one contest need not fold every other's); every contest is still known by id.
     public let onlyContest: String?

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// `report impact` saves its fold's state in `DIR/index/impact.state` and later folds only the
-/// events after it; what it reports must be what a replay from the first event reports.
+/// Reports save their fold's state in `DIR/index/` (`impact.state`, `attendees-….state`, ...)
+/// and later fold only the events after it; what they report must be what a replay from the
+/// first event reports.
 @Suite struct SavedStateTests {
     /// The demo's project and forum, 700 people registered and answering: 1,402 events.
     func ledgerWithState(_ dir: String) throws {
@@ -41,6 +42,83 @@ import Testing
             #expect(incremental == (try impact(dir, "--fresh")))
             let stamp = try #require((try JSONSerialization.jsonObject(with: Data(incremental.utf8)) as? [String: Any])?["stamp"] as? [String: Any])
             #expect(stamp["first_seq"] as? Int == 1 && stamp["last_seq"] as? Int == 1405 && stamp["events_included"] as? Int == 1405)
+        }
+    }
+
+    /// Every report, whole and of one engagement or contest, on the demo ledger (1,340 events:
+    /// each report saves its state): from its saved state it is byte for byte the report of a
+    /// replay from the first event, after new events, after `forget`, with a damaged state, and
+    /// with another scope's state put in its place.
+    @Test(arguments: [["attendees", "--engagement", "forum-1"], ["attendees", "--engagement", "forum-2"],
+                      ["standings", "--contest", "photo-2"], ["standings", "--contest", "quiz-2"],
+                      ["impact"], ["impact", "--engagement", "forum-2"], ["proposals"]])
+    func everyReportFromItsSavedStateIsTheReportOfAFullReplay(report: [String]) throws {
+        try withTemporaryDirectory { temporary in
+            let dir = temporary + "/events"
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            try? FileManager.default.removeItem(atPath: dir + "/index")
+            func run(_ format: String, _ extra: [String] = []) throws -> String {
+                let result = try Ledgerctl.run(["--dir", dir, "report"] + report + ["--format", format] + extra)
+                #expect(result.status == 0, "\(report) \(format): \(result.stderr)")
+                return result.stdout
+            }
+            func states() throws -> [String] {
+                (try? FileManager.default.contentsOfDirectory(atPath: dir + "/index"))?.filter { $0.hasSuffix(".state") }.sorted() ?? []
+            }
+            func matchesAFullReplay(_ when: String) throws {
+                for format in ["json", "html", "table"] {
+                    #expect(try run(format) == (try run(format, ["--fresh"])), "\(report) \(format) \(when)")
+                }
+            }
+            let first = try run("json")
+            let saved = try #require(try states().first, "\(report) saved no state")
+            #expect(try states().count == 1)
+            #expect(try run("json") == first)
+            try matchesAFullReplay("from the state it saved")
+
+            // New events of every kind the reports fold, past the saved line.
+            try given(dir, "append", "participant.registered", "participant=p-new", "group=media", "name=Жаңа Адам", "district=medeu")
+            try given(dir, "append", "rsvp.submitted", "engagement=forum-2", "participant=p-new", "response=accepted")
+            try given(dir, "append", "attendance.checked_in", "engagement=forum-2", "participant=p-new")
+            try given(dir, "append", "participant.updated", "participant=p0008", "group=academia")
+            try given(dir, "append", "jury.score.recorded", "contest=photo-2", "entry=e02", "juror=jury-akimat", "criterion=idea", "score:=10")
+            try given(dir, "append", "quiz.answer.submitted", "contest=quiz-2", "question=q1", "participant=p-new", "answer=a bus lane",
+                      "--occurred-at", "2017-11-30T11:30:00+06:00")
+            try given(dir, "append", "proposal.status.changed", "proposal=pr-003", "status=accepted", "note=taken up")
+            #expect(try run("json") != first || report == ["attendees", "--engagement", "forum-1"])
+            try matchesAFullReplay("after new events")
+
+            // After forget: names go, the erasure is folded from the state on.
+            try given(dir, "forget", "p0008")
+            try matchesAFullReplay("after forget")
+
+            // A damaged state is not used.
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/index/" + saved)))
+            bytes[bytes.count / 2] ^= 0x5A
+            try Data(bytes).write(to: URL(fileURLWithPath: dir + "/index/" + saved))
+            try matchesAFullReplay("with a damaged state")
+        }
+    }
+
+    /// A state saved for one engagement or contest, put in the place of another's, is not read
+    /// as that one's (the state records its scope).
+    @Test func aStateOfAnotherScopeIsNotUsed() throws {
+        try withTemporaryDirectory { temporary in
+            let dir = temporary + "/events"
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            try? FileManager.default.removeItem(atPath: dir + "/index")
+            for (kind, option, one, other) in [("attendees", "--engagement", "forum-1", "forum-2"), ("standings", "--contest", "photo-2", "quiz-2")] {
+                let before = Set((try? FileManager.default.contentsOfDirectory(atPath: dir + "/index")) ?? [])
+                let report = try ledger(dir, "report", kind, option, one, "--format", "json").stdout
+                let oneState = try #require(Set(try FileManager.default.contentsOfDirectory(atPath: dir + "/index")).subtracting(before).first)
+                _ = try ledger(dir, "report", kind, option, other, "--format", "json")
+                let otherState = try #require(Set(try FileManager.default.contentsOfDirectory(atPath: dir + "/index")).subtracting(before).subtracting([oneState]).first)
+                try FileManager.default.removeItem(atPath: dir + "/index/" + otherState)
+                try FileManager.default.copyItem(atPath: dir + "/index/" + oneState, toPath: dir + "/index/" + otherState)
+                let shown = try ledger(dir, "report", kind, option, other, "--format", "json").stdout
+                #expect(shown == (try ledger(dir, "report", kind, option, other, "--format", "json", "--fresh").stdout))
+                #expect(shown != report)
+            }
         }
     }
 

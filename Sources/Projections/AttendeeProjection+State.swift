@@ -1,0 +1,78 @@
+import Ledger
+
+/// The attendee fold's state, for `SavedFold`: the directory of profiles and each engagement's
+/// answers and check-ins, in a fixed order (dictionaries by sorted key).
+extension AttendeeProjection: SavedFold {
+    static let stateVersion: UInt32 = 1
+
+    var stateName: String { Self.stateName("attendees", scope: onlyEngagement) }
+
+    var encodedState: [UInt8] {
+        var out = StateEncoder()
+        write(to: &out)
+        return out.bytes
+    }
+
+    /// Writes the state (also the first part of the standings' state).
+    func write(to out: inout StateEncoder) {
+        out.write(onlyEngagement)
+        out.write(directory.profiles.keys.sorted()) { out, id in
+            out.write(id)
+            out.write(directory.profiles[id]!)
+        }
+        out.write(order)
+        out.write(engagements.keys.sorted()) { out, id in
+            let engagement = engagements[id]!
+            out.write(engagement.info)
+            out.write(engagement.people.keys.sorted()) { out, participant in
+                let person = engagement.people[participant]!
+                out.write(participant)
+                out.write(person.checkedInAt)
+                out.write(person.profile)
+                out.write(person.hasRSVP)
+            }
+            out.write(engagement.answers) { out, answer in
+                out.write(answer.at)
+                out.write(answer.seq)
+                out.write(answer.participant)
+                out.write(answer.kind)
+            }
+        }
+    }
+
+    init(decoding input: StateDecoder, scopeOf empty: AttendeeProjection) throws(StateDecoder.Malformed) {
+        var input = input
+        try self.init(reading: &input, scopeOf: empty)
+        try input.requireEnd()
+    }
+
+    /// Reads what `write(to:)` wrote, for the scope of `empty`.
+    init(reading input: inout StateDecoder, scopeOf empty: AttendeeProjection) throws(StateDecoder.Malformed) {
+        guard try input.optionalString() == empty.onlyEngagement else { throw StateDecoder.Malformed() }
+        self.init(onlyEngagement: empty.onlyEngagement)
+        var profiles: [String: Profile] = [:]
+        for (id, profile) in try input.array({ input throws(StateDecoder.Malformed) in (try input.string(), try input.profile()) }) {
+            profiles[id] = profile
+        }
+        directory = ParticipantDirectory(profiles: profiles)
+        let order = try input.strings()
+        var engagements: [String: Engagement] = [:]
+        for engagement in try input.array({ input throws(StateDecoder.Malformed) -> Engagement in
+            var engagement = Engagement(info: try input.engagementInfo())
+            for (participant, person) in try input.array({ input throws(StateDecoder.Malformed) in
+                (try input.string(), Attendance(checkedInAt: try input.optionalTimestamp(), profile: try input.profile(), hasRSVP: try input.bool()))
+            }) {
+                engagement.people[participant] = person
+            }
+            engagement.answers = try input.array { input throws(StateDecoder.Malformed) in
+                Answer(at: try input.timestamp(), seq: try input.int64(), participant: try input.string(), kind: try input.string())
+            }
+            return engagement
+        }) {
+            engagements[engagement.info.id] = engagement
+        }
+        guard Set(order) == Set(engagements.keys), order.count == engagements.count else { throw StateDecoder.Malformed() }
+        self.engagements = engagements
+        self.order = order
+    }
+}

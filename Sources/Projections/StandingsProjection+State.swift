@@ -1,0 +1,130 @@
+import Ledger
+
+/// The standings fold's state, for `SavedFold`: the attendee fold it carries (attendance decides
+/// eligibility), then each contest, in a fixed order (dictionaries by sorted key).
+extension StandingsProjection: SavedFold {
+    static let stateVersion: UInt32 = 1
+
+    var stateName: String { Self.stateName("standings", scope: onlyContest) }
+
+    var encodedState: [UInt8] {
+        var out = StateEncoder()
+        out.write(onlyContest)
+        attendees.write(to: &out)
+        out.write(order)
+        out.write(contests.keys.sorted()) { out, id in
+            let contest = contests[id]!
+            out.write(contest.id)
+            out.write(contest.engagement)
+            out.write(contest.kind)
+            out.write(contest.title)
+            out.write(contest.prize)
+            out.write(Int64(contest.prizeCount))
+            out.write(contest.entryDeadlineText)
+            out.write(contest.requiredHashtags)
+            out.write(contest.criteria) { out, criterion in
+                out.write(criterion.name)
+                out.write(criterion.weight)
+            }
+            out.write(contest.questions.keys.sorted()) { out, question in
+                let published = contest.questions[question]!
+                out.write(question)
+                out.write(published.correct)
+                out.write(published.publishedAt)
+            }
+            out.write(contest.players.keys.sorted()) { out, participant in
+                let player = contest.players[participant]!
+                out.write(participant)
+                out.write(player.firstSeq)
+                out.write(Int64(player.ignored))
+                out.write(player.answers.keys.sorted()) { out, question in
+                    let answer = player.answers[question]!
+                    out.write(question)
+                    out.write(answer.correct)
+                    out.write(answer.milliseconds)
+                    out.write(answer.at)
+                    out.write(answer.seq)
+                }
+            }
+            out.write(contest.entries) { out, entry in
+                out.write(entry.id)
+                out.write(entry.participant)
+                out.write(entry.platform)
+                out.write(entry.url)
+                out.write(entry.postedAt)
+                out.write(entry.caption)
+            }
+            out.write(contest.scores.keys.sorted()) { out, entry in
+                out.write(entry)
+                out.write(contest.scores[entry]!.keys.sorted()) { out, juror in
+                    out.write(juror)
+                    out.write(contest.scores[entry]![juror]!.keys.sorted()) { out, criterion in
+                        out.write(criterion)
+                        out.write(contest.scores[entry]![juror]![criterion]!)
+                    }
+                }
+            }
+            out.write(contest.jurors)
+            out.write(contest.announcedWinners) { out, winner in
+                out.write(winner.entry)
+                out.write(winner.prize)
+            }
+        }
+        return out.bytes
+    }
+
+    init(decoding input: StateDecoder, scopeOf empty: StandingsProjection) throws(StateDecoder.Malformed) {
+        var input = input
+        guard try input.optionalString() == empty.onlyContest else { throw StateDecoder.Malformed() }
+        self.init(onlyContest: empty.onlyContest)
+        attendees = try AttendeeProjection(reading: &input, scopeOf: empty.attendees)
+        let order = try input.strings()
+        var contests: [String: Contest] = [:]
+        for contest in try input.array({ input throws(StateDecoder.Malformed) -> Contest in
+            var contest = Contest(id: try input.string(), engagement: try input.string(), kind: try input.string(), title: try input.string(),
+                                  prize: try input.string(), prizeCount: Int(try input.int64()), entryDeadlineText: try input.optionalString(),
+                                  requiredHashtags: try input.strings(),
+                                  criteria: try input.array { input throws(StateDecoder.Malformed) in (try input.string(), try input.double()) })
+            for (question, correct, publishedAt) in try input.array({ input throws(StateDecoder.Malformed) in
+                (try input.string(), try input.string(), try input.optionalTimestamp())
+            }) {
+                contest.questions[question] = (correct, publishedAt)
+            }
+            for (participant, player) in try input.array({ input throws(StateDecoder.Malformed) -> (String, Player) in
+                let participant = try input.string()
+                var player = Player(firstSeq: try input.int64())
+                player.ignored = Int(try input.int64())
+                for (question, answer) in try input.array({ input throws(StateDecoder.Malformed) in
+                    (try input.string(), (correct: try input.bool(), milliseconds: try input.int64(), at: try input.timestamp(), seq: try input.int64()))
+                }) {
+                    player.answers[question] = answer
+                }
+                return (participant, player)
+            }) {
+                contest.players[participant] = player
+            }
+            contest.entries = try input.array { input throws(StateDecoder.Malformed) in
+                Entry(id: try input.string(), participant: try input.string(), platform: try input.string(), url: try input.string(),
+                      postedAt: try input.optionalTimestamp(), caption: try input.string())
+            }
+            for (entry, jurors) in try input.array({ input throws(StateDecoder.Malformed) in
+                (try input.string(), try input.array { input throws(StateDecoder.Malformed) in
+                    (try input.string(), try input.array { input throws(StateDecoder.Malformed) in (try input.string(), try input.double()) })
+                })
+            }) {
+                for (juror, scores) in jurors {
+                    for (criterion, score) in scores { contest.scores[entry, default: [:]][juror, default: [:]][criterion] = score }
+                }
+            }
+            contest.jurors = try input.strings()
+            contest.announcedWinners = try input.array { input throws(StateDecoder.Malformed) in (try input.string(), try input.optionalString()) }
+            return contest
+        }) {
+            contests[contest.id] = contest
+        }
+        try input.requireEnd()
+        guard Set(order) == Set(contests.keys), order.count == contests.count else { throw StateDecoder.Malformed() }
+        self.contests = contests
+        self.order = order
+    }
+}
