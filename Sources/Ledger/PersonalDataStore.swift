@@ -191,13 +191,40 @@ public struct PersonalDataStore: Sendable {
         try records(soleLink: false)
     }
 
+    /// The records of `participants` only, in order: a report names a few people of many, and
+    /// reads only their records. A line in the writer's form (`{"seq":N,"participant":"ID",...`)
+    /// whose ID is not wanted is skipped unparsed; any other line is parsed (and refused when it
+    /// is not a record), so a store rewritten by hand is still read right.
+    public func records(of participants: Set<String>) throws(LedgerError) -> [Record] {
+        let wanted = Set(participants.map { Array($0.utf8) })
+        return try records(soleLink: false) { line in
+            guard let id = Self.participantField(of: line) else { return true }
+            return wanted.contains(Array(id))
+        }
+    }
+
+    /// The ID of a line in the writer's form, `{"seq":N,"participant":"ID",`, when it holds no escape.
+    static func participantField(of line: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>>? {
+        let seqKey = Array(#"{"seq":"#.utf8), participantKey = Array(#","participant":""#.utf8)
+        guard line.starts(with: seqKey) else { return nil }
+        var k = seqKey.count
+        while k < line.count, (0x30...0x39).contains(line[k]) { k += 1 }
+        guard k > seqKey.count, line[k...].starts(with: participantKey) else { return nil }
+        let start = k + participantKey.count
+        guard let end = line[start...].firstIndex(where: { $0 == 0x22 || $0 == 0x5C }), line[end] == 0x22,
+              end + 1 < line.count, line[end + 1] == 0x2C else { return nil }
+        return line[start..<end]
+    }
+
     /// Every record, in order; with `soleLink`, refused when the store has another hard link.
-    func records(soleLink: Bool) throws(LedgerError) -> [Record] {
+    /// `isWanted` sees each line first: a line it turns down is skipped, unparsed.
+    func records(soleLink: Bool, where isWanted: (UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }) throws(LedgerError) -> [Record] {
         guard let file = try io({ () throws(SystemError) in try files.openIfExists(Self.fileName, soleLink: soleLink) }) else { return [] }
         var records: [Record] = []
         var lineNumber = 0
         try LineReader.forEachLine(in: file) { _, line throws(LedgerError) in
             lineNumber += 1
+            guard isWanted(line) else { return true }
             guard let record = Record(line: line) else {
                 throw .damaged(file: path, line: lineNumber, reason: "not a personal-data record")
             }

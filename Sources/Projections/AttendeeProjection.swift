@@ -84,6 +84,11 @@ public struct AttendeeProjection: Sendable {
         self.onlyEngagement = onlyEngagement
     }
 
+    /// Everyone the reports of this fold may name: whoever answered or came.
+    public var peopleShown: Set<String> {
+        engagements.values.reduce(into: Set<String>()) { $0.formUnion($1.people.keys) }
+    }
+
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
         directory.apply(event)

@@ -28,6 +28,9 @@ public struct ProposalsProjection: Sendable {
 
     public init() {}
 
+    /// Everyone the register may name: the proposals' authors.
+    public var peopleShown: Set<String> { Set(proposals.values.map(\.participant)) }
+
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
         if event.is(.participantErased), let participant = event.data["participant"]?.stringValue { erased.insert(participant) }

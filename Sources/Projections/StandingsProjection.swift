@@ -55,6 +55,15 @@ public struct StandingsProjection: Sendable {
         self.onlyContest = onlyContest
     }
 
+    /// Everyone the standings may name: players, entrants and jurors.
+    public var peopleShown: Set<String> {
+        contests.values.reduce(into: Set<String>()) { people, contest in
+            people.formUnion(contest.players.keys)
+            people.formUnion(contest.entries.map(\.participant))
+            people.formUnion(contest.jurors)
+        }
+    }
+
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
         attendees.apply(event)

@@ -31,6 +31,21 @@ public enum TerminalText {
     /// How many terminal columns `text` takes: East Asian wide and fullwidth characters take two,
     /// combining marks and zero-width characters none, everything else one.
     public static func width(_ text: String) -> Int {
+        // Latin, Greek and Cyrillic without combining marks (most names and labels): one column a
+        // scalar, each its own character, without the cost of breaking the text into characters.
+        var scalars = 0
+        if text.unicodeScalars.allSatisfy({ scalar in
+            scalars += 1
+            let v = scalar.value
+            return (0x20...0x7E).contains(v) || ((0xA0...0x2FF).contains(v) && v != 0xAD) || (0x370...0x482).contains(v) || (0x48A...0x52F).contains(v)
+        }) {
+            return scalars
+        }
+        return widthByCharacter(text)
+    }
+
+    /// `width(_:)` worked out character by character, for any text.
+    static func widthByCharacter(_ text: String) -> Int {
         var columns = 0
         for character in text {
             guard let first = character.unicodeScalars.first else { continue }

@@ -70,7 +70,14 @@ extension Tool {
         let stamp = ReportStamp(firstSeq: replayed.firstSeq, lastSeq: replayed.lastSeq, headHash: replayed.headHash.hex,
                                 headRecordedAt: headRecordedAt, asOf: asOfStamp, eventsIncluded: replayed.eventsIncluded)
         // Only the reports that show people read the personal-data store; impact counts, never names.
-        let names = kind == "impact" ? PersonalNames() : PersonalNames(records: try PersonalDataStore(directory: log.directory).records())
+        // and of the store, only the records of the people the report may name.
+        let shown: Set<String>? = switch kind {
+        case "attendees": attendees.peopleShown
+        case "standings": standings.peopleShown
+        case "proposals": proposals.peopleShown
+        default: nil
+        }
+        let names = try shown.map { PersonalNames(records: try PersonalDataStore(directory: log.directory).records(of: $0)) } ?? PersonalNames()
         let text: String
         do {
             if isIATI {

@@ -58,6 +58,12 @@ import Testing
 
     @Test func emojiTakeTwoColumns() {
         #expect(TerminalText.width("🚲") == 2 && TerminalText.width("☕") == 2)
+        // The fast path for Latin, Greek and Cyrillic gives what the character-by-character count gives.
+        let simple = (0x20...0x52F).compactMap(Unicode.Scalar.init).map { String(Character($0)) }
+        for text in simple + ["Әлия Қасымова", "Ёжик", "a\u{0301}b", "soft\u{00AD}hyphen", "Ωμέγα", "x\u{0483}y", "né", "日本", "🚲 bike"] {
+            #expect(TerminalText.width(text) == TerminalText.widthByCharacter(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(TerminalText.width(simple.joined()) == TerminalText.widthByCharacter(simple.joined()))
         #expect(TerminalText.padded("🚲 велосипед", to: 14) == "🚲 велосипед  ")
     }
 
