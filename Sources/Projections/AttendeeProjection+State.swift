@@ -3,7 +3,7 @@ import Ledger
 /// The attendee fold's state, for `SavedFold`: the directory of profiles and each engagement's
 /// answers and check-ins, in a fixed order (dictionaries by sorted key).
 extension AttendeeProjection: SavedFold {
-    static let stateVersion: UInt32 = 1
+    static let stateVersion: UInt32 = 2
 
     var stateName: String { Self.stateName("attendees", scope: onlyEngagement) }
 
@@ -16,10 +16,20 @@ extension AttendeeProjection: SavedFold {
     /// Writes the state (also the first part of the standings' state).
     func write(to out: inout StateEncoder) {
         out.write(onlyEngagement)
-        out.write(directory.profiles.keys.sorted()) { out, id in
-            out.write(id)
-            out.write(directory.profiles[id]!)
+        // Profiles once each (people share a few hundred), then each person's by number.
+        let ids = directory.profiles.keys.sorted()
+        var numbers: [Profile: Int32] = [:]
+        var distinct: [Profile] = []
+        let numbered = ids.map { id in
+            let profile = directory.profiles[id]!
+            if let number = numbers[profile] { return number }
+            numbers[profile] = Int32(distinct.count)
+            distinct.append(profile)
+            return Int32(distinct.count - 1)
         }
+        out.write(distinct) { $0.write($1) }
+        out.write(ids)
+        out.writePlain(numbered)
         out.write(order)
         out.write(engagements.keys.sorted()) { out, id in
             let engagement = engagements[id]!
@@ -50,10 +60,12 @@ extension AttendeeProjection: SavedFold {
     init(reading input: inout StateDecoder, scopeOf empty: AttendeeProjection) throws(StateDecoder.Malformed) {
         guard try input.optionalString() == empty.onlyEngagement else { throw StateDecoder.Malformed() }
         self.init(onlyEngagement: empty.onlyEngagement)
+        let distinct = try input.array { input throws(StateDecoder.Malformed) in try input.profile() }
+        let ids = try input.strings(), numbered = try input.plainArray(of: Int32.self)
+        guard ids.count == numbered.count, numbered.allSatisfy({ $0 >= 0 && Int($0) < distinct.count }) else { throw StateDecoder.Malformed() }
         var profiles: [String: Profile] = [:]
-        for (id, profile) in try input.array({ input throws(StateDecoder.Malformed) in (try input.string(), try input.profile()) }) {
-            profiles[id] = profile
-        }
+        profiles.reserveCapacity(ids.count)
+        for (id, number) in zip(ids, numbered) { profiles[id] = distinct[Int(number)] }
         directory = ParticipantDirectory(profiles: profiles)
         let order = try input.strings()
         var engagements: [String: Engagement] = [:]

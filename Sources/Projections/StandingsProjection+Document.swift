@@ -6,9 +6,9 @@ extension StandingsProjection {
     public func document(contest given: String?, labels: Labels, names: PersonalNames, stamp: ReportStamp) throws(ReportError) -> ReportDocument {
         let id = try ReportError.pick(given, from: order, what: "contest", option: "--contest")
         let contest = contests[id]!
-        let engagement = attendees.engagements[contest.engagement]
+        let engagement = attendance.engagements[contest.engagement]
         func name(_ participant: String) -> ReportCell {
-            if attendees.directory[participant]?.isErased == true { return .text(labels["erased"]) }
+            if attendance.erased.contains(participant) { return .text(labels["erased"]) }
             return names.name(of: participant, asOf: stamp.lastSeq).map(ReportCell.text) ?? .text(participant)
         }
         let winnerFlag = { (ranked: Ranked) -> ReportCell in
@@ -18,7 +18,7 @@ extension StandingsProjection {
         if contest.kind == "quiz" {
             return quizDocument(contest, labels: labels, name: name, winner: winnerFlag, subject: subject, stamp: stamp)
         }
-        let zone = engagement?.info.timeZone ?? TimeZone(identifier: "UTC")!
+        let zone = engagement?.timeZone ?? TimeZone(identifier: "UTC")!
         let deadline = contest.entryDeadlineText.flatMap { Timestamp(deadline: $0, timeZone: zone) }
         let scored = evaluatedEntries(of: contest, language: labels.language)
         let eligible = scored.filter { $0.reasons.isEmpty }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.entry.id < $1.entry.id }
@@ -109,12 +109,11 @@ extension StandingsProjection {
     /// Every entry of a photo contest, judged by the contest's rules.
     /// - Parameter language: the language of the reasons an entry is not eligible.
     public func evaluatedEntries(of contest: Contest, language: Language = .en) -> [Scored] {
-        let engagement = attendees.engagements[contest.engagement]
-        let zone = engagement?.info.timeZone ?? TimeZone(identifier: "UTC")!
+        let zone = attendance.engagements[contest.engagement]?.timeZone ?? TimeZone(identifier: "UTC")!
         let deadline = contest.entryDeadlineText.flatMap { Timestamp(deadline: $0, timeZone: zone) }
         return contest.entries.map { entry -> Scored in
             let reasons = PhotoEntryRule.broken(postedAt: entry.postedAt, deadline: deadline, caption: entry.caption, required: contest.requiredHashtags,
-                                                platform: entry.platform, attended: engagement?.people[entry.participant]?.checkedInAt != nil)
+                                                platform: entry.platform, attended: attendance.hasCheckedIn(entry.participant, at: contest.engagement))
                 .map { Sentences(language).reason($0, in: zone) }
             let jurors = contest.jurors.filter { $0 != entry.participant } // a juror never scores their own entry
             var total = 0.0

@@ -1,16 +1,23 @@
 import Ledger
 
-/// The standings fold's state, for `SavedFold`: the attendee fold it carries (attendance decides
-/// eligibility), then each contest, in a fixed order (dictionaries by sorted key).
+/// The standings fold's state, for `SavedFold`: what it keeps of people and engagements
+/// (attendance decides eligibility), then each contest, in a fixed order (sets and dictionaries
+/// by sorted key).
 extension StandingsProjection: SavedFold {
-    static let stateVersion: UInt32 = 1
+    static let stateVersion: UInt32 = 3
 
     var stateName: String { Self.stateName("standings", scope: onlyContest) }
 
     var encodedState: [UInt8] {
         var out = StateEncoder()
         out.write(onlyContest)
-        attendees.write(to: &out)
+        out.write(attendance.registered.sorted())
+        out.write(attendance.erased.sorted())
+        out.write(attendance.engagements.keys.sorted()) { out, id in out.write(attendance.engagements[id]!) }
+        out.write(attendance.checkedIn.keys.sorted()) { out, id in
+            out.write(id)
+            out.write(attendance.checkedIn[id]!.sorted())
+        }
         out.write(order)
         out.write(contests.keys.sorted()) { out, id in
             let contest = contests[id]!
@@ -77,7 +84,13 @@ extension StandingsProjection: SavedFold {
         var input = input
         guard try input.optionalString() == empty.onlyContest else { throw StateDecoder.Malformed() }
         self.init(onlyContest: empty.onlyContest)
-        attendees = try AttendeeProjection(reading: &input, scopeOf: empty.attendees)
+        attendance.registered = Set(try input.strings())
+        attendance.erased = Set(try input.strings())
+        for info in try input.array({ input throws(StateDecoder.Malformed) in try input.engagementInfo() }) { attendance.engagements[info.id] = info }
+        for (engagement, people) in try input.array({ input throws(StateDecoder.Malformed) in (try input.string(), try input.strings()) }) {
+            attendance.checkedIn[engagement] = Set(people)
+        }
+        guard Set(attendance.checkedIn.keys) == Set(attendance.engagements.keys) else { throw StateDecoder.Malformed() }
         let order = try input.strings()
         var contests: [String: Contest] = [:]
         for contest in try input.array({ input throws(StateDecoder.Malformed) -> Contest in

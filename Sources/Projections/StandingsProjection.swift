@@ -44,7 +44,51 @@ public struct StandingsProjection: Sendable {
         public var caption: String
     }
 
-    public var attendees = AttendeeProjection()
+    /// What the standings need of people and engagements (names of the erased, entry rules).
+    public internal(set) var attendance = Attendance()
+
+    /// Of people and engagements, what the standings need: who is registered (a check-in counts
+    /// only for a registered person, as in the attendee list) and who was erased, each
+    /// engagement as scheduled and who checked in there. A fold of one contest keeps every
+    /// engagement's check-ins, since its contest may be announced after them; it is still far less
+    /// than the attendee fold's profiles and answers.
+    public struct Attendance: Sendable {
+        var registered: Set<String> = []
+        public internal(set) var erased: Set<String> = []
+        public internal(set) var engagements: [String: EngagementInfo] = [:]
+        var checkedIn: [String: Set<String>] = [:]
+
+        /// True when `participant` checked in at `engagement` (as the attendee list has it).
+        public func hasCheckedIn(_ participant: String, at engagement: String) -> Bool {
+            checkedIn[engagement]?.contains(participant) ?? false
+        }
+
+        mutating func apply(_ event: ReplayedEvent) {
+            let data = event.data
+            switch event.typeName {
+            case .participantRegistered:
+                if let id = data["participant"]?.stringValue {
+                    registered.insert(id)
+                    erased.remove(id) // registered again: a new profile
+                }
+            case .participantErased:
+                if let id = data["participant"]?.stringValue, registered.contains(id) { erased.insert(id) }
+            case .engagementScheduled:
+                if let info = EngagementInfo(event) {
+                    engagements[info.id] = info
+                    checkedIn[info.id] = [] // scheduled again: its list starts over, as the attendee list's does
+                }
+            case .attendanceCheckedIn:
+                if let engagement = data["engagement"]?.stringValue, engagements[engagement] != nil,
+                   let participant = data["participant"]?.stringValue, registered.contains(participant),
+                   Timestamp(rfc3339: event.occurredAt) != nil {
+                    checkedIn[engagement]!.insert(participant)
+                }
+            default:
+                break
+            }
+        }
+    }
     public internal(set) var contests: [String: Contest] = [:]
     public internal(set) var order: [String] = []
     /// When set, only this contest's questions, answers, entries and scores are kept (the
@@ -66,7 +110,7 @@ public struct StandingsProjection: Sendable {
 
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
-        attendees.apply(event)
+        attendance.apply(event)
         let data = event.data
         let occurred = Timestamp(rfc3339: event.occurredAt)
         if event.is(.contestAnnounced), let id = data["contest"]?.stringValue {
