@@ -4,7 +4,7 @@ import Ledger
 /// The proposals fold's state, for `SavedFold`: proposals in the order submitted, erasures and
 /// engagement time zones.
 extension ProposalsProjection: SavedFold {
-    static let stateVersion: UInt32 = 1
+    static let stateVersion: UInt32 = 2
 
     var stateName: String { "proposals" }
 
@@ -24,7 +24,7 @@ extension ProposalsProjection: SavedFold {
             out.write(proposal.title)
             out.write(proposal.district)
             out.write(proposal.submittedAt)
-            out.write(proposal.supporters)
+            out.write(Int64(proposal.supports))
             out.write(proposal.history) { out, change in
                 out.write(change.status)
                 out.write(change.at)
@@ -45,7 +45,7 @@ extension ProposalsProjection: SavedFold {
         for proposal in try input.array({ input throws(StateDecoder.Malformed) in
             Proposal(id: try input.string(), engagement: try input.string(), participant: try input.string(), theme: try input.string(),
                      title: try input.string(), district: try input.optionalString(), submittedAt: try input.optionalTimestamp(),
-                     supporters: try input.strings(),
+                     supports: Int(try input.int64()),
                      history: try input.array { input throws(StateDecoder.Malformed) in
                          (try input.string(), try input.optionalTimestamp(), try input.optionalString())
                      })

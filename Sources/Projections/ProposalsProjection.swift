@@ -11,7 +11,8 @@ public struct ProposalsProjection: Sendable {
         public var title: String
         public var district: String?
         public var submittedAt: Timestamp?
-        public var supporters: [String] = []
+        /// How many supports it received (a participant supports a proposal once).
+        public var supports = 0
         /// Status changes in order: status, when, note.
         public var history: [(status: String, at: Timestamp?, note: String?)] = []
         /// The current status: the latest change, or `submitted`.
@@ -46,8 +47,8 @@ public struct ProposalsProjection: Sendable {
                                      district: data["district"]?.stringValue, submittedAt: occurred)
             order.append(id)
         case .proposalSupported:
-            if let id = data["proposal"]?.stringValue, let participant = data["participant"]?.stringValue {
-                proposals[id]?.supporters.append(participant)
+            if let id = data["proposal"]?.stringValue, data["participant"]?.stringValue != nil {
+                proposals[id]?.supports += 1
             }
         case .proposalStatusChanged:
             if let id = data["proposal"]?.stringValue, let status = data["status"]?.stringValue {
@@ -79,7 +80,7 @@ public struct ProposalsProjection: Sendable {
                 : names.name(of: p.participant, asOf: stamp.lastSeq).map(ReportCell.text) ?? .text(p.participant)
             let history = p.history.map { "\(day($0.at, p.engagement)) \(labels[$0.status])" + ($0.note.map { ": \($0)" } ?? "") }
             return [.text(p.id), .text(p.title), .term(p.theme, label: labels[p.theme]), p.district.map { .term($0, label: labels[$0]) } ?? .empty, author,
-                    .text(day(p.submittedAt, p.engagement)), .integer(p.supporters.count), .term(p.status, label: labels[p.status]),
+                    .text(day(p.submittedAt, p.engagement)), .integer(p.supports), .term(p.status, label: labels[p.status]),
                     .text(history.joined(separator: "; "))]
         }
         let table = ReportTable(columns: [
@@ -103,7 +104,7 @@ public struct ProposalsProjection: Sendable {
                 ReportFact(id: "proposals", label: labels["total"], value: .integer(selected.count)),
                 ReportFact(id: "taken_up", label: labels["accepted"] + " / " + labels["implemented"], value: .integer(takenUp),
                            definition: labels.sentences.takenUpDefinition),
-                ReportFact(id: "supports", label: labels["supports"], value: .integer(selected.reduce(0) { $0 + $1.supporters.count })),
+                ReportFact(id: "supports", label: labels["supports"], value: .integer(selected.reduce(0) { $0 + $1.supports })),
             ])),
             ReportSection(id: "by_status", title: labels["by_proposal_status"], content: .chart(ReportChart(
                 style: .bars, unit: labels["proposals"], points: byStatus.map { (labels[$0.0], Double($0.1)) }))),
