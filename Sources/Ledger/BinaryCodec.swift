@@ -23,6 +23,11 @@ public struct StateEncoder: Sendable {
 
     mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
 
+    /// Writes `value` over the 8 bytes at `offset` (a length known only once what follows is written).
+    mutating func patch(_ value: Int64, at offset: Int) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + 8), with: $0) }
+    }
+
     public mutating func write(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
     public mutating func write(_ value: UInt64) { bytes.appendLittleEndian(value) }
     public mutating func write(_ value: Int32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }

@@ -89,6 +89,14 @@ public struct SavedState: Sendable {
     /// - Returns: whether the state was saved.
     @discardableResult
     public static func save(_ name: String, version: UInt32, body: [UInt8], at position: Position, log: EventLog) -> Bool {
+        save(name, version: version, at: position, log: log) { $0.append(body) }
+    }
+
+    /// Saves the state `writeBody` writes, as `save(_:version:body:at:log:)` does: written straight
+    /// into the file's bytes, so that a large state is never held twice.
+    @discardableResult
+    public static func save(_ name: String, version: UInt32, at position: Position, log: EventLog,
+                            body writeBody: (inout StateEncoder) -> Void) -> Bool {
         var encoder = StateEncoder()
         encoder.append(magic)
         encoder.write(version)
@@ -100,8 +108,10 @@ public struct SavedState: Sendable {
         encoder.write(Int64(position.length))
         encoder.write(position.firstSeq)
         encoder.write(position.eventsIncluded)
-        encoder.write(Int64(body.count))
-        encoder.append(body)
+        let lengthAt = encoder.bytes.count
+        encoder.write(Int64(0))
+        writeBody(&encoder)
+        encoder.patch(Int64(encoder.bytes.count - lengthAt - 8), at: lengthAt)
         encoder.write(checksum(encoder.bytes[...]))
         // Only the directory's owner writes in it: another account's file would block the owner's writers.
         guard (try? log.directory.requireOwnedByCaller()) != nil,

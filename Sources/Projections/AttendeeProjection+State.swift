@@ -7,14 +7,7 @@ extension AttendeeProjection: SavedFold {
 
     var stateName: String { Self.stateName("attendees", scope: onlyEngagement) }
 
-    var encodedState: [UInt8] {
-        var out = StateEncoder()
-        write(to: &out)
-        return out.bytes
-    }
-
-    /// Writes the state (also the first part of the standings' state).
-    func write(to out: inout StateEncoder) {
+    func writeState(to out: inout StateEncoder) {
         out.write(onlyEngagement)
         // Profiles once each (people share a few hundred), then each person's by number.
         let ids = directory.profiles.keys.sorted()

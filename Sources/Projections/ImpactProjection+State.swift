@@ -20,6 +20,11 @@ extension ImpactProjection: SavedFold {
     /// The whole state.
     public var encodedState: [UInt8] {
         var out = StateEncoder()
+        writeState(to: &out)
+        return out.bytes
+    }
+
+    func writeState(to out: inout StateEncoder) {
         out.write(projectOrder) { $0.write($1) }
         out.write(projects.keys.sorted()) { out, id in
             let project = projects[id]!
@@ -100,7 +105,6 @@ extension ImpactProjection: SavedFold {
                 out.write(change.at) { $0.write($1) }
             }
         }
-        return out.bytes
     }
 
     /// Writes one organisation of a project's publication.

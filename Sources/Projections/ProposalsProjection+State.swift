@@ -8,8 +8,7 @@ extension ProposalsProjection: SavedFold {
 
     var stateName: String { "proposals" }
 
-    var encodedState: [UInt8] {
-        var out = StateEncoder()
+    func writeState(to out: inout StateEncoder) {
         out.write(erased.sorted())
         out.write(zones.keys.sorted()) { out, engagement in
             out.write(engagement)
@@ -31,7 +30,6 @@ extension ProposalsProjection: SavedFold {
                 out.write(change.note)
             }
         }
-        return out.bytes
     }
 
     init(decoding input: StateDecoder, scopeOf empty: ProposalsProjection) throws(StateDecoder.Malformed) {

@@ -10,13 +10,13 @@ import Ledger
 /// different scopes never overwrite each other's state, and the state records its scope, so a
 /// state of another scope is never read as this one.
 protocol SavedFold: Sendable {
-    /// The layout of `encodedState`: raise it whenever the layout changes.
+    /// The layout of `writeState(to:)`: raise it whenever the layout changes.
     static var stateVersion: UInt32 { get }
     /// The state's name in `DIR/index/` (without `.state`): the fold's kind, and its scope.
     var stateName: String { get }
-    /// The whole state, its scope included.
-    var encodedState: [UInt8] { get }
-    /// The state `encodedState` wrote, when it is the state of the same scope as `empty`.
+    /// Writes the whole state, its scope included.
+    func writeState(to out: inout StateEncoder)
+    /// The state `writeState(to:)` wrote, when it is the state of the same scope as `empty`.
     init(decoding input: StateDecoder, scopeOf empty: Self) throws(StateDecoder.Malformed)
     /// Folds in one event.
     mutating func apply(_ event: ReplayedEvent)
@@ -26,6 +26,13 @@ protocol SavedFold: Sendable {
 
 extension SavedFold {
     mutating func prepareToSave() {}
+
+    /// The whole state as bytes.
+    var encodedState: [UInt8] {
+        var out = StateEncoder()
+        writeState(to: &out)
+        return out.bytes
+    }
 
     /// The state name of a fold of `kind` over `scope` (nil: every engagement or contest): the
     /// scope is hashed into the name, so that no id, however written, makes it a path.
@@ -50,7 +57,7 @@ extension SavedFold {
         let replayed = try log.replay(until: cutoff, after: saved?.position) { event in fold.apply(event) }
         if savesState, let end = replayed.end, end.seq - (saved?.position.seq ?? 0) >= eventsBetweenSavedStates {
             fold.prepareToSave()
-            SavedState.save(empty.stateName, version: stateVersion, body: fold.encodedState, at: end, log: log)
+            SavedState.save(empty.stateName, version: stateVersion, at: end, log: log) { fold.writeState(to: &$0) }
         }
         return (fold, replayed)
     }

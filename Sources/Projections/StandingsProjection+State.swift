@@ -8,8 +8,7 @@ extension StandingsProjection: SavedFold {
 
     var stateName: String { Self.stateName("standings", scope: onlyContest) }
 
-    var encodedState: [UInt8] {
-        var out = StateEncoder()
+    func writeState(to out: inout StateEncoder) {
         out.write(onlyContest)
         out.write(attendance.registered.sorted())
         out.write(attendance.erased.sorted())
@@ -77,7 +76,6 @@ extension StandingsProjection: SavedFold {
                 out.write(winner.prize)
             }
         }
-        return out.bytes
     }
 
     init(decoding input: StateDecoder, scopeOf empty: StandingsProjection) throws(StateDecoder.Malformed) {
