@@ -92,4 +92,22 @@ import Testing
         SHA256.hash(each: [UnsafeRawBufferPointer](), into: output)
         #expect(output[0] == .zero)
     }
+
+    @Test func chunkWritesEachLinesDigestAtItsIndex() {
+        let lines: [[UInt8]] = (0..<10).map { message(50 * $0 + 7, seed: $0).map { $0 == 0x0A ? 0x20 : $0 } }
+        let bytes: [UInt8] = lines.flatMap { $0 + [0x0A] }
+        var starts: [Int] = [], ends: [Int] = []
+        for line in lines {
+            let start = ends.last.map { $0 + 1 } ?? 0
+            starts.append(start)
+            ends.append(start + line.count)
+        }
+        let output = UnsafeMutableBufferPointer<SHA256.Digest>.allocate(capacity: lines.count)
+        defer { output.deallocate() }
+        output.initialize(repeating: .zero)
+        bytes.withUnsafeBufferPointer { buffer in
+            LineReader.Chunk(bytes: buffer, fileOffset: 0, starts: starts, ends: ends).hash(3..<8, into: output)
+        }
+        #expect(Array(output) == (0..<10).map { (3..<8).contains($0) ? SHA256.hash(lines[$0]) : .zero })
+    }
 }
