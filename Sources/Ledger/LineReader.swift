@@ -61,11 +61,21 @@ struct LineReader {
         /// The file offset where line `k` starts.
         func offset(_ k: Int) -> Int64 { fileOffset + Int64(starts[k]) }
 
-        /// Writes the SHA-256 of lines `range` to `output` (indexed as the lines are).
+        /// Writes the SHA-256 of lines `range` to `output` (indexed as the lines are), several
+        /// lines at once.
         func hash(_ range: Range<Int>, into output: UnsafeMutableBufferPointer<SHA256.Digest>) {
-            for k in range {
-                output[k] = SHA256.hash(UnsafeRawBufferPointer(line(k)))
-            }
+            SHA256.hash(each: Lines(chunk: self, startIndex: range.lowerBound, endIndex: range.upperBound),
+                        into: UnsafeMutableBufferPointer(rebasing: output[range]))
+        }
+
+        /// Some of a chunk's lines, as byte buffers. A lazily mapped range would do, but would
+        /// allocate its closure's context on every call.
+        struct Lines: RandomAccessCollection {
+            let chunk: Chunk
+            let startIndex: Int
+            let endIndex: Int
+
+            subscript(k: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(chunk.line(k)) }
         }
 
     }
