@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Ledger
 
 /// Writes a project and its impact results as an IATI 2.03 activity, the form in which the EU
@@ -58,13 +55,12 @@ public enum IATIWriter {
         guard let head = Timestamp(rfc3339: headRecordedAt) else {
             throw .incomplete(reason: "the head's recorded_at '\(headRecordedAt)' is not a date-time")
         }
-        let root = XMLElement(name: "iati-activities")
+        let root = IATIElement("iati-activities")
         root.addAttribute(attribute("version", "2.03"))
         root.addAttribute(attribute("generated-datetime", headRecordedAt))
         root.addAttribute(attribute("xml:lang", "en"))
-        root.addChild(XMLNode.comment(withStringValue: " ledger seq \(stamp.firstSeq)-\(stamp.lastSeq), head sha256 \(stamp.headHash)"
-                                      + (stamp.asOf.map { ", as of \($0)" } ?? "") + " ") as! XMLNode) // invariant: comment(withStringValue:) returns a node
-        let activity = XMLElement(name: "iati-activity")
+        root.addComment(" ledger seq \(stamp.firstSeq)-\(stamp.lastSeq), head sha256 \(stamp.headHash)" + (stamp.asOf.map { ", as of \($0)" } ?? "") + " ")
+        let activity = IATIElement("iati-activity")
         activity.addAttribute(attribute("last-updated-datetime", headRecordedAt))
         activity.addAttribute(attribute("default-currency", "EUR"))
         root.addChild(activity)
@@ -86,7 +82,7 @@ public enum IATIWriter {
         }
         let today = head.millisecondsSinceEpoch.floorDivided(by: 86_400_000) // the head's UTC date
         let start = Timestamp.days(ofDate: project.startsOn), end = Timestamp.days(ofDate: project.endsOn)
-        let status = XMLElement(name: "activity-status")
+        let status = IATIElement("activity-status")
         status.addAttribute(attribute("code", start.map { today < $0 } == true ? "1" : end.map { today > $0 } == true ? "3" : "2"))
         activity.addChild(status)
         var dates: [(type: String, date: String)] = [("1", project.startsOn)]
@@ -101,25 +97,22 @@ public enum IATIWriter {
         for indicator in results.indicators {
             activity.addChild(result(indicator, projectStartsOn: project.startsOn, projectEndsOn: project.endsOn))
         }
-        let document = XMLDocument(rootElement: root)
-        document.version = "1.0"
-        document.characterEncoding = "UTF-8"
-        return document.xmlString(options: [.nodePrettyPrint]) + "\n"
+        return #"<?xml version="1.0" encoding="utf-8" standalone="no"?>"# + "\n" + root.text(indent: "") + "\n\n" // a blank last line, as libxml2 wrote it
     }
 
     /// One indicator as a `<result>`.
-    private static func result(_ indicator: IndicatorResult, projectStartsOn: String, projectEndsOn: String) -> XMLElement {
-        let result = XMLElement(name: "result")
+    private static func result(_ indicator: IndicatorResult, projectStartsOn: String, projectEndsOn: String) -> IATIElement {
+        let result = IATIElement("result")
         result.addAttribute(attribute("type", String(indicator.resultType)))
         result.addAttribute(attribute("aggregation-status", "1"))
         result.addChild(narrative("title", indicator.title))
-        let element = XMLElement(name: "indicator")
+        let element = IATIElement("indicator")
         element.addAttribute(attribute("measure", String(indicator.measure)))
         element.addAttribute(attribute("ascending", Indicator.byID[indicator.id]?.ascending == false ? "0" : "1"))
         element.addChild(narrative("title", indicator.title))
         element.addChild(narrative("description", indicator.definition))
         if let first = indicator.periods.first(where: { $0.baseline != nil }), let baseline = first.baseline {
-            let node = XMLElement(name: "baseline")
+            let node = IATIElement("baseline")
             node.addAttribute(attribute("year", String(first.start.prefix(4))))
             node.addAttribute(attribute("iso-date", first.start))
             node.addAttribute(attribute("value", number(baseline)))
@@ -130,22 +123,22 @@ public enum IATIWriter {
                                       actual: indicator.value, actualBySex: indicator.bySex)]
             : indicator.periods
         for period in periods {
-            let node = XMLElement(name: "period")
+            let node = IATIElement("period")
             node.addChild(dated("period-start", period.start))
             node.addChild(dated("period-end", period.end))
             if !period.target.isNaN {
-                let target = XMLElement(name: "target")
+                let target = IATIElement("target")
                 target.addAttribute(attribute("value", number(period.target)))
                 node.addChild(target)
             }
             if let actual = period.actual {
-                let total = XMLElement(name: "actual")
+                let total = IATIElement("actual")
                 total.addAttribute(attribute("value", number(actual)))
                 node.addChild(total)
                 for (sex, value) in period.actualBySex {
-                    let bySex = XMLElement(name: "actual")
+                    let bySex = IATIElement("actual")
                     bySex.addAttribute(attribute("value", number(value)))
-                    let dimension = XMLElement(name: "dimension")
+                    let dimension = IATIElement("dimension")
                     dimension.addAttribute(attribute("name", "sex"))
                     dimension.addAttribute(attribute("value", sex))
                     bySex.addChild(dimension)
@@ -158,30 +151,108 @@ public enum IATIWriter {
         return result
     }
 
-    private static func attribute(_ name: String, _ value: String) -> XMLNode {
-        XMLNode.attribute(withName: name, stringValue: value) as! XMLNode // invariant: attribute(withName:) returns an attribute node
+    private static func attribute(_ name: String, _ value: String) -> (name: String, value: String) {
+        (name, value)
     }
 
-    private static func element(_ name: String, text: String) -> XMLElement {
-        let node = XMLElement(name: name)
-        node.stringValue = text
+    private static func element(_ name: String, text: String) -> IATIElement {
+        let node = IATIElement(name)
+        node.text = text
         return node
     }
 
-    private static func narrative(_ name: String, _ text: String) -> XMLElement {
-        let node = XMLElement(name: name)
+    private static func narrative(_ name: String, _ text: String) -> IATIElement {
+        let node = IATIElement(name)
         node.addChild(element("narrative", text: text))
         return node
     }
 
-    private static func dated(_ name: String, _ date: String) -> XMLElement {
-        let node = XMLElement(name: name)
+    private static func dated(_ name: String, _ date: String) -> IATIElement {
+        let node = IATIElement(name)
         node.addAttribute(attribute("iso-date", date))
         return node
     }
 
     private static func number(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : ReportCellFormat.decimal(value)
+    }
+}
+
+/// An XML element for the IATI file, written by hand rather than with FoundationXML, whose
+/// libxml2 (and the ICU it brings) every run of `ledgerctl` would otherwise load at start.
+///
+/// The text it writes is what a parser reads back as the same strings: `& < >` escaped in text,
+/// and `& < > "`, tab, line feed and carriage return in attribute values; a carriage return in
+/// text as `&#13;` (a parser would turn a bare one into a line feed); characters XML 1.0 cannot
+/// hold (C0 controls other than tab, line feed and carriage return; U+FFFE and U+FFFF) as
+/// U+FFFD; a comment never holds `--` or ends with `-`. Laid out with two spaces an indent level,
+/// an element on its own line, its text on the same line.
+final class IATIElement {
+    let name: String
+    private var attributes: [(name: String, value: String)] = []
+    private var children: [Child] = []
+    var text: String?
+
+    private enum Child {
+        case element(IATIElement)
+        case comment(String)
+    }
+
+    init(_ name: String) {
+        self.name = name
+    }
+
+    func addAttribute(_ attribute: (name: String, value: String)) { attributes.append(attribute) }
+    func addChild(_ element: IATIElement) { children.append(.element(element)) }
+    func addComment(_ text: String) { children.append(.comment(text)) }
+
+    /// The element and everything in it, at `indent`, without a final line break.
+    func text(indent: String) -> String {
+        var out = indent + "<" + name
+        for attribute in attributes { out += " " + attribute.name + "=\"" + Self.escaped(attribute.value, inAttribute: true) + "\"" }
+        out += ">"
+        if children.isEmpty {
+            return out + Self.escaped(text ?? "", inAttribute: false) + "</" + name + ">"
+        }
+        for child in children {
+            switch child {
+            case .element(let element): out += "\n" + element.text(indent: indent + "  ")
+            case .comment(let comment): out += "\n" + indent + "  <!--" + Self.commentText(comment) + "-->"
+            }
+        }
+        return out + "\n" + indent + "</" + name + ">"
+    }
+
+    static func escaped(_ text: String, inAttribute: Bool) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\r": out += "&#13;"
+            case "\"" where inAttribute: out += "&quot;"
+            case "\t" where inAttribute: out += "&#9;"
+            case "\n" where inAttribute: out += "&#10;"
+            case "\t", "\n": out.unicodeScalars.append(scalar)
+            default: out.unicodeScalars.append(isAllowed(scalar) ? scalar : "\u{FFFD}")
+            }
+        }
+        return out
+    }
+
+    /// True for a character XML 1.0 can hold.
+    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF
+    }
+
+    /// A comment's text: allowed characters, no `--`, not ending with `-`.
+    static func commentText(_ text: String) -> String {
+        var out = String(String.UnicodeScalarView(text.unicodeScalars.map { isAllowed($0) || $0 == "\n" || $0 == "\t" ? $0 : "\u{FFFD}" }))
+        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "- -") }
+        if out.hasSuffix("-") { out += " " }
+        return out
     }
 }
 

@@ -243,6 +243,31 @@ import Testing
 }
 
 @Suite struct IATIEscapingTests {
+    /// The writer's own escaping: what a parser reads back is the text given, but for the
+    /// characters XML 1.0 cannot hold (then U+FFFD) and a comment's `--`.
+    @Test func theXMLWriterEscapesWhatAParserWouldReadOtherwise() throws {
+        let texts = ["a & b < c > d", "quote \" and 'apostrophe'", "tab\tline\nfeed", "carriage\rreturn", "]]> <!-- -->", "Әлия 🚲",
+                     "bell\u{07}and\u{FFFE}"]
+        let root = IATIElement("root")
+        for text in texts {
+            let child = IATIElement("item")
+            child.addAttribute((name: "value", value: text))
+            child.text = text
+            root.addChild(child)
+        }
+        root.addComment(" a -- b -")
+        let xml = #"<?xml version="1.0" encoding="utf-8"?>"# + "\n" + root.text(indent: "")
+        let document = try XMLDocument(xmlString: xml)
+        let items = try #require(document.rootElement()?.elements(forName: "item"))
+        #expect(items.count == texts.count)
+        for (item, text) in zip(items, texts) {
+            let expected = String(String.UnicodeScalarView(text.unicodeScalars.map { IATIElement.isAllowed($0) || "\t\n\r".unicodeScalars.contains($0) ? $0 : "\u{FFFD}" }))
+            #expect(item.stringValue == expected, "text of \(text.debugDescription)")
+            #expect(item.attribute(forName: "value")?.stringValue == expected, "attribute of \(text.debugDescription)")
+        }
+        #expect(xml.contains("<!-- a - - b - -->"))
+    }
+
     @Test func userTextCannotInjectXMLMarkup() throws {
         var ledger = HandBuiltLedger()
         let title = #"WeAlmaty <script>alert("x")</script> & ]]> <!-- --> 'q'"#
