@@ -80,8 +80,10 @@ extension EventLog {
     /// For each line, `parse` reads what the caller needs (and the chain's part of it); the seq
     /// must follow the one before, the first line of a segment must have the seq its name says,
     /// then `accept` sees the line (and returns false to stop after it), then the line must fit
-    /// its import batch. Each chunk of about a megabyte is hashed on another core meanwhile; its
-    /// `prev` links are checked once it is hashed, and `linked` sees each line's hash, in order.
+    /// its import batch. Each chunk of about a megabyte is first hashed and parsed on both cores
+    /// (`ChunkWork`: so `parse` must only read, and may see lines past where reading stops); its
+    /// lines then go through the checks and `accept` in order, its `prev` links are checked, and
+    /// `linked` sees each line's hash, in order.
     /// An error thrown for a line comes after the links of the lines before it are checked, so
     /// the first damage is the one named.
     ///
@@ -98,10 +100,15 @@ extension EventLog {
         var openBatch: (batch: StoredEvent.Batch, location: Location)?
         var isFirstLine = true // read on from `start`, the first line may be inside a batch
         result.trailingBytes = try forEachChunk(from: start.map { ($0.segment, $0.offset, $0.line) }) { segment, firstLine, chunk throws(LedgerError) in
-            let hasher = LineReader.ChunkHasher(chunk)
-            hasher.start()
             func location(_ k: Int) -> Location {
                 Location(segment: segment, line: firstLine > 0 ? firstLine + k : 0, offset: chunk.offset(k))
+            }
+            // Each line's hash and parse, on both cores; then, in order, what links the lines.
+            let work = withoutActuallyEscaping(parse) { parse in
+                let work = LineReader.ChunkWork(chunk) { k throws(LedgerError) in try parse(location(k), chunk.line(k)) }
+                work.start()
+                work.finish()
+                return work
             }
             var links: [SHA256.Digest] = []
             links.reserveCapacity(chunk.count)
@@ -115,7 +122,7 @@ extension EventLog {
                         stops = true
                         break
                     }
-                    let (chained, parsed) = try parse(place, line)
+                    let (chained, parsed) = try work.result(k).get()
                     if place.offset == 0, let named = LedgerDirectory.firstSeq(ofSegment: segment), named != chained.seq {
                         throw damage(place, .segmentName(namedSeq: named, firstSeq: chained.seq), advice: advice)
                     }
@@ -144,10 +151,9 @@ extension EventLog {
                     break
                 }
             }
-            hasher.finish()
             for (k, link) in links.enumerated() {
                 guard link == result.hash else { throw damage(location(k), .prev, advice: advice) }
-                result.hash = hasher.hashes[k]
+                result.hash = work.hashes[k]
                 result.seq += 1
                 try linked(location(k), result.hash)
             }

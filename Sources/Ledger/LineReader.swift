@@ -80,44 +80,74 @@ struct LineReader {
 
     }
 
-    /// The SHA-256 of each line of a chunk, computed by whichever threads ask for work, 64 lines
-    /// at a time: a reader hands this to another core and, once done with its own work on the
-    /// chunk, helps with what is left.
-    final class ChunkHasher: @unchecked Sendable {
+    /// The work on a chunk that needs no other line: each line's SHA-256 and its parse, shared
+    /// by whichever threads ask for it, 64 lines at a time. A reader hands this to another core,
+    /// which hashes first and then parses; the reader parses first and then hashes; each takes
+    /// what the other has not. What depends on the lines before (seq, `prev`, the folds) is left
+    /// to the reader, in order, once both are done.
+    final class ChunkWork<Parsed>: @unchecked Sendable {
         let chunk: Chunk
-        /// Line `k`'s hash, once `hashUnclaimed()` has returned on every thread that called it.
+        /// Line `k`'s hash and parse, once `finish()` has returned.
         let hashes: UnsafeMutableBufferPointer<SHA256.Digest>
+        private let parsed: UnsafeMutablePointer<Result<Parsed, LedgerError>>
+        /// Dropped once every line is parsed: the caller's closure is not kept past `finish()`.
+        private var parse: ((Int) throws(LedgerError) -> Parsed)?
         private let lock = NSLock()
-        private var next = 0
-
+        private var nextHash = 0
+        private var nextParse = 0
+        private var isFinished = false
         private let helping = DispatchGroup()
 
-        init(_ chunk: Chunk) {
+        /// - Parameter parse: reads line `k`; called on any thread, so it must only read (no
+        ///   state of the caller's is changed by it).
+        init(_ chunk: Chunk, parse: @escaping (Int) throws(LedgerError) -> Parsed) {
             self.chunk = chunk
+            self.parse = parse
             hashes = .allocate(capacity: chunk.count)
+            parsed = .allocate(capacity: chunk.count)
         }
 
-        deinit { hashes.deallocate() }
+        deinit {
+            if isFinished { parsed.deinitialize(count: chunk.count) }
+            parsed.deallocate()
+            hashes.deallocate()
+        }
 
-        /// Starts hashing on another core; this thread may do other work with the chunk meanwhile.
+        /// Starts the other core on the chunk; this thread may do other work meanwhile.
         func start() {
-            DispatchQueue.global().async(group: helping) { self.hashUnclaimed() }
-        }
-
-        /// Helps with what is left, then waits for the other core: every hash is then in `hashes`.
-        func finish() {
-            hashUnclaimed()
-            helping.wait()
-        }
-
-        /// Hashes runs of lines that no thread has taken yet, until none is left.
-        func hashUnclaimed() {
-            while let run = claim() {
-                chunk.hash(run, into: hashes)
+            DispatchQueue.global().async(group: helping) {
+                self.hashUnclaimed()
+                self.parseUnclaimed()
             }
         }
 
-        private func claim() -> Range<Int>? {
+        /// Does what is left, then waits for the other core: every hash and parse is then done.
+        func finish() {
+            parseUnclaimed()
+            hashUnclaimed()
+            helping.wait()
+            isFinished = true
+            parse = nil
+        }
+
+        /// Line `k`'s parse (after `finish()`).
+        func result(_ k: Int) -> Result<Parsed, LedgerError> { parsed[k] }
+
+        private func hashUnclaimed() {
+            while let run = claim(&nextHash) { chunk.hash(run, into: hashes) }
+        }
+
+        private func parseUnclaimed() {
+            while let run = claim(&nextParse) {
+                for k in run {
+                    let result: Result<Parsed, LedgerError>
+                    do throws(LedgerError) { result = .success(try parse!(k)) } catch { result = .failure(error) } // invariant: set until finish()
+                    (parsed + k).initialize(to: result)
+                }
+            }
+        }
+
+        private func claim(_ next: inout Int) -> Range<Int>? {
             lock.lock()
             defer { lock.unlock() }
             guard next < chunk.count else { return nil }

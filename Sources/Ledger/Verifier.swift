@@ -49,8 +49,15 @@ public struct Verifier: Sendable {
 
     /// A line's envelope as `verify` checks it: ranges of the line itself, or, for a line not in
     /// the writers' form, of `text`, which holds its strings.
+    /// What `verify` reads of a line by itself (on either core): the checks that need no other
+    /// line, their first fault (thrown in order, when the line's turn comes), the id's hash and
+    /// the recorded instant, which the checks in order use.
     struct Envelope {
-        var line: ScannedLine
+        var fault: LedgerError?
+        var idHash: UInt64 = 0
+        var recorded: Timestamp?
+        var recordedAt: Range<Int> = 0..<0
+        /// The envelope's text, when the line is not in the writers' form (ranges then index it).
         var text: [UInt8]?
     }
 
@@ -86,48 +93,67 @@ public struct Verifier: Sendable {
             var linkedSeq: Int64 = 0
             var lastRecordedAt: [UInt8] = [] // of the last line read: the head's, once every line read is linked
             end = try log.readChain { location, line throws(LedgerError) in
-                if let scanned = JSONParser.scanStoredLine(line) {
-                    return (EventLog.ChainLine(seq: scanned.seq, prev: scanned.prev, batch: scanned.batch), Envelope(line: scanned, text: nil))
+                var text: [UInt8]?
+                let scanned: ScannedLine
+                if let fast = JSONParser.scanStoredLine(line) {
+                    scanned = fast
+                } else {
+                    // Not in the writers' form: read strictly, then checked the same way.
+                    let event: StoredEvent
+                    do throws(StoredEvent.Malformed) {
+                        event = try StoredEvent(envelopeOf: line)
+                    } catch {
+                        throw log.damage(location, .notAnEvent(error.reason))
+                    }
+                    var bytes: [UInt8] = []
+                    func add(_ string: String) -> Range<Int> {
+                        bytes.append(contentsOf: string.utf8)
+                        return (bytes.count - string.utf8.count)..<bytes.count
+                    }
+                    scanned = ScannedLine(seq: event.seq, id: add(event.id), type: add(event.type), occurredAt: add(event.occurredAt),
+                                          recordedAt: add(event.recordedAt), actor: nil, batch: event.batch, prev: event.prev, data: 0..<0, members: [])
+                    text = bytes
                 }
-                // Not in the writers' form: read strictly, then checked the same way.
-                let event: StoredEvent
-                do throws(StoredEvent.Malformed) {
-                    event = try StoredEvent(envelopeOf: line)
-                } catch {
-                    throw log.damage(location, .notAnEvent(error.reason))
-                }
-                var text: [UInt8] = []
-                func add(_ string: String) -> Range<Int> {
-                    text.append(contentsOf: string.utf8)
-                    return (text.count - string.utf8.count)..<text.count
-                }
-                let envelope = ScannedLine(seq: event.seq, id: add(event.id), type: add(event.type), occurredAt: add(event.occurredAt),
-                                           recordedAt: add(event.recordedAt), actor: nil, batch: event.batch, prev: event.prev, data: 0..<0, members: [])
-                return (EventLog.ChainLine(seq: event.seq, prev: event.prev, batch: event.batch), Envelope(line: envelope, text: text))
-            } accept: { location, line, _, envelope throws(LedgerError) in
-                /// Checks what the chain does not: the type, the id, the instants.
-                func check(_ bytes: UnsafeBufferPointer<UInt8>, _ event: ScannedLine) throws(LedgerError) {
+                /// Checks what the chain does not, of this line alone: the type, the id, the instants.
+                func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Envelope {
                     func part(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[range]) }
                     func text(_ range: Range<Int>) -> String { String(decoding: part(range), as: UTF8.self) }
-                    guard catalog.hasType(named: part(event.type)) else { throw log.damage(location, "unknown event type '\(text(event.type))'") }
-                    guard EventValidator.isIdentifier(part(event.id)) else { throw log.damage(location, "id is not a valid id") }
-                    let idHash = Checksum.of(bytes: UnsafeRawBufferPointer(part(event.id)))
-                    if !seenIDs.insert(idHash).inserted { repeatedHashes.insert(idHash) }
-                    guard Timestamp(rfc3339: part(event.occurredAt)) != nil else { throw log.damage(location, "occurred_at is not an RFC 3339 date-time") }
-                    guard let recorded = Timestamp(rfc3339: part(event.recordedAt)) else { throw log.damage(location, "recorded_at is not an RFC 3339 date-time") }
-                    if let previousRecorded, recorded < previousRecorded {
-                        throw log.damage(location, "recorded_at \(text(event.recordedAt)) is earlier than the line before")
+                    var envelope = Envelope(recordedAt: scanned.recordedAt)
+                    if !catalog.hasType(named: part(scanned.type)) {
+                        envelope.fault = log.damage(location, "unknown event type '\(text(scanned.type))'")
+                    } else if !EventValidator.isIdentifier(part(scanned.id)) {
+                        envelope.fault = log.damage(location, "id is not a valid id")
+                    } else if Timestamp(rfc3339: part(scanned.occurredAt)) == nil {
+                        envelope.fault = log.damage(location, "occurred_at is not an RFC 3339 date-time")
+                    } else if let recorded = Timestamp(rfc3339: part(scanned.recordedAt)) {
+                        envelope.recorded = recorded
+                    } else {
+                        envelope.fault = log.damage(location, "recorded_at is not an RFC 3339 date-time")
                     }
-                    previousRecorded = recorded
-                    lastRecordedAt.removeAll(keepingCapacity: true)
-                    lastRecordedAt.append(contentsOf: part(event.recordedAt))
-                    report.events = event.seq
+                    envelope.idHash = Checksum.of(bytes: UnsafeRawBufferPointer(part(scanned.id)))
+                    return envelope
                 }
+                var envelope = text.map { text in text.withUnsafeBufferPointer(check) } ?? check(line)
+                envelope.text = text
+                return (EventLog.ChainLine(seq: scanned.seq, prev: scanned.prev, batch: scanned.batch), envelope)
+            } accept: { location, line, chained, envelope throws(LedgerError) in
+                // In order: the line's own fault, then what depends on the lines before.
+                if let fault = envelope.fault { throw fault }
+                if !seenIDs.insert(envelope.idHash).inserted { repeatedHashes.insert(envelope.idHash) }
+                let recorded = envelope.recorded! // invariant: set when there is no fault
+                if let previousRecorded, recorded < previousRecorded {
+                    let text = envelope.text.map { String(decoding: $0[envelope.recordedAt], as: UTF8.self) }
+                        ?? String(decoding: UnsafeBufferPointer(rebasing: line[envelope.recordedAt]), as: UTF8.self)
+                    throw log.damage(location, "recorded_at \(text) is earlier than the line before")
+                }
+                previousRecorded = recorded
+                lastRecordedAt.removeAll(keepingCapacity: true)
                 if let text = envelope.text {
-                    try text.withUnsafeBufferPointer { bytes throws(LedgerError) in try check(bytes, envelope.line) }
+                    lastRecordedAt.append(contentsOf: text[envelope.recordedAt])
                 } else {
-                    try check(line, envelope.line)
+                    lastRecordedAt.append(contentsOf: UnsafeBufferPointer(rebasing: line[envelope.recordedAt]))
                 }
+                report.events = chained.seq
                 return true
             } linked: { location, lineHash throws(LedgerError) in
                 linkedSeq += 1
