@@ -175,8 +175,10 @@ public struct EventValidator: Sendable {
             }
         case .url:
             let s = try string()
+            // No control (C0, DEL, C1) and no bidirectional override: a report shows those as escapes,
+            // and an address shown otherwise than stored would lead elsewhere.
             guard s.count <= 2000, s.hasPrefix("https://") || s.hasPrefix("http://"), let url = URL(string: s), url.host != nil,
-                  !s.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+                  !s.unicodeScalars.contains(where: { $0.value <= 0x20 }), Self.textProblem(s, maximumLength: 2000, isMultiline: false) == nil else {
                 throw fail("'\(Self.quoted(s))' is not an http(s) URL")
             }
         case .email:

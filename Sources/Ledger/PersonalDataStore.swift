@@ -192,14 +192,15 @@ public struct PersonalDataStore: Sendable {
     }
 
     /// The records of `participants` only, in order: a report names a few people of many, and
-    /// reads only their records. A line in the writer's form (`{"seq":N,"participant":"ID",...`)
-    /// whose ID is not wanted is skipped unparsed; any other line is parsed (and refused when it
-    /// is not a record), so a store rewritten by hand is still read right.
+    /// builds only their records. A line in the writer's form (`{"seq":N,"participant":"ID",...`)
+    /// whose ID is not wanted is only scanned (it must still be whole, valid JSON); any other line
+    /// is parsed (and refused when it is not a record), so a store rewritten by hand is still
+    /// read right, and a damaged line is refused wherever it is.
     public func records(of participants: Set<String>) throws(LedgerError) -> [Record] {
         let wanted = Set(participants.map { Array($0.utf8) })
         return try records(soleLink: false) { line in
-            guard let id = Self.participantField(of: line) else { return true }
-            return wanted.contains(Array(id))
+            guard let id = Self.participantField(of: line), !wanted.contains(Array(id)) else { return true }
+            return JSONParser.scanMembers(line) == nil // not valid: parsed, to be refused with its line number
         }
     }
 

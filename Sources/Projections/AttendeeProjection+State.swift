@@ -6,6 +6,7 @@ extension AttendeeProjection: SavedFold {
     static let stateVersion: UInt32 = 2
 
     var stateName: String { Self.stateName("attendees", scope: onlyEngagement) }
+    var isWorthSaving: Bool { onlyEngagement.map { engagements[$0] != nil } ?? true }
 
     func writeState(to out: inout StateEncoder) {
         out.write(onlyEngagement)

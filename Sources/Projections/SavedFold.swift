@@ -22,10 +22,14 @@ protocol SavedFold: Sendable {
     mutating func apply(_ event: ReplayedEvent)
     /// Works out what is cheaper to save than to work out again (impact: the seats) before saving.
     mutating func prepareToSave()
+    /// False for a fold of one engagement or contest the ledger does not have: the report is
+    /// refused, and a state saved for every mistyped id would only fill `index/`.
+    var isWorthSaving: Bool { get }
 }
 
 extension SavedFold {
     mutating func prepareToSave() {}
+    var isWorthSaving: Bool { true }
 
     /// The whole state as bytes.
     var encodedState: [UInt8] {
@@ -55,7 +59,7 @@ extension SavedFold {
             saved = state
         }
         let replayed = try log.replay(until: cutoff, after: saved?.position) { event in fold.apply(event) }
-        if savesState, let end = replayed.end, end.seq - (saved?.position.seq ?? 0) >= eventsBetweenSavedStates {
+        if savesState, fold.isWorthSaving, let end = replayed.end, end.seq - (saved?.position.seq ?? 0) >= eventsBetweenSavedStates {
             fold.prepareToSave()
             SavedState.save(empty.stateName, version: stateVersion, at: end, log: log) { fold.writeState(to: &$0) }
         }

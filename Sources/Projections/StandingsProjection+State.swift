@@ -7,6 +7,7 @@ extension StandingsProjection: SavedFold {
     static let stateVersion: UInt32 = 3
 
     var stateName: String { Self.stateName("standings", scope: onlyContest) }
+    var isWorthSaving: Bool { onlyContest.map { contests[$0] != nil } ?? true }
 
     func writeState(to out: inout StateEncoder) {
         out.write(onlyContest)

@@ -199,6 +199,39 @@ import Testing
         }
     }
 
+    /// Reports build the personal records of the people they name only, but a damaged line of
+    /// the store is refused wherever it is, as before.
+    @Test func aDamagedPersonalRecordOfSomeoneNotNamedIsStillRefused() throws {
+        try withTemporaryDirectory { temporary in
+            let (dir, _) = try Self.demo(temporary)
+            let store = dir + "/personal.jsonl"
+            var lines = try String(contentsOfFile: store, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let id = try #require(lines[0].components(separatedBy: "\"participant\":\"").dropFirst().first?.prefix { $0 != "\"" })
+            // Someone no forum-1 attendee list names? Whoever it is, every report must refuse the line.
+            lines[0] = #"{"seq":1,"participant":"\#(id)","data":{GARBAGE"#
+            try lines.joined(separator: "\n").write(toFile: store, atomically: false, encoding: .utf8)
+            for report in [["attendees", "--engagement", "forum-1"], ["attendees", "--engagement", "forum-2"], ["proposals"],
+                           ["standings", "--contest", "photo-2"]] {
+                let result = try Ledgerctl.run(["--dir", dir, "report"] + report + ["--fresh"])
+                #expect(result.status == 1 && result.stderr.contains("personal.jsonl line 1: not a personal-data record"), "\(report): \(result.stderr)")
+            }
+        }
+    }
+
+    /// An address shown otherwise than stored would lead elsewhere: controls and bidirectional
+    /// overrides are refused in a URL, as in text, and the ledger is left as it was.
+    @Test(arguments: ["https://example.org/\u{202E}lmth.exe", "https://example.org/a\u{0085}b", "https://example.org/\u{2066}x"])
+    func aURLWithControlsOrBidiOverridesIsRefused(url: String) throws {
+        try withTemporaryDirectory { temporary in
+            let (dir, _) = try Self.demo(temporary)
+            let before = ledgerFiles(dir)
+            let result = try ledger(dir, "append", "photo.entry.submitted", "contest=photo-2", "entry=e-bad", "participant=p0001",
+                                    "platform=instagram", "url=\(url)", "posted_at=2017-11-25T10:00:00+06:00", "caption=#WeAlmaty")
+            #expect(result.status == 65 && result.stderr.contains("is not an http(s) URL"), "\(result.stderr)")
+            #expect(ledgerFiles(dir) == before)
+        }
+    }
+
     @Test func quizStandingsChartPlayersByCorrectAnswers() throws {
         try withTemporaryDirectory { temporary in
             let (dir, _) = try Self.demo(temporary)

@@ -122,6 +122,22 @@ import Testing
         }
     }
 
+    /// A report of an engagement or contest the ledger does not have is refused, and saves no
+    /// state: a mistyped id does not leave a file in `index/`.
+    @Test func aRefusedScopeSavesNoState() throws {
+        try withTemporaryDirectory { temporary in
+            let dir = temporary + "/events"
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            try? FileManager.default.removeItem(atPath: dir + "/index")
+            for arguments in [["attendees", "--engagement", "nope"], ["attendees", "--engagement", "../x"], ["standings", "--contest", "nope"]] {
+                let result = try Ledgerctl.run(["--dir", dir, "report"] + arguments)
+                #expect(result.status == 65, "\(arguments): \(result.stderr)")
+            }
+            let states = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/index")) ?? []).filter { $0.hasSuffix(".state") }
+            #expect(states.isEmpty, "\(states)")
+        }
+    }
+
     @Test func aDamagedOrForeignStateIsNotUsed() throws {
         try withTemporaryDirectory { dir in
             try ledgerWithState(dir)
