@@ -100,6 +100,43 @@ import Testing
         }
     }
 
+    /// On a generated ledger (Benchmarks/generate.py: three forums, each with its quiz and photo
+    /// contest), every report from its saved state equals a full replay, after a second import
+    /// and after `forget`.
+    @Test func everyReportFromItsSavedStateOnAGeneratedLedger() throws {
+        try withTemporaryDirectory { temporary in
+            let generator = Process()
+            generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            generator.arguments = ["python3", AuditScriptTests.repository + "/Benchmarks/generate.py", "--events", "14000", "--chunk", "9000",
+                                   "--out", temporary + "/input"]
+            generator.standardOutput = FileHandle.nullDevice
+            try generator.run()
+            generator.waitUntilExit()
+            #expect(generator.terminationStatus == 0)
+            let chunks = try FileManager.default.contentsOfDirectory(atPath: temporary + "/input").sorted().map { temporary + "/input/" + $0 }
+            #expect(chunks.count == 2)
+            let dir = temporary + "/ledger"
+            try given(dir, "init")
+            try given(dir, "import", chunks[0])
+            let reports = [["attendees", "--engagement", "forum-2"], ["standings", "--contest", "photo-2"], ["standings", "--contest", "quiz-2"],
+                           ["impact"], ["impact", "--engagement", "forum-1"], ["proposals"]]
+            func run(_ report: [String], _ extra: [String] = []) throws -> String {
+                let result = try Ledgerctl.run(["--dir", dir, "report"] + report + ["--format", "json"] + extra)
+                #expect(result.status == 0, "\(report): \(result.stderr)")
+                return result.stdout
+            }
+            for report in reports { _ = try run(report) }
+            let saved = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/index")) ?? []).filter { $0.hasSuffix(".state") }
+            #expect(saved.count == reports.count - 1, "\(saved)") // impact's fold is the whole ledger's, whatever the scope shown
+            try given(dir, "import", chunks[1])
+            for report in reports { #expect(try run(report) == (try run(report, ["--fresh"])), "\(report) after an import") }
+            let someone = try #require(try String(contentsOfFile: dir + "/personal.jsonl", encoding: .utf8)
+                .components(separatedBy: "\"participant\":\"").dropFirst(5).first?.prefix { $0 != "\"" })
+            try given(dir, "forget", String(someone))
+            for report in reports { #expect(try run(report) == (try run(report, ["--fresh"])), "\(report) after forget") }
+        }
+    }
+
     /// A state saved for one engagement or contest, put in the place of another's, is not read
     /// as that one's (the state records its scope).
     @Test func aStateOfAnotherScopeIsNotUsed() throws {
