@@ -192,15 +192,19 @@ public struct PersonalDataStore: Sendable {
     }
 
     /// The records of `participants` only, in order: a report names a few people of many, and
-    /// builds only their records. A line in the writer's form (`{"seq":N,"participant":"ID",...`)
-    /// whose ID is not wanted is only scanned (it must still be whole, valid JSON); any other line
-    /// is parsed (and refused when it is not a record), so a store rewritten by hand is still
-    /// read right, and a damaged line is refused wherever it is.
+    /// builds only their records. A line of someone else in the writer's whole form
+    /// (`{"seq":N,"participant":"ID","data":{...}}`) is skipped unparsed; any other line is
+    /// parsed (and refused when it is not a record), so a store rewritten by hand is still read
+    /// right, and a line cut short or garbled around its data is refused wherever it is. (What
+    /// lies inside another person's `data` is read only by the reports that name them.)
     public func records(of participants: Set<String>) throws(LedgerError) -> [Record] {
         let wanted = Set(participants.map { Array($0.utf8) })
+        let dataKey = Array(#","data":{"#.utf8)
         return try records(soleLink: false) { line in
             guard let id = Self.participantField(of: line), !wanted.contains(Array(id)) else { return true }
-            return JSONParser.scanMembers(line) == nil // not valid: parsed, to be refused with its line number
+            let isWhole = line[(id.endIndex + 1)...].starts(with: dataKey) && line.count >= 2
+                && line[line.count - 1] == UInt8(ascii: "}") && line[line.count - 2] == UInt8(ascii: "}")
+            return !isWhole // not in the whole form: parsed, to be refused with its line number when it is no record
         }
     }
 
