@@ -15,14 +15,7 @@ extension ImpactProjection: SavedFold {
     mutating func prepareToSave() { rememberSeats() }
     /// The layout of `encodedState`: raise it whenever the layout changes, so that a state saved
     /// by an earlier build is not read as this one.
-    public static let stateVersion: UInt32 = 8
-
-    /// The whole state.
-    public var encodedState: [UInt8] {
-        var out = StateEncoder()
-        writeState(to: &out)
-        return out.bytes
-    }
+    public static let stateVersion: UInt32 = 9
 
     func writeState(to out: inout StateEncoder) {
         out.write(projectOrder) { $0.write($1) }
@@ -48,29 +41,14 @@ extension ImpactProjection: SavedFold {
             out.write(target.target)
             out.write(target.baseline) { $0.write($1) }
         }
-        out.write(profiles) { out, profile in
-            out.write(profile.group)
-            out.write(profile.district) { $0.write($1) }
-            out.write(profile.sex) { $0.write($1) }
-            out.write(profile.organization) { $0.write($1) }
-            out.write(profile.isErased)
-        }
+        out.write(profiles) { $0.write($1) }
         out.write(personIDs) { $0.write($1) }
         out.writePlain(people)
         out.writePlain(involvements)
         out.writePlain(actionDays)
         out.write(engagements) { out, engagement in
             out.write(engagement.id)
-            out.write(engagement.info) { out, info in
-                out.write(info.project)
-                out.write(info.title)
-                out.write(info.startsAt) { $0.write($1) }
-                out.write(info.endsAt) { $0.write($1) }
-                out.write(info.timeZone.identifier)
-                out.write(info.venue) { $0.write($1) }
-                out.write(info.rsvpDeadline) { $0.write($1) }
-                out.write(info.capacity.map(Int64.init)) { $0.write($1) }
-            }
+            out.write(engagement.info) { $0.write($1) }
             out.writePlain(engagement.answers)
             out.write(engagement.seats) { out, seats in
                 out.write(Int64(seats.answers))
@@ -127,16 +105,15 @@ extension ImpactProjection: SavedFold {
         self.init()
         var input = input
         projectOrder = try input.array { input throws(StateDecoder.Malformed) in try input.string() }
-        let text = { (input: inout StateDecoder) throws(StateDecoder.Malformed) -> String? in try input.optional { input throws(StateDecoder.Malformed) in try input.string() } }
         let organisation = { (input: inout StateDecoder) throws(StateDecoder.Malformed) -> Organisation in
-            Organisation(id: try input.string(), name: try input.string(), ref: try text(&input), type: try text(&input), role: try text(&input))
+            Organisation(id: try input.string(), name: try input.string(), ref: try input.optionalString(), type: try input.optionalString(), role: try input.optionalString())
         }
         for project in try input.array({ input throws(StateDecoder.Malformed) in
             Project(id: try input.string(), title: try input.string(), budget: try input.optional { input throws(StateDecoder.Malformed) in try input.double() },
-                    startsOn: try input.string(), endsOn: try input.string(), funder: try text(&input),
+                    startsOn: try input.string(), endsOn: try input.string(), funder: try input.optionalString(),
                     partners: try input.array { input throws(StateDecoder.Malformed) in try input.string() },
-                    publication: Publication(description: try text(&input), reportingOrganisation: try input.optional(organisation),
-                                             activityIdentifier: try text(&input), organisations: try input.array(organisation)))
+                    publication: Publication(description: try input.optionalString(), reportingOrganisation: try input.optional(organisation),
+                                             activityIdentifier: try input.optionalString(), organisations: try input.array(organisation)))
         }) {
             projects[project.id] = project
         }
@@ -144,23 +121,15 @@ extension ImpactProjection: SavedFold {
             Target(indicator: try input.string(), project: try input.string(), start: try input.string(), end: try input.string(),
                    target: try input.double(), baseline: try input.optional { input throws(StateDecoder.Malformed) in try input.double() })
         }
-        profiles = try input.array { input throws(StateDecoder.Malformed) in
-            Profile(group: try input.string(), district: try text(&input), sex: try text(&input), organization: try text(&input), isErased: try input.bool())
-        }
+        profiles = try input.array { input throws(StateDecoder.Malformed) in try input.profile() }
         personIDs = try input.array { input throws(StateDecoder.Malformed) in try input.string() }
         people = try input.plainArray(of: Person.self)
         involvements = try input.plainArray(of: Involvement.self)
         actionDays = try input.plainArray(of: ActionDay.self)
-        let instant = { (input: inout StateDecoder) throws(StateDecoder.Malformed) -> Timestamp? in try input.optional { input throws(StateDecoder.Malformed) in try input.timestamp() } }
         engagements = try input.array { input throws(StateDecoder.Malformed) in
             let id = try input.string()
-            let info = try input.optional { input throws(StateDecoder.Malformed) -> EngagementInfo in
-                let project = try input.string(), title = try input.string(), startsAt = try instant(&input), endsAt = try instant(&input)
-                guard let zone = TimeZone(identifier: try input.string()) else { throw StateDecoder.Malformed() }
-                return EngagementInfo(id: id, project: project, title: title, startsAt: startsAt, endsAt: endsAt, timeZone: zone,
-                                      venue: try text(&input), rsvpDeadline: try instant(&input),
-                                      capacity: try input.optional { input throws(StateDecoder.Malformed) in Int(try input.int64()) })
-            }
+            let info = try input.optional { input throws(StateDecoder.Malformed) in try input.engagementInfo() }
+            guard info == nil || info?.id == id else { throw StateDecoder.Malformed() }
             let answers = try input.plainArray(of: Answer.self)
             let seats = try input.optional { input throws(StateDecoder.Malformed) in (Int(try input.int64()), try input.plainArray(of: Int32.self)) }
             let counts = try input.plainArray(of: Int64.self)
@@ -171,17 +140,17 @@ extension ImpactProjection: SavedFold {
         }
         scheduled = try input.array { input throws(StateDecoder.Malformed) in try input.int32() }
         contests = try input.array { input throws(StateDecoder.Malformed) in
-            Contest(id: try input.string(), engagement: try input.string(), kind: try input.string(), deadline: try instant(&input),
+            Contest(id: try input.string(), engagement: try input.string(), kind: try input.string(), deadline: try input.optionalTimestamp(),
                     requiredHashtags: try input.array { input throws(StateDecoder.Malformed) in try input.string() })
         }
         contestOrder = try input.array { input throws(StateDecoder.Malformed) in try input.int32() }
         photoEntries = try input.array { input throws(StateDecoder.Malformed) in
-            PhotoEntry(contest: try input.int32(), person: try input.int32(), postedAt: try instant(&input), meetsEntryRules: try input.bool())
+            PhotoEntry(contest: try input.int32(), person: try input.int32(), postedAt: try input.optionalTimestamp(), meetsEntryRules: try input.bool())
         }
         proposals = try input.array { input throws(StateDecoder.Malformed) in
-            Proposal(id: try input.string(), engagement: try input.string(), theme: try input.string(), submittedAt: try instant(&input),
+            Proposal(id: try input.string(), engagement: try input.string(), theme: try input.string(), submittedAt: try input.optionalTimestamp(),
                      supports: Int(try input.int64()),
-                     history: try input.array { input throws(StateDecoder.Malformed) in (try input.string(), try instant(&input)) })
+                     history: try input.array { input throws(StateDecoder.Malformed) in (try input.string(), try input.optionalTimestamp()) })
         }
         guard input.isAtEnd else { throw StateDecoder.Malformed() }
         guard personIDs.count == people.count else { throw StateDecoder.Malformed() }
