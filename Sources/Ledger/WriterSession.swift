@@ -29,6 +29,10 @@ final class WriterSession: LedgerState {
     /// its keys after its line is written, and never marks the index).
     var spool: ImportSpool?
     var heldKeys: Set<EntityKey> = []
+    /// The data of events that later events referred to (a contest, a question), by seq: an
+    /// import of check-ins and answers reads each engagement or question once, not once a line.
+    var referencedData: [Int64: JSON] = [:]
+    static let rememberedData = 4096
     var ids = EventIDs()
 
     var directory: LedgerDirectory { ledger.directory }
@@ -91,7 +95,10 @@ final class WriterSession: LedgerState {
 
     func data(of key: EntityKey) throws(LedgerError) -> JSON? {
         guard let seq = try seq(of: key) else { return nil }
-        if seq > head.seq, let spool { return try spool.event(seq - head.seq - 1).publicData }
-        return try event(at: seq).data
+        if let known = referencedData[seq] { return known }
+        let data = seq > head.seq && spool != nil ? try spool!.event(seq - head.seq - 1).publicData : try event(at: seq).data
+        if referencedData.count >= Self.rememberedData { referencedData.removeAll(keepingCapacity: true) }
+        referencedData[seq] = data
+        return data
     }
 }
