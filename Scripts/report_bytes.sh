@@ -23,6 +23,9 @@ for lang in en kk ru; do
     done
   done
   run "report-impact-$lang.iati" report impact --format iati --lang "$lang"
+  for period in project year quarter month; do
+    run "report-impact-$period-$lang.json" report impact --period "$period" --format json --lang "$lang"
+  done
   for engagement in ${ENGAGEMENTS:-}; do
     for format in table json csv html; do
       run "report-attendees-$engagement-$lang.$format" report attendees --engagement "$engagement" --format "$format" --lang "$lang"

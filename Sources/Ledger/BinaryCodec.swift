@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // The one binary codec of the ledger's derived files (the index, saved fold states, an import's
 // scratch files): integers little-endian, strings as a length and UTF-8. The words of the index
 // are read and written in place with the two primitives below; a fold's state goes through
@@ -74,8 +78,43 @@ public struct StateEncoder: Sendable {
 }
 
 /// Reads what `StateEncoder` wrote; every read is checked against the end of the bytes.
+/// Bytes a `StateDecoder` reads, kept alive while any decoder reads them: a copy of an array,
+/// or a file mapped into memory (read-only, private), unmapped when the last reader goes.
+public final class StateBytes: @unchecked Sendable { // immutable after init
+    @usableFromInline let buffer: UnsafeRawBufferPointer
+    private let isMapped: Bool
+
+    /// A copy of `bytes`.
+    public init(_ bytes: [UInt8]) {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 16)
+        bytes.withUnsafeBytes { memory.copyMemory(from: $0) }
+        buffer = UnsafeRawBufferPointer(rebasing: memory[..<bytes.count])
+        isMapped = false
+    }
+
+    /// The first `count` bytes of `file`, mapped. Files are replaced by rename, never rewritten
+    /// in place, so the mapping sees one whole file; nil when the file cannot be mapped.
+    init?(mapping file: FileDescriptor, count: Int) {
+        guard count > 0 else { return nil }
+        let memory = mmap(nil, count, PROT_READ, MAP_PRIVATE, file.rawValue, 0)
+        guard let memory, memory != MAP_FAILED else { return nil }
+        buffer = UnsafeRawBufferPointer(start: memory, count: count)
+        isMapped = true
+    }
+
+    deinit {
+        if isMapped {
+            munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count)
+        } else {
+            buffer.baseAddress.map { UnsafeMutableRawPointer(mutating: $0).deallocate() }
+        }
+    }
+}
+
+/// Reads a fold's state as `StateEncoder` wrote it; every read is bounds-checked and throws
+/// `Malformed` past the end.
 public struct StateDecoder: Sendable {
-    @usableFromInline let bytes: [UInt8]
+    @usableFromInline let storage: StateBytes
     /// Where the next read starts, and where reading must end.
     @usableFromInline var position = 0
     @usableFromInline let end: Int
@@ -88,13 +127,13 @@ public struct StateDecoder: Sendable {
     }
 
     public init(bytes: [UInt8]) {
-        self.init(bytes: bytes, from: 0, to: bytes.count)
+        self.init(storage: StateBytes(bytes), from: 0, to: bytes.count)
     }
 
-    /// Reads `bytes[start..<end]` (the array is shared, not copied).
-    public init(bytes: [UInt8], from start: Int, to end: Int) {
-        precondition(0 <= start && start <= end && end <= bytes.count) // invariant: callers pass a range of `bytes`
-        self.bytes = bytes
+    /// Reads `storage`'s bytes from `start` to `end` (shared, not copied).
+    public init(storage: StateBytes, from start: Int, to end: Int) {
+        precondition(0 <= start && start <= end && end <= storage.buffer.count) // invariant: callers pass a range of the bytes
+        self.storage = storage
         self.position = start
         self.end = end
     }
@@ -102,19 +141,19 @@ public struct StateDecoder: Sendable {
     /// True when every byte has been read.
     public var isAtEnd: Bool { position == end }
 
+    /// The next `count` bytes (valid while `storage` lives).
     @usableFromInline
-    mutating func bytes(count: Int) throws(Malformed) -> ArraySlice<UInt8> {
+    mutating func bytes(count: Int) throws(Malformed) -> UnsafeRawBufferPointer {
         guard count >= 0, count <= end - position else { throw Malformed() }
         defer { position += count }
-        return bytes[position..<(position + count)]
+        return UnsafeRawBufferPointer(rebasing: storage.buffer[position..<(position + count)])
     }
 
     @inlinable
     mutating func load<T: FixedWidthInteger>(_ type: T.Type) throws(Malformed) -> T {
         let size = MemoryLayout<T>.size
         guard size <= end - position else { throw Malformed() }
-        let start = position
-        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start, as: T.self) }
+        let value = storage.buffer.loadUnaligned(fromByteOffset: position, as: T.self)
         position += size
         return T(littleEndian: value)
     }
@@ -140,10 +179,9 @@ public struct StateDecoder: Sendable {
     @inlinable public mutating func string() throws(Malformed) -> String {
         let count = try int64()
         guard count >= 0, count <= Int64(end - position) else { throw Malformed() }
-        let start = position
-        _ = try bytes(count: Int(count))
+        let raw = try bytes(count: Int(count))
         // Decoded, not validated: the checksum has caught damage, and a forged byte only changes a name.
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<(start + Int(count))]), as: UTF8.self) }
+        return String(decoding: raw, as: UTF8.self)
     }
 
     /// An optional written by `StateEncoder.write(_:_:)`.
@@ -159,9 +197,7 @@ public struct StateDecoder: Sendable {
         guard count >= 0, count <= Int64(end - position) / Int64(stride) else { throw Malformed() }
         let raw = try bytes(count: Int(count) * stride)
         return [Element](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
-            raw.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
-            }
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
             initialized = Int(count)
         }
     }

@@ -39,11 +39,11 @@ public struct SavedState: Sendable {
     /// Where the state stands.
     public let position: Position
     /// The file's bytes, and where the fold's own encoding of its state lies in them.
-    private let file: [UInt8]
+    private let file: StateBytes
     private let body: Range<Int>
 
     /// A reader of the fold's own encoding of its state (no copy of it is made).
-    public var state: StateDecoder { StateDecoder(bytes: file, from: body.lowerBound, to: body.upperBound) }
+    public var state: StateDecoder { StateDecoder(storage: file, from: body.lowerBound, to: body.upperBound) }
 
     static let magic = Array("ledger-fold-state\n".utf8)
 
@@ -58,14 +58,14 @@ public struct SavedState: Sendable {
         guard let index = try? log.directory.files.subdirectory(LedgerIndex.directoryName, creating: false),
               let file = try? index.openIfExists(fileName(name)),
               let size = try? file.size(), size > Int64(magic.count + 12), size < 1 << 34,
-              let bytes = try? file.read(count: Int(size), at: 0), bytes.count == Int(size) else { return nil }
-        try? file.close()
-        var decoder = StateDecoder(bytes: bytes)
+              let bytes = StateBytes(mapping: file, count: Int(size)) else { return nil }
+        try? file.close() // the mapping stays
+        var decoder = StateDecoder(storage: bytes, from: 0, to: Int(size))
         do throws(StateDecoder.Malformed) {
-            guard Array(try decoder.bytes(count: magic.count)) == magic, try decoder.uint32() == version else { return nil }
-            let checked = bytes.count - 8
-            var tail = StateDecoder(bytes: Array(bytes[checked...]))
-            guard try tail.uint64() == checksum(bytes[..<checked]) else { return nil }
+            guard try decoder.bytes(count: magic.count).elementsEqual(magic), try decoder.uint32() == version else { return nil }
+            let checked = Int(size) - 8
+            var tail = StateDecoder(storage: bytes, from: checked, to: Int(size))
+            guard try tail.uint64() == Checksum.of(bytes: UnsafeRawBufferPointer(rebasing: bytes.buffer[..<checked])) else { return nil }
             let position = Position(seq: try decoder.int64(), hash: try decoder.digest(), segment: try decoder.string(), line: Int(try decoder.int64()),
                                     offset: try decoder.int64(), length: Int(try decoder.int64()), firstSeq: try decoder.int64(),
                                     eventsIncluded: try decoder.int64())

@@ -92,7 +92,7 @@ extension ImpactProjection {
         var inScope = [Bool](repeating: false, count: engagements.count)
         for number in scheduled where engagements[Int(number)].info?.project == projectID { inScope[Int(number)] = true }
         let context = ActualsContext(scope: inScope, proposals: proposals.filter { engagementNumbers[$0.engagement].map { inScope[Int($0)] } ?? false },
-                                     budget: project.budget)
+                                     budget: project.budget, firstActions: people.map { firstAction(of: $0, in: inScope) })
         return reportingPeriods(kind, of: project).map { period in
             PeriodActuals(start: period.start, end: period.end, rows: Indicator.all.map { indicator in
                 let actual = actualValue(indicator.id, from: period.start, to: period.end, in: context)

@@ -157,7 +157,8 @@ extension ImpactProjection {
         let single = engagement.flatMap { engagementNumbers[$0] } ?? -1
 
         let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map { inScope[Int($0)] } ?? false }
-        let context = ActualsContext(scope: inScope, proposals: proposalList, single: single, budget: project?.budget)
+        let firstActions = people.map { firstAction(of: $0, in: inScope) }
+        let context = ActualsContext(scope: inScope, proposals: proposalList, single: single, budget: project?.budget, firstActions: firstActions)
         // Every indicator's value: the one computation, over the scope with no period.
         var figures: [String: (value: Double?, people: [Int32]?)] = [:]
         for indicator in Indicator.all where isProject || !indicator.isProjectOnly {
@@ -169,12 +170,12 @@ extension ImpactProjection {
         // check-ins per engagement (for the per-engagement table).
         var engaged: [(at: Int64, engagement: Int32)] = []
         var answered = [Int](repeating: 0, count: engagements.count), attended = [Int](repeating: 0, count: engagements.count)
-        for person in people {
+        for (k, person) in people.enumerated() {
             for involvement in involvements(of: person) where inScope[Int(involvement.engagement)] {
                 if involvement.checkInProfile >= 0 { attended[Int(involvement.engagement)] += 1 }
                 if involvement.hasRSVP { answered[Int(involvement.engagement)] += 1 }
             }
-            if let first = firstAction(of: person, in: inScope) { engaged.append((first.firstActionAt, first.engagement)) }
+            if let first = firstActions[k] { engaged.append((first.firstActionAt, first.engagement)) }
         }
         let groups = Indicator.broken.map(counted)
         let dimensions: [(String, [String], KeyPath<Profile, String>)] = [
@@ -260,10 +261,15 @@ extension ImpactProjection {
             let first = (Timestamp(millisecondsSinceEpoch: counted.first), zone), last = (Timestamp(millisecondsSinceEpoch: counted.last), zone)
             covered = (covered.map { $0.first.at <= first.0 ? $0.first : first } ?? first, covered.map { $0.last.at >= last.0 ? $0.last : last } ?? last)
         }
+        var themeCounts: [String: Int] = [:], statusCounts: [String: Int] = [:]
+        for proposal in proposalList {
+            themeCounts[proposal.theme, default: 0] += 1
+            statusCounts[proposal.status, default: 0] += 1
+        }
         return ImpactResults(projectID: projectID, projectTitle: project?.title ?? projectID, engagementID: engagement, scopeTitle: scopeTitle,
                              indicators: indicators, breakdowns: breakdowns,
-                             proposalsByTheme: EventCatalog.themes.map { t in (t, proposalList.filter { $0.theme == t }.count) },
-                             proposalsByStatus: ProposalsProjection.statuses.map { s in (s, proposalList.filter { $0.status == s }.count) },
+                             proposalsByTheme: EventCatalog.themes.map { ($0, themeCounts[$0] ?? 0) },
+                             proposalsByStatus: ProposalsProjection.statuses.map { ($0, statusCounts[$0] ?? 0) },
                              monthly: monthly, perEngagement: isProject ? perEngagement : [], project: project,
                              engagements: scope.compactMap(info), covered: covered)
     }
@@ -292,6 +298,8 @@ extension ImpactProjection {
         var single: Int32 = -1
         /// The project's budget, for the cost per person.
         var budget: Double?
+        /// By person number: `firstAction(of:in: scope)`, computed once for every figure.
+        var firstActions: [Involvement?]
     }
 
     /// One indicator over a scope, and over `period` (local days, both ends included) when one is
@@ -306,8 +314,8 @@ extension ImpactProjection {
         /// People with an action on a day in `days` in scope (any day: `nil`), each with their earliest first action's profile.
         func engaged(on days: ((Int64) -> Bool)?) -> [Int32] {
             var out: [Int32] = []
-            for person in people {
-                guard let first = firstAction(of: person, in: scope) else { continue }
+            for (k, person) in people.enumerated() {
+                guard let first = context.firstActions[k] else { continue }
                 if let days {
                     let acted = involvements(of: person).contains { involvement in
                         scope[Int(involvement.engagement)] && self.days(of: involvement).contains { days(Int64($0.day)) }
@@ -351,7 +359,7 @@ extension ImpactProjection {
             }.count)
         }
         func counted(_ profiles: [Int32]) -> (Double?, [Int32]?) { (Double(profiles.count), profiles) }
-        let received = context.proposals.filter(submitted)
+        var received: [Proposal] { context.proposals.filter(submitted) } // for the proposals' figures only
         switch indicator.id {
         case Indicator.peopleRegistered.id:
             if !isProject {
@@ -391,9 +399,11 @@ extension ImpactProjection {
         case Indicator.proposalsAccepted.id:
             return (Double(context.proposals.filter { takenUp($0, within: period) }.count), nil)
         case Indicator.proposalsAcceptedShare.id:
+            let received = received
             let taken = received.filter { takenUp($0, within: period.map { $0.lowerBound...Int64.max }) }.count
             return (received.isEmpty ? nil : 100 * Double(taken) / Double(received.count), nil)
         case Indicator.supportsPerProposal.id:
+            let received = received
             return (received.isEmpty ? nil : Double(received.reduce(0) { $0 + $1.supports }) / Double(received.count), nil)
         case Indicator.rsvpConversion.id:
             return (conversion(), nil)

@@ -154,12 +154,9 @@ extension ImpactProjection: SavedFold {
         }
         guard input.isAtEnd else { throw StateDecoder.Malformed() }
         guard personIDs.count == people.count else { throw StateDecoder.Malformed() }
-        personNumbers.reserveCapacity(personIDs.count)
-        for (number, id) in personIDs.enumerated() where personNumbers.updateValue(Int32(number), forKey: id) != nil { throw StateDecoder.Malformed() }
-        profileNumbers = Dictionary(profiles.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        numbersPending = true
         engagementNumbers = Dictionary(engagements.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
         contestNumbers = Dictionary(contests.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
-        proposalNumbers = Dictionary(proposals.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
         try checkReferences()
     }
 

@@ -88,7 +88,7 @@ public struct ImpactProjection: Sendable {
     }
 
     /// What one person did at one engagement.
-    struct Involvement: Sendable, BitwiseCopyable {
+    struct Involvement: Sendable, BitwiseCopyable, ChainLink {
         // The fields are in this order, with `spare`, so that the record is 48 bytes with no
         // padding: a saved state holds no stray bytes of memory.
         var person: Int32
@@ -118,7 +118,7 @@ public struct ImpactProjection: Sendable {
     }
 
     /// One day in a list of action days.
-    struct ActionDay: Sendable, BitwiseCopyable {
+    struct ActionDay: Sendable, BitwiseCopyable, ChainLink {
         var day: Int32
         var next: Int32
     }
@@ -201,11 +201,25 @@ public struct ImpactProjection: Sendable {
     var photoEntries: [PhotoEntry] = []
     var proposals: [Proposal] = []
     var proposalNumbers: [String: Int32] = [:]
+    /// True when a state was read and `personNumbers`, `profileNumbers` and `proposalNumbers`
+    /// are not built from it yet: only folding needs them, so a report from a saved state with
+    /// nothing new to fold never hashes a hundred thousand ids.
+    var numbersPending = false
 
     public init() {}
 
+    /// Builds the lookups by id that a state read leaves pending (the numbers are the arrays'
+    /// indices; an id given twice, which only a state made by hand can hold, keeps its first).
+    mutating func buildNumbers() {
+        numbersPending = false
+        personNumbers = Dictionary(personIDs.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        profileNumbers = Dictionary(profiles.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        proposalNumbers = Dictionary(proposals.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
+        if numbersPending { buildNumbers() }
         let data = event.data
         switch event.typeName {
         case .projectDefined:
@@ -445,25 +459,29 @@ public struct ImpactProjection: Sendable {
 
     /// The involvements of `person`, in the order they began.
     func involvements(of person: Person) -> Chain<Involvement> {
-        Chain(items: involvements, position: person.firstInvolvement, link: \.next)
+        Chain(items: involvements, position: person.firstInvolvement)
     }
 
     /// The days a person acted on at one engagement.
     func days(of involvement: Involvement) -> Chain<ActionDay> {
-        Chain(items: actionDays, position: involvement.firstActionDay, link: \.next)
+        Chain(items: actionDays, position: involvement.firstActionDay)
     }
 
     /// Items linked through an index to the next (-1 ends the chain).
-    struct Chain<Item>: Sequence, IteratorProtocol {
+    struct Chain<Item: ChainLink>: Sequence, IteratorProtocol {
         let items: [Item]
         var position: Int32
-        let link: KeyPath<Item, Int32>
 
         mutating func next() -> Item? {
             guard position >= 0 else { return nil }
             let item = items[Int(position)]
-            position = item[keyPath: link]
+            position = item.next
             return item
         }
     }
+}
+
+/// A record of a list kept in an array: the index of the next record, or -1 at the end.
+protocol ChainLink {
+    var next: Int32 { get }
 }

@@ -13,4 +13,5 @@ for index in 1..<Int(CommandLine.argc) {
     arguments.append(argument)
 }
 OutOfMemory.install()
+MappedFileCutShort.install()
 exit(Tool(arguments: arguments).run())
