@@ -157,8 +157,8 @@ extension ImpactProjection {
         let single = engagement.flatMap { engagementNumbers[$0] } ?? -1
 
         let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map { inScope[Int($0)] } ?? false }
-        let firstActions = people.map { firstAction(of: $0, in: inScope) }
-        let context = ActualsContext(scope: inScope, proposals: proposalList, single: single, budget: project?.budget, firstActions: firstActions)
+        let context = ActualsContext(of: self, scope: inScope, proposals: proposalList, single: single, budget: project?.budget)
+        let firstActions = context.firstActions
         // Every indicator's value: the one computation, over the scope with no period.
         var figures: [String: (value: Double?, people: [Int32]?)] = [:]
         for indicator in Indicator.all where isProject || !indicator.isProjectOnly {
@@ -195,7 +195,7 @@ extension ImpactProjection {
             perEngagement.append((id, info.title, answered[Int(number)], attended[Int(number)],
                                   holders.isEmpty ? nil : 100 * Double(came) / Double(holders.count)))
         }
-        let photo = photoEntries(in: inScope)
+        let photo = context.photo
         let supports = proposalList.reduce(0) { $0 + $1.supports }
         let actuals = context
 
@@ -300,6 +300,22 @@ extension ImpactProjection {
         var budget: Double?
         /// By person number: `firstAction(of:in: scope)`, computed once for every figure.
         var firstActions: [Involvement?]
+        /// What several figures share over the whole scope, computed once: the photo entries in
+        /// scope, the first-action profile of everyone engaged, and the RSVP conversion.
+        var photo: [(entry: PhotoEntry, isEligible: Bool, zone: TimeZone?)] = []
+        var engaged: [Int32] = []
+        var conversion: Double?
+
+        init(of projection: ImpactProjection, scope: [Bool], proposals: [Proposal], single: Int32 = -1, budget: Double?) {
+            self.scope = scope
+            self.proposals = proposals
+            self.single = single
+            self.budget = budget
+            firstActions = projection.people.map { projection.firstAction(of: $0, in: scope) }
+            engaged = firstActions.compactMap { $0?.firstActionProfile }
+            photo = projection.photoEntries(in: scope)
+            conversion = projection.conversion(in: scope, over: nil)
+        }
     }
 
     /// One indicator over a scope, and over `period` (local days, both ends included) when one is
@@ -313,6 +329,7 @@ extension ImpactProjection {
         func inPeriod(_ day: Int64) -> Bool { period?.contains(day) ?? true }
         /// People with an action on a day in `days` in scope (any day: `nil`), each with their earliest first action's profile.
         func engaged(on days: ((Int64) -> Bool)?) -> [Int32] {
+            guard days != nil else { return context.engaged }
             var out: [Int32] = []
             for (k, person) in people.enumerated() {
                 guard let first = context.firstActions[k] else { continue }
@@ -338,20 +355,10 @@ extension ImpactProjection {
                 && ($0.at.map { days.contains(day($0, zone: zone(proposal.engagement))) } ?? false) }
         }
         func conversion() -> Double? {
-            var seatedCount = 0, came = 0
-            for (number, engagement) in engagements.enumerated() where scope[number] {
-                guard let info = engagement.info else { continue }
-                if let period {
-                    guard let starts = info.startsAt, period.contains(day(starts, zone: info.timeZone)) else { continue }
-                }
-                let holders = seated(engagement)
-                seatedCount += holders.count
-                came += holders.filter { checkedIn($0, at: Int32(number)) }.count
-            }
-            return seatedCount == 0 ? nil : 100 * Double(came) / Double(seatedCount)
+            period == nil ? context.conversion : self.conversion(in: scope, over: period)
         }
         func photoEntries(eligible: Bool?) -> Double {
-            Double(self.photoEntries(in: scope).filter { scored in
+            Double(context.photo.filter { scored in
                 if let period {
                     guard let posted = scored.entry.postedAt, period.contains(day(posted, zone: scored.zone)) else { return false }
                 }
@@ -410,7 +417,11 @@ extension ImpactProjection {
         case Indicator.noShowRate.id:
             return (conversion().map { 100 - $0 }, nil)
         case Indicator.quizPlayers.id:
-            return (Double(Set(involvements.lazy.filter { $0.quizDay != .min && scope[Int($0.engagement)] && inPeriod(Int64($0.quizDay)) }.map(\.person)).count), nil)
+            var played = [Bool](repeating: false, count: people.count), players = 0
+            for involvement in involvements where involvement.quizDay != .min && scope[Int(involvement.engagement)] && inPeriod(Int64(involvement.quizDay)) {
+                if !played[Int(involvement.person)] { played[Int(involvement.person)] = true; players += 1 }
+            }
+            return (Double(players), nil)
         case Indicator.photoEntries.id:
             return (photoEntries(eligible: nil), nil)
         case Indicator.photoEntriesEligible.id:
@@ -424,6 +435,22 @@ extension ImpactProjection {
         default:
             return (nil, nil)
         }
+    }
+
+    /// The share of seats taken at the engagements in `scope` (scheduled to start within `period`,
+    /// local days, when one is given) whose holder checked in, in percent; nil with no seats.
+    func conversion(in scope: [Bool], over period: ClosedRange<Int64>?) -> Double? {
+        var seatedCount = 0, came = 0
+        for (number, engagement) in engagements.enumerated() where scope[number] {
+            guard let info = engagement.info else { continue }
+            if let period {
+                guard let starts = info.startsAt, period.contains(day(starts, zone: info.timeZone)) else { continue }
+            }
+            let holders = seated(engagement)
+            seatedCount += holders.count
+            came += holders.filter { checkedIn($0, at: Int32(number)) }.count
+        }
+        return seatedCount == 0 ? nil : 100 * Double(came) / Double(seatedCount)
     }
 
     /// The actual value of an indicator over a period (dates inclusive, local dates), or nil when it has no data.
