@@ -34,12 +34,20 @@ public struct EventValidator: Sendable {
         public let event: NewEvent
         let type: EventType
         let values: [String: JSON]
+        /// The data as it would be stored, public and personal apart (`split`), or why not:
+        /// thrown only after the checks against the ledger, which come first.
+        let parts: Result<Parts, LedgerError>
     }
 
-    /// The checks that need no ledger: type, fields, values. Done once per event, before the lock.
+    typealias Parts = (publicData: JSON, personalData: JSON?)
+
+    /// The checks that need no ledger: type, fields, values. Done once per event, before the lock
+    /// (for an import, on the thread that reads ahead).
     public func check(_ event: NewEvent, allowInternal: Bool = false) throws(LedgerError) -> CheckedEvent {
         let (type, values) = try checkFields(of: event, allowInternal: allowInternal)
-        return CheckedEvent(event: event, type: type, values: values)
+        let parts: Result<Parts, LedgerError>
+        do throws(LedgerError) { parts = .success(try split(values, of: type)) } catch { parts = .failure(error) }
+        return CheckedEvent(event: event, type: type, values: values, parts: parts)
     }
 
     /// Finishes the validation of a checked event against `state`.
@@ -47,7 +55,7 @@ public struct EventValidator: Sendable {
         let (event, type, values) = (checked.event, checked.type, checked.values)
         try checkRules(of: type, values, in: state)
         let keys = try checkReferences(of: type, values, in: state)
-        let (publicData, personalData) = try split(values, of: type)
+        let (publicData, personalData) = try checked.parts.get()
         return ValidatedEvent(type: type.name, id: event.id, occurredAt: event.occurredAt, actor: event.actor,
                               publicData: publicData, personalData: personalData,
                               participant: personalData == nil ? nil : values["participant"]?.stringValue,

@@ -85,6 +85,13 @@ public final class ImportInput {
         totalBytes = total
     }
 
+    /// True for a file or pipe, whose lines are worth reading ahead on another thread
+    /// (`ReadAheadInput`); false for a list in memory (a single `append` among them).
+    var isStream: Bool {
+        if case .events = origin { return false }
+        return true
+    }
+
     /// A refusal of the event read at `line`, located in the input: its line, or for a CSV
     /// input its row and the column whose field it names.
     func located(_ error: LedgerError, at line: Int) -> LedgerError {

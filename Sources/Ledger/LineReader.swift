@@ -92,11 +92,12 @@ struct LineReader {
         private let parsed: UnsafeMutablePointer<Result<Parsed, LedgerError>>
         /// Dropped once every line is parsed: the caller's closure is not kept past `finish()`.
         private var parse: ((Int) throws(LedgerError) -> Parsed)?
-        private let lock = NSLock()
+        private let lock = NSCondition()
         private var nextHash = 0
         private var nextParse = 0
         private var isFinished = false
-        private let helping = DispatchGroup()
+        /// True while the other core's thread works on the chunk.
+        private var isHelped = false
 
         /// - Parameter parse: reads line `k`; called on any thread, so it must only read (no
         ///   state of the caller's is changed by it).
@@ -113,11 +114,24 @@ struct LineReader {
             hashes.deallocate()
         }
 
-        /// Starts the other core on the chunk; this thread may do other work meanwhile.
+        /// Starts the other core on the chunk; this thread may do other work meanwhile. When no
+        /// thread can be had (a limit on memory or processes), `finish()` does all the work.
         func start() {
-            DispatchQueue.global().async(group: helping) {
-                self.hashUnclaimed()
-                self.parseUnclaimed()
+            lock.lock()
+            isHelped = true
+            lock.unlock()
+            let started = ReadAhead.startThread { [self] in
+                hashUnclaimed()
+                parseUnclaimed()
+                lock.lock()
+                isHelped = false
+                lock.broadcast()
+                lock.unlock()
+            }
+            if !started {
+                lock.lock()
+                isHelped = false
+                lock.unlock()
             }
         }
 
@@ -125,7 +139,9 @@ struct LineReader {
         func finish() {
             parseUnclaimed()
             hashUnclaimed()
-            helping.wait()
+            lock.lock()
+            while isHelped { lock.wait() }
+            lock.unlock()
             isFinished = true
             parse = nil
         }

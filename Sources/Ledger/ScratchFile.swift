@@ -135,14 +135,14 @@ final class ImportSpool {
         }
     }
 
-    /// Calls `body` with each event in order.
-    func forEach(_ body: (_ k: Int64, _ event: Event) throws(LedgerError) -> Void) throws(LedgerError) {
+    /// Calls `body` with each event in order, while it returns true.
+    func forEach(_ body: (_ k: Int64, _ event: Event) throws(LedgerError) -> Bool) throws(LedgerError) {
         try io { () throws(SystemError) in try records.flush() }
         var k: Int64 = 0
         try LineReader.forEachLine(in: records.file) { _, line throws(LedgerError) in
             let event: Event
             do throws(SystemError) { event = try ImportSpool.decode(line, path: records.file.path) } catch { throw .io(error) }
-            try body(k, event)
+            guard try body(k, event) else { return false }
             k += 1
             return true
         }

@@ -106,6 +106,22 @@ public struct StoredEvent: Sendable, Equatable {
     /// The line as text.
     public var lineText: String { String(decoding: line, as: UTF8.self) }
 
+    /// How many bytes end every line after its other members: `<64 hex digits of prev>"}`.
+    static let prevTailBytes = 66
+
+    /// The line's bytes before the hex digits of `prev` (its last member): all of the line that a
+    /// writer can make before the line ahead of it is hashed.
+    var lineBeforePrev: [UInt8] {
+        var line = line
+        line.removeLast(StoredEvent.prevTailBytes)
+        return line
+    }
+
+    /// The end of a line whose `prev` is `prev`, to follow `lineBeforePrev`.
+    static func prevTail(_ prev: SHA256.Digest) -> [UInt8] {
+        Array(prev.hex.utf8) + [UInt8(ascii: "\""), UInt8(ascii: "}")]
+    }
+
     /// Reads a stored line (without its line feed).
     /// - Throws: a reason, when the line is not a well-formed stored event.
     public init(line: some Collection<UInt8>) throws(StoredEvent.Malformed) {

@@ -27,22 +27,31 @@ extension WriterSession {
         }
         var alreadyPresent = 0
         var resolved: [Int64] = [] // with keepEvents: the seq each input event stands at
+        // A file or pipe is read, parsed and checked against the catalog on the other core,
+        // ahead of the checks against the ledger here.
+        let validator = ledger.validator
         do throws(LedgerError) {
-            while let (lineNumber, event) = try input.next() {
+            try ReadAhead.run(threaded: input.isStream) { emit throws(LedgerError) in
+                while let (line, event) = try input.next() {
+                    let checked: Result<EventValidator.CheckedEvent, LedgerError>
+                    do throws(LedgerError) { checked = .success(try validator.check(event, allowInternal: allowInternal)) } catch { checked = .failure(error) }
+                    guard emit(ReadEvent(line: line, event: event, checked: checked, bytesRead: input.bytesRead)) else { return }
+                }
+            } consume: { (read: ReadEvent) throws(LedgerError) in
                 let seq: Int64
                 do throws(LedgerError) {
-                    if let known = try checkRepeat(of: event, allowInternal: allowInternal) {
+                    if let known = try checkRepeat(of: read.event, allowInternal: allowInternal) {
                         alreadyPresent += 1
                         seq = known
                     } else {
-                        seq = try accept(try ledger.validator.check(event, allowInternal: allowInternal))
+                        seq = try accept(try read.checked.get())
                     }
                 } catch {
-                    throw input.located(error, at: lineNumber)
+                    throw input.located(error, at: read.line)
                 }
                 if keepEvents { resolved.append(seq) }
-                if lineNumber % 1024 == 0 {
-                    ledger.progressHandler(.checking(bytes: input.bytesRead, of: input.totalBytes))
+                if read.line % 1024 == 0 {
+                    ledger.progressHandler(.checking(bytes: read.bytesRead, of: input.totalBytes))
                 }
             }
         } catch {
@@ -134,16 +143,32 @@ extension WriterSession {
         var offsetsFrom = firstSeq
         var prev = head.hash
         do throws(LedgerError) {
-            try spool.forEach { k, event throws(LedgerError) in
-                let seq = firstSeq + k
-                let storedEvent = StoredEvent(seq: seq, id: event.id, type: event.type, occurredAt: event.occurredAt ?? recorded,
-                                              recordedAt: recorded, actor: event.actor, batch: batch, data: event.publicData, prev: prev)
-                let line = storedEvent.line
-                guard line.count <= Ledger.maximumLineBytes else {
-                    throw .invalidEvent(type: event.type, reason: "the stored line would be \(line.count) bytes; the limit is \(Ledger.maximumLineBytes)")
+            // Each line is made up to its `prev`, and hashed that far, on the other core (for a
+            // batch worth a thread); here, in order, its `prev` ends it and the chain's hash is
+            // finished: the one step that must wait for the line before.
+            try ReadAhead.run(threaded: count >= 4096) { emit throws(LedgerError) in
+                try spool.forEach { k, event throws(LedgerError) in
+                    let seq = firstSeq + k
+                    let storedEvent = StoredEvent(seq: seq, id: event.id, type: event.type, occurredAt: event.occurredAt ?? recorded,
+                                                  recordedAt: recorded, actor: event.actor, batch: batch, data: event.publicData, prev: .zero)
+                    let start = storedEvent.lineBeforePrev
+                    var hasher = SHA256()
+                    hasher.update(start)
+                    let personalRecord = event.personalData.flatMap { data in
+                        event.participant.map { PersonalDataStore.Record(seq: seq, participant: $0, data: data) }
+                    }
+                    return emit(PreparedLine(event: storedEvent, start: start, hasher: hasher, personal: personalRecord))
                 }
-                if let data = event.personalData, let participant = event.participant {
-                    try io { () throws(SystemError) in try personal.add(PersonalDataStore.Record(seq: seq, participant: participant, data: data)) }
+            } consume: { (prepared: PreparedLine) throws(LedgerError) in
+                let seq = prepared.event.seq
+                let tail = StoredEvent.prevTail(prev)
+                var line = prepared.start
+                line.append(contentsOf: tail)
+                guard line.count <= Ledger.maximumLineBytes else {
+                    throw .invalidEvent(type: prepared.event.type, reason: "the stored line would be \(line.count) bytes; the limit is \(Ledger.maximumLineBytes)")
+                }
+                if let record = prepared.personal {
+                    try io { () throws(SystemError) in try personal.add(record) }
                 }
                 offsets.append(try lines.add(line, seq: seq))
                 if offsets.count >= 65_536 {
@@ -151,8 +176,15 @@ extension WriterSession {
                     offsetsFrom += Int64(offsets.count)
                     offsets.removeAll(keepingCapacity: true)
                 }
-                prev = SHA256.hash(line)
-                if keepingEvents { stored.append(storedEvent) }
+                var hasher = prepared.hasher
+                hasher.update(tail)
+                if keepingEvents {
+                    var storedEvent = prepared.event
+                    storedEvent.prev = prev
+                    stored.append(storedEvent)
+                }
+                prev = hasher.finalize()
+                let k = seq - firstSeq
                 if k % 1024 == 0 { ledger.progressHandler(.writing(events: k, of: count)) }
             }
             // The personal data reaches the disk before the last line is written.
@@ -179,6 +211,23 @@ extension WriterSession {
         }
         return stored
     }
+}
+
+/// An input event read, with its check against the catalog (made ahead, thrown in order).
+struct ReadEvent {
+    var line: Int
+    var event: NewEvent
+    var checked: Result<EventValidator.CheckedEvent, LedgerError>
+    /// The input's bytes read when this event was read (for progress).
+    var bytesRead: Int64
+}
+
+/// A line made ready to write but for its `prev`: its bytes and hash so far, and its personal record.
+struct PreparedLine {
+    var event: StoredEvent
+    var start: [UInt8]
+    var hasher: SHA256
+    var personal: PersonalDataStore.Record?
 }
 
 /// Writes lines at the end of the ledger, a megabyte at a time, rolling over to a new segment
