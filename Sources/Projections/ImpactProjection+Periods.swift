@@ -91,8 +91,7 @@ extension ImpactProjection {
         guard let project = projects[projectID] else { return [] }
         var inScope = [Bool](repeating: false, count: engagements.count)
         for number in scheduled where engagements[Int(number)].info?.project == projectID { inScope[Int(number)] = true }
-        let context = ActualsContext(of: self, scope: inScope, proposals: proposals.filter { engagementNumbers[$0.engagement].map { inScope[Int($0)] } ?? false },
-                                     budget: project.budget)
+        let context = ActualsContext(of: self, scope: inScope, proposals: proposals(in: inScope), budget: project.budget)
         return reportingPeriods(kind, of: project).map { period in
             PeriodActuals(start: period.start, end: period.end, rows: Indicator.all.map { indicator in
                 let actual = actualValue(indicator.id, from: period.start, to: period.end, in: context)

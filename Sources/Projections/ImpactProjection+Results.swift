@@ -119,6 +119,13 @@ extension ImpactProjection {
         }
     }
 
+    /// The proposals made at the engagements in `scope`, in register order (the register itself,
+    /// not a copy, when every one is).
+    func proposals(in scope: [Bool]) -> [Proposal] {
+        let inScope = proposals.map { proposal in engagementNumbers[proposal.engagement].map { scope[Int($0)] } ?? false }
+        return inScope.allSatisfy { $0 } ? proposals : zip(proposals, inScope).compactMap { $1 ? $0 : nil }
+    }
+
     /// How many of the people counted with `profiles` (profile numbers) fall in each of
     /// `categories` (by `key`): counted by profile number first, so `key` is read once a profile.
     func tally(_ counted: [Int32], _ categories: [String], _ key: KeyPath<Profile, String>) -> [Int] {
@@ -156,7 +163,7 @@ extension ImpactProjection {
         let isProject = engagement == nil
         let single = engagement.flatMap { engagementNumbers[$0] } ?? -1
 
-        let proposalList = proposals.filter { proposal in engagementNumbers[proposal.engagement].map { inScope[Int($0)] } ?? false }
+        let proposalList = proposals(in: inScope)
         let context = ActualsContext(of: self, scope: inScope, proposals: proposalList, single: single, budget: project?.budget)
         let firstActions = context.firstActions
         // Every indicator's value: the one computation, over the scope with no period.

@@ -155,6 +155,7 @@ extension ImpactProjection: SavedFold {
         guard input.isAtEnd else { throw StateDecoder.Malformed() }
         guard personIDs.count == people.count else { throw StateDecoder.Malformed() }
         numbersPending = true
+        scansLeft = ImpactProjection.scansBeforeBuilding
         engagementNumbers = Dictionary(engagements.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
         contestNumbers = Dictionary(contests.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
         try checkReferences()

@@ -202,9 +202,12 @@ public struct ImpactProjection: Sendable {
     var proposals: [Proposal] = []
     var proposalNumbers: [String: Int32] = [:]
     /// True when a state was read and `personNumbers`, `profileNumbers` and `proposalNumbers`
-    /// are not built from it yet: only folding needs them, so a report from a saved state with
-    /// nothing new to fold never hashes a hundred thousand ids.
+    /// are not built from it yet: only folding needs them, and the first few lookups scan the
+    /// arrays instead (`scansLeft`), so a report that folds a few events after its state never
+    /// hashes a hundred thousand ids.
     var numbersPending = false
+    var scansLeft = 0
+    static let scansBeforeBuilding = 4
 
     public init() {}
 
@@ -217,9 +220,32 @@ public struct ImpactProjection: Sendable {
         proposalNumbers = Dictionary(proposals.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// True when lookups by id go through the dictionaries (built now, once the scans are
+    /// spent); false while they are pending and a scan is still allowed (which this one uses).
+    mutating func usesNumbers() -> Bool {
+        guard numbersPending else { return true }
+        if scansLeft > 0 {
+            scansLeft -= 1
+            return false
+        }
+        buildNumbers()
+        return true
+    }
+
+    mutating func knownPerson(_ id: String) -> Int32? {
+        usesNumbers() ? personNumbers[id] : personIDs.firstIndex(of: id).map { Int32($0) }
+    }
+
+    mutating func knownProfile(_ profile: Profile) -> Int32? {
+        usesNumbers() ? profileNumbers[profile] : profiles.firstIndex(of: profile).map { Int32($0) }
+    }
+
+    mutating func knownProposal(_ id: String) -> Int32? {
+        usesNumbers() ? proposalNumbers[id] : proposals.firstIndex { $0.id == id }.map { Int32($0) }
+    }
+
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
-        if numbersPending { buildNumbers() }
         let data = event.data
         switch event.typeName {
         case .projectDefined:
@@ -279,19 +305,19 @@ public struct ImpactProjection: Sendable {
             if let id = data["proposal"]?.stringValue {
                 let proposal = Proposal(id: id, engagement: data["engagement"]?.stringValue ?? "", theme: data["theme"]?.stringValue ?? "other",
                                         submittedAt: event.occurred, supports: 0)
-                if let number = proposalNumbers[id] {
+                if let number = knownProposal(id) {
                     proposals[Int(number)] = proposal
                 } else {
-                    proposalNumbers[id] = Int32(proposals.count)
+                    if !numbersPending { proposalNumbers[id] = Int32(proposals.count) }
                     proposals.append(proposal)
                 }
             }
         case .proposalSupported:
-            if let number = data["proposal"]?.stringValue.flatMap({ proposalNumbers[$0] }), data["participant"]?.stringValue != nil {
+            if let id = data["proposal"]?.stringValue, let number = knownProposal(id), data["participant"]?.stringValue != nil {
                 proposals[Int(number)].supports += 1
             }
         case .proposalStatusChanged:
-            if let number = data["proposal"]?.stringValue.flatMap({ proposalNumbers[$0] }), let status = data["status"]?.stringValue {
+            if let id = data["proposal"]?.stringValue, let number = knownProposal(id), let status = data["status"]?.stringValue {
                 proposals[Int(number)].history.append((status, event.occurred))
             }
             return
@@ -336,7 +362,7 @@ public struct ImpactProjection: Sendable {
     mutating func record(_ event: ReplayedEvent) {
         guard ImpactProjection.actions.contains(event.typeName) else { return }
         let data = event.data
-        guard let participant = data["participant"]?.stringValue, let number = personNumbers[participant],
+        guard let participant = data["participant"]?.stringValue, let number = knownPerson(participant),
               case let profile = people[Int(number)].profile, profile >= 0, let occurred = event.occurred,
               let engagementID = engagementOf(event) else { return }
         let engagement = engagementNumber(engagementID)
@@ -390,10 +416,10 @@ public struct ImpactProjection: Sendable {
     static let actions = Set(actionOrder)
 
     /// The engagement an action belongs to (through its contest or proposal when it names none).
-    func engagementOf(_ event: ReplayedEvent) -> String? {
+    mutating func engagementOf(_ event: ReplayedEvent) -> String? {
         if let engagement = event.data["engagement"]?.stringValue { return engagement }
         if let contest = event.data["contest"]?.stringValue { return contestNumbers[contest].map { contests[Int($0)].engagement } }
-        if let proposal = event.data["proposal"]?.stringValue { return proposalNumbers[proposal].map { proposals[Int($0)].engagement } }
+        if let proposal = event.data["proposal"]?.stringValue { return knownProposal(proposal).map { proposals[Int($0)].engagement } }
         return nil
     }
 
@@ -405,11 +431,11 @@ public struct ImpactProjection: Sendable {
     // MARK: - Numbering
 
     mutating func personNumber(_ id: String) -> Int32 {
-        if let number = personNumbers[id] { return number }
+        if let number = knownPerson(id) { return number }
         let number = Int32(people.count)
         people.append(Person())
         personIDs.append(id)
-        personNumbers[id] = number
+        if !numbersPending { personNumbers[id] = number } // else found by a scan, or when the dictionaries are built
         return number
     }
 
@@ -422,10 +448,10 @@ public struct ImpactProjection: Sendable {
     }
 
     mutating func profileNumber(_ profile: Profile) -> Int32 {
-        if let number = profileNumbers[profile] { return number }
+        if let number = knownProfile(profile) { return number }
         let number = Int32(profiles.count)
         profiles.append(profile)
-        profileNumbers[profile] = number
+        if !numbersPending { profileNumbers[profile] = number }
         return number
     }
 
