@@ -77,7 +77,6 @@ public struct StateEncoder: Sendable {
     }
 }
 
-/// Reads what `StateEncoder` wrote; every read is checked against the end of the bytes.
 /// Bytes a `StateDecoder` reads, kept alive while any decoder reads them: a copy of an array,
 /// or a file mapped into memory (read-only, private), unmapped when the last reader goes.
 public final class StateBytes: @unchecked Sendable { // immutable after init
@@ -126,6 +125,7 @@ public struct StateDecoder: Sendable {
         public init() {}
     }
 
+    /// Reads a copy of `bytes`.
     public init(bytes: [UInt8]) {
         self.init(storage: StateBytes(bytes), from: 0, to: bytes.count)
     }

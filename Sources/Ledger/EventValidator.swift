@@ -41,8 +41,8 @@ public struct EventValidator: Sendable {
 
     typealias Parts = (publicData: JSON, personalData: JSON?)
 
-    /// The checks that need no ledger: type, fields, values. Done once per event, before the lock
-    /// (for an import, on the thread that reads ahead).
+    /// The checks that need no ledger: type, fields, values. Done once per event: before the
+    /// lock for an append, on the thread that reads ahead for an import of a file.
     public func check(_ event: NewEvent, allowInternal: Bool = false) throws(LedgerError) -> CheckedEvent {
         let (type, values) = try checkFields(of: event, allowInternal: allowInternal)
         let parts: Result<Parts, LedgerError>

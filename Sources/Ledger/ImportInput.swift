@@ -39,6 +39,8 @@ public final class ImportInput {
     private var delimiter: UInt8 = 0x2C
     /// Bytes read so far (for progress).
     public private(set) var bytesRead: Int64 = 0
+    /// The length of the line or row `next()` last read.
+    private(set) var lastLineBytes = 0
 
     static let readBytes = 1 << 20
 
@@ -85,12 +87,10 @@ public final class ImportInput {
         totalBytes = total
     }
 
-    /// True for a file or pipe, whose lines are worth reading ahead on another thread
-    /// (`ReadAheadInput`); false for a list in memory (a single `append` among them).
-    var isStream: Bool {
-        if case .events = origin { return false }
-        return true
-    }
+    /// True for a regular file, whose lines are worth reading ahead on another thread
+    /// (`ReadAhead.run`). Not a pipe: a reader blocked on it would hold up a refusal until
+    /// more input came; not a list in memory (a single `append` among them).
+    var isRegularFile: Bool { totalBytes != nil }
 
     /// A refusal of the event read at `line`, located in the input: its line, or for a CSV
     /// input its row and the column whose field it names.
@@ -142,6 +142,7 @@ public final class ImportInput {
             while true {
                 if let newline = buffer[bufferStart...].firstIndex(of: 0x0A) {
                     let line = buffer[bufferStart..<newline]
+                    lastLineBytes = line.count + 1
                     bufferStart = newline + 1
                     lineNumber += 1
                     if let event = try event(in: line) { return (lineNumber, event) }
@@ -150,6 +151,7 @@ public final class ImportInput {
                 if atEnd {
                     guard bufferStart < buffer.count else { return nil }
                     let line = buffer[bufferStart...]
+                    lastLineBytes = line.count
                     bufferStart = buffer.count
                     lineNumber += 1
                     if let event = try event(in: line) { return (lineNumber, event) }
@@ -174,6 +176,7 @@ public final class ImportInput {
                 if atEnd && bufferStart >= buffer.count { return nil }
                 switch CSVRecord.parse(buffer[bufferStart...], delimiter: delimiter, isFinal: atEnd) {
                 case let .record(cells, next):
+                    lastLineBytes = next - bufferStart
                     bufferStart = next
                     lineNumber += 1
                     guard let columns else {

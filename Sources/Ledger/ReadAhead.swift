@@ -6,15 +6,17 @@ import Glibc
 /// Two stages of an import run on the two cores: `produce` (reading, parsing and the checks that
 /// need nothing of the ledger; or, when writing, making each line but its `prev`) runs ahead on
 /// another thread while `consume` (what must be done in order: the checks against the ledger,
-/// the chain's hash, the writes) takes its items in order. Items pass in batches, at most
-/// `depth` batches ahead, so memory stays flat whatever the import's size.
+/// the chain's hash, the writes) takes its items in order. Items pass in batches of at most
+/// `batchSize` items and `batchBytes` bytes (as `size` counts them), at most `depth` batches
+/// ahead, so memory stays flat whatever the import's size and however long its lines.
 ///
 /// Errors keep their place: an error `produce` throws reaches the writer after every item
 /// produced before it, and an error `consume` throws stops `produce` before it is rethrown.
 enum ReadAhead {
     /// Runs `produce`, handing each item to `consume` in order: on another thread when
     /// `threaded` (and the work is worth one), else in line.
-    static func run<Item>(threaded: Bool, batchSize: Int = 1024, depth: Int = 4,
+    static func run<Item>(threaded: Bool, batchSize: Int = 1024, batchBytes: Int = 256 << 10, depth: Int = 2,
+                          size: @escaping (Item) -> Int,
                           produce: @escaping (_ emit: (Item) -> Bool) throws(LedgerError) -> Void,
                           consume: (Item) throws(LedgerError) -> Void) throws(LedgerError) {
         guard threaded else {
@@ -26,9 +28,9 @@ enum ReadAhead {
             if let failure { throw failure }
             return
         }
-        let queue = Queue<Item>(batchSize: batchSize, depth: depth)
+        let queue = Queue<Item>(batchSize: batchSize, batchBytes: batchBytes, depth: depth, size: size)
         // No thread to be had (a limit on memory or processes): the same work, in line.
-        guard queue.start(produce) else { return try run(threaded: false, produce: produce, consume: consume) }
+        guard queue.start(produce) else { return try run(threaded: false, size: size, produce: produce, consume: consume) }
         defer { queue.finish() }
         while let item = try queue.next() { try consume(item) }
     }
@@ -69,14 +71,18 @@ enum ReadAhead {
         /// True once the producer's thread has returned.
         private var producerDone = false
         private let batchSize: Int
+        private let batchBytes: Int
         private let depth: Int
+        private let size: (Item) -> Int
         // The consumer's side.
         private var current = Batch(items: [], failure: nil, isLast: false)
         private var position = 0
 
-        init(batchSize: Int, depth: Int) {
+        init(batchSize: Int, batchBytes: Int, depth: Int, size: @escaping (Item) -> Int) {
             self.batchSize = batchSize
+            self.batchBytes = batchBytes
             self.depth = depth
+            self.size = size
         }
 
         /// Starts `produce` on a thread of its own; false when no thread could be made.
@@ -91,12 +97,16 @@ enum ReadAhead {
                     condition.unlock()
                 }
                 var items: [Item] = []
-                items.reserveCapacity(batchSize)
+                var bytes = 0
                 do throws(LedgerError) {
                     try produce { item in
                         items.append(item)
-                        guard items.count == batchSize else { return true }
-                        defer { items.removeAll(keepingCapacity: true) }
+                        bytes += size(item)
+                        guard items.count == batchSize || bytes >= batchBytes else { return true }
+                        defer {
+                            items.removeAll(keepingCapacity: true)
+                            bytes = 0
+                        }
                         return publish(Batch(items: items, failure: nil, isLast: false))
                     }
                     _ = publish(Batch(items: items, failure: nil, isLast: true))

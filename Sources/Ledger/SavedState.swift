@@ -58,7 +58,9 @@ public struct SavedState: Sendable {
         guard let index = try? log.directory.files.subdirectory(LedgerIndex.directoryName, creating: false),
               let file = try? index.openIfExists(fileName(name)),
               let size = try? file.size(), size > Int64(magic.count + 12), size < 1 << 34,
-              let bytes = StateBytes(mapping: file, count: Int(size)) else { return nil }
+              // Mapped; read into memory where the file cannot be mapped (a memory limit, a file system without mmap).
+              let bytes = StateBytes(mapping: file, count: Int(size))
+                ?? (try? file.read(count: Int(size), at: 0)).flatMap({ $0.count == Int(size) ? StateBytes($0) : nil }) else { return nil }
         try? file.close() // the mapping stays
         var decoder = StateDecoder(storage: bytes, from: 0, to: Int(size))
         do throws(StateDecoder.Malformed) {

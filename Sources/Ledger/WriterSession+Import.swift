@@ -27,15 +27,15 @@ extension WriterSession {
         }
         var alreadyPresent = 0
         var resolved: [Int64] = [] // with keepEvents: the seq each input event stands at
-        // A file or pipe is read, parsed and checked against the catalog on the other core,
-        // ahead of the checks against the ledger here.
+        // A file is read, parsed and checked against the catalog on the other core, ahead of
+        // the checks against the ledger here.
         let validator = ledger.validator
         do throws(LedgerError) {
-            try ReadAhead.run(threaded: input.isStream) { emit throws(LedgerError) in
+            try ReadAhead.run(threaded: input.isRegularFile, size: \.bytes) { emit throws(LedgerError) in
                 while let (line, event) = try input.next() {
                     let checked: Result<EventValidator.CheckedEvent, LedgerError>
                     do throws(LedgerError) { checked = .success(try validator.check(event, allowInternal: allowInternal)) } catch { checked = .failure(error) }
-                    guard emit(ReadEvent(line: line, event: event, checked: checked, bytesRead: input.bytesRead)) else { return }
+                    guard emit(ReadEvent(line: line, event: event, checked: checked, bytesRead: input.bytesRead, bytes: input.lastLineBytes)) else { return }
                 }
             } consume: { (read: ReadEvent) throws(LedgerError) in
                 let seq: Int64
@@ -146,7 +146,7 @@ extension WriterSession {
             // Each line is made up to its `prev`, and hashed that far, on the other core (for a
             // batch worth a thread); here, in order, its `prev` ends it and the chain's hash is
             // finished: the one step that must wait for the line before.
-            try ReadAhead.run(threaded: count >= 4096) { emit throws(LedgerError) in
+            try ReadAhead.run(threaded: count >= 4096, size: { $0.start.count }) { emit throws(LedgerError) in
                 try spool.forEach { k, event throws(LedgerError) in
                     let seq = firstSeq + k
                     let storedEvent = StoredEvent(seq: seq, id: event.id, type: event.type, occurredAt: event.occurredAt ?? recorded,
@@ -218,8 +218,10 @@ struct ReadEvent {
     var line: Int
     var event: NewEvent
     var checked: Result<EventValidator.CheckedEvent, LedgerError>
-    /// The input's bytes read when this event was read (for progress).
+    /// The input's bytes read when this event was read (for progress), and the length of its
+    /// line (what it weighs in a batch read ahead).
     var bytesRead: Int64
+    var bytes: Int
 }
 
 /// A line made ready to write but for its `prev`: its bytes and hash so far, and its personal record.

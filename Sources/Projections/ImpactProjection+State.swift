@@ -154,6 +154,8 @@ extension ImpactProjection: SavedFold {
         }
         guard input.isAtEnd else { throw StateDecoder.Malformed() }
         guard personIDs.count == people.count else { throw StateDecoder.Malformed() }
+        // The lookups by id are built when first needed (`buildNumbers`); an id given twice,
+        // which only a state made by hand can hold, is not refused: the first number wins.
         numbersPending = true
         scansLeft = ImpactProjection.scansBeforeBuilding
         engagementNumbers = Dictionary(engagements.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { first, _ in first })

@@ -12,7 +12,7 @@ enum MappedFileCutShort {
     static func install() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
-            let message: StaticString = "error: a file of the ledger's index/ was cut short while this command read it (SIGBUS); the files there are derived: run the command again\n"
+            let message: StaticString = "error: a file mapped into memory was cut short while this command read it (SIGBUS); if it was a report's saved state in index/, which is derived, run the command again\n"
             _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
             _exit(74)
         }

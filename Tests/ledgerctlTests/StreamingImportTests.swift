@@ -203,4 +203,32 @@ import Glibc
             #expect(ledgerFiles(dir) == before)
         }
     }
+
+    /// A pipe is read in line (a file is read ahead on another thread): a refused line ends the
+    /// import at once, without waiting for the writer of the pipe to send more or to close it.
+    @Test func aBadLineOnAnOpenPipeIsRefusedWithoutWaitingForTheRestOfThePipe() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let before = ledgerFiles(dir)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Ledgerctl.path)
+            process.arguments = ["--dir", dir, "import", "-"]
+            let input = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            input.fileHandleForWriting.write(Data((Self.lines(2, prefix: "pipe") + "not json\n").utf8)) // and the pipe stays open
+            var waited = 0
+            while process.isRunning && waited < 400 { usleep(50_000); waited += 1 } // up to 20 s: liveness, not speed
+            let endedOnItsOwn = !process.isRunning
+            if process.isRunning { process.terminate() }
+            try input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(endedOnItsOwn, "the import waited for more of the pipe")
+            #expect(process.terminationStatus != 0 && stderr.contains("line 3"), "\(process.terminationStatus): \(stderr)")
+            #expect(ledgerFiles(dir) == before)
+        }
+    }
 }
