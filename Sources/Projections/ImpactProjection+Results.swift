@@ -197,10 +197,9 @@ extension ImpactProjection {
         var perEngagement: [(engagement: String, title: String, answered: Int, attended: Int, conversion: Double?)] = []
         for id in scope {
             guard let number = engagementNumbers[id], let info = engagements[Int(number)].info else { continue }
-            let holders = seated(engagements[Int(number)])
-            let came = holders.filter { checkedIn($0, at: number) }.count
+            let seats = seatsTaken(at: number)
             perEngagement.append((id, info.title, answered[Int(number)], attended[Int(number)],
-                                  holders.isEmpty ? nil : 100 * Double(came) / Double(holders.count)))
+                                  seats.seated == 0 ? nil : 100 * Double(seats.came) / Double(seats.seated)))
         }
         let photo = context.photo
         let supports = proposalList.reduce(0) { $0 + $1.supports }
@@ -453,11 +452,17 @@ extension ImpactProjection {
             if let period {
                 guard let starts = info.startsAt, period.contains(day(starts, zone: info.timeZone)) else { continue }
             }
-            let holders = seated(engagement)
-            seatedCount += holders.count
-            came += holders.filter { checkedIn($0, at: Int32(number)) }.count
+            let seats = seatsTaken(at: Int32(number))
+            seatedCount += seats.seated
+            came += seats.came
         }
         return seatedCount == 0 ? nil : 100 * Double(came) / Double(seatedCount)
+    }
+
+    /// The seats given at engagement `number`, and how many of their holders checked in.
+    func seatsTaken(at number: Int32) -> (seated: Int, came: Int) {
+        let holders = seated(engagements[Int(number)])
+        return (holders.count, holders.filter { checkedIn($0, at: number) }.count)
     }
 
     /// The actual value of an indicator over a period (dates inclusive, local dates), or nil when it has no data.
