@@ -22,6 +22,11 @@ public struct EventCatalog: Sendable {
     func hasType(named name: UnsafeBufferPointer<UInt8>) -> Bool {
         typeNames.contains { $0.count == name.count && $0.elementsEqual(name) }
     }
+
+    /// The name of the catalog's type whose UTF-8 is `name` (the catalog's own string), or nil.
+    func typeName(of name: UnsafeBufferPointer<UInt8>) -> String? {
+        typeNames.firstIndex { $0.count == name.count && $0.elementsEqual(name) }.map { types[$0].name }
+    }
 }
 
 /// One event type: its fields, the entities it defines and requires, and its rules.

@@ -80,10 +80,11 @@ extension EventLog {
     /// For each line, `parse` reads what the caller needs (and the chain's part of it); the seq
     /// must follow the one before, the first line of a segment must have the seq its name says,
     /// then `accept` sees the line (and returns false to stop after it), then the line must fit
-    /// its import batch. Each chunk of about a megabyte is first hashed and parsed on both cores
+    /// its import batch. Each chunk of about a megabyte is hashed and parsed on both cores
     /// (`ChunkWork`: so `parse` must only read, and may see lines past where reading stops); its
     /// lines then go through the checks and `accept` in order, its `prev` links are checked, and
-    /// `linked` sees each line's hash, in order.
+    /// `linked` sees each line's hash, in order. The next chunk is read before that, and a helper
+    /// thread (`ChunkHelper`) hashes and parses it while this thread does the in-order work.
     /// An error thrown for a line comes after the links of the lines before it are checked, so
     /// the first damage is the one named.
     ///
@@ -99,66 +100,71 @@ extension EventLog {
         var expected = (start?.seq ?? 0) + 1
         var openBatch: (batch: StoredEvent.Batch, location: Location)?
         var isFirstLine = true // read on from `start`, the first line may be inside a batch
-        result.trailingBytes = try forEachChunk(from: start.map { ($0.segment, $0.offset, $0.line) }) { segment, firstLine, chunk throws(LedgerError) in
-            func location(_ k: Int) -> Location {
-                Location(segment: segment, line: firstLine > 0 ? firstLine + k : 0, offset: chunk.offset(k))
-            }
-            // Each line's hash and parse, on both cores; then, in order, what links the lines.
-            let work = withoutActuallyEscaping(parse) { parse in
-                let work = LineReader.ChunkWork(chunk) { k throws(LedgerError) in try parse(location(k), chunk.line(k)) }
-                work.start()
-                work.finish()
+        func lineLocation(_ segment: String, _ firstLine: Int, _ chunk: LineReader.Chunk, _ k: Int) -> Location {
+            Location(segment: segment, line: firstLine > 0 ? firstLine + k : 0, offset: chunk.offset(k))
+        }
+        let helper = LineReader.ChunkHelper()
+        defer { helper.close() }
+        result.trailingBytes = try withoutActuallyEscaping(parse) { parse throws(LedgerError) in
+            try forEachChunk(from: start.map { ($0.segment, $0.offset, $0.line) }, readsAhead: true, prepare: { segment, firstLine, chunk in
+                // Each line's hash and parse, begun on the helper's core while the chunk before is read in order.
+                let work = LineReader.ChunkWork(chunk) { k throws(LedgerError) in try parse(lineLocation(segment, firstLine, chunk, k), chunk.line(k)) }
+                work.start(on: helper)
                 return work
-            }
-            var links: [SHA256.Digest] = []
-            links.reserveCapacity(chunk.count)
-            var failure: LedgerError?
-            var stops = false
-            for k in 0..<chunk.count {
-                let place = location(k)
-                let line = chunk.line(k)
-                do throws(LedgerError) {
-                    if let end, let seq = EventLog.seqPrefix(of: line), seq > end {
-                        stops = true
+            }) { segment, firstLine, chunk, work throws(LedgerError) in
+                func location(_ k: Int) -> Location { lineLocation(segment, firstLine, chunk, k) }
+                // This thread does what the helper has not; then, in order, what links the lines.
+                work.finish()
+                var links: [SHA256.Digest] = []
+                links.reserveCapacity(chunk.count)
+                var failure: LedgerError?
+                var stops = false
+                for k in 0..<chunk.count {
+                    let place = location(k)
+                    let line = chunk.line(k)
+                    do throws(LedgerError) {
+                        if let end, let seq = EventLog.seqPrefix(of: line), seq > end {
+                            stops = true
+                            break
+                        }
+                        let (chained, parsed) = try work.result(k).get()
+                        if place.offset == 0, let named = LedgerDirectory.firstSeq(ofSegment: segment), named != chained.seq {
+                            throw damage(place, .segmentName(namedSeq: named, firstSeq: chained.seq), advice: advice)
+                        }
+                        guard chained.seq == expected else {
+                            throw damage(place, .seq(found: chained.seq, expected: expected), advice: advice)
+                        }
+                        result.lastLocation = place
+                        let goesOn = try accept(place, line, chained, parsed)
+                        if let open = openBatch, open.batch != chained.batch {
+                            throw damage(place, .batchCutShort(open.batch, lastSeq: chained.seq - 1), advice: advice)
+                        }
+                        if let batch = chained.batch {
+                            if chained.seq == batch.first || (isFirstLine && start != nil) { openBatch = (batch, place) }
+                            guard openBatch?.batch == batch else { throw damage(place, .batchWithoutFirst, advice: advice) }
+                            if chained.seq == batch.last { openBatch = nil }
+                        }
+                        expected += 1
+                        isFirstLine = false
+                        links.append(chained.prev)
+                        if !goesOn {
+                            stops = true
+                            break
+                        }
+                    } catch {
+                        failure = error
                         break
                     }
-                    let (chained, parsed) = try work.result(k).get()
-                    if place.offset == 0, let named = LedgerDirectory.firstSeq(ofSegment: segment), named != chained.seq {
-                        throw damage(place, .segmentName(namedSeq: named, firstSeq: chained.seq), advice: advice)
-                    }
-                    guard chained.seq == expected else {
-                        throw damage(place, .seq(found: chained.seq, expected: expected), advice: advice)
-                    }
-                    result.lastLocation = place
-                    let goesOn = try accept(place, line, chained, parsed)
-                    if let open = openBatch, open.batch != chained.batch {
-                        throw damage(place, .batchCutShort(open.batch, lastSeq: chained.seq - 1), advice: advice)
-                    }
-                    if let batch = chained.batch {
-                        if chained.seq == batch.first || (isFirstLine && start != nil) { openBatch = (batch, place) }
-                        guard openBatch?.batch == batch else { throw damage(place, .batchWithoutFirst, advice: advice) }
-                        if chained.seq == batch.last { openBatch = nil }
-                    }
-                    expected += 1
-                    isFirstLine = false
-                    links.append(chained.prev)
-                    if !goesOn {
-                        stops = true
-                        break
-                    }
-                } catch {
-                    failure = error
-                    break
                 }
+                for (k, link) in links.enumerated() {
+                    guard link == result.hash else { throw damage(location(k), .prev, advice: advice) }
+                    result.hash = work.hashes[k]
+                    result.seq += 1
+                    try linked(location(k), result.hash)
+                }
+                if let failure { throw failure }
+                return LineReader.Taken(lines: links.count, stops: stops)
             }
-            for (k, link) in links.enumerated() {
-                guard link == result.hash else { throw damage(location(k), .prev, advice: advice) }
-                result.hash = work.hashes[k]
-                result.seq += 1
-                try linked(location(k), result.hash)
-            }
-            if let failure { throw failure }
-            return LineReader.Taken(lines: links.count, stops: stops)
         }
         result.openBatch = openBatch
         return result

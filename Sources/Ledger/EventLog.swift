@@ -63,6 +63,20 @@ public struct EventLog: Sendable {
     @discardableResult
     func forEachChunk(from start: (segment: String, offset: Int64, line: Int)? = nil,
                       _ body: (_ segment: String, _ firstLine: Int, LineReader.Chunk) throws(LedgerError) -> LineReader.Taken) throws(LedgerError) -> Int64 {
+        try forEachChunk(from: start, readsAhead: false, prepare: { _, _, _ in LineReader.NothingPrepared() }) { segment, firstLine, chunk, _ throws(LedgerError) in
+            try body(segment, firstLine, chunk)
+        }
+    }
+
+    /// `forEachChunk(from:_:)`, with `prepare` called on each chunk (with its segment and first
+    /// line number) before `body` sees it, as `LineReader.forEachChunk(in:from:readsAhead:prepare:_:)`
+    /// does within each segment.
+    @discardableResult
+    func forEachChunk<Prepared: LineReader.ChunkPreparation>(
+        from start: (segment: String, offset: Int64, line: Int)? = nil, readsAhead: Bool,
+        prepare: (_ segment: String, _ firstLine: Int, LineReader.Chunk) -> Prepared,
+        _ body: (_ segment: String, _ firstLine: Int, LineReader.Chunk, Prepared) throws(LedgerError) -> LineReader.Taken
+    ) throws(LedgerError) -> Int64 {
         var segments = try directory.segments()
         if let start {
             guard let first = segments.firstIndex(where: { $0.name == start.segment }) else {
@@ -85,9 +99,13 @@ public struct EventLog: Sendable {
             let isStart = k == 0 && start != nil
             let linesUnknown = isStart && start!.line == 0 // read on from an offset whose line number is not known
             var lines = isStart ? start!.line - 1 : 0
+            var prepared = lines // lines before the next chunk to prepare (chunks are prepared in order)
             var stopped = false
-            let tail = try LineReader.forEachChunk(in: file, from: isStart ? start!.offset : 0) { chunk throws(LedgerError) in
-                let taken = try body(segment.name, linesUnknown ? 0 : lines + 1, chunk)
+            let tail = try LineReader.forEachChunk(in: file, from: isStart ? start!.offset : 0, readsAhead: readsAhead, prepare: { chunk in
+                defer { prepared += chunk.count }
+                return prepare(segment.name, linesUnknown ? 0 : prepared + 1, chunk)
+            }) { chunk, ready throws(LedgerError) in
+                let taken = try body(segment.name, linesUnknown ? 0 : lines + 1, chunk, ready)
                 lines += taken.lines
                 if let progress, taken.lines > 0 {
                     done += Int64(chunk.ends[taken.lines - 1] + 1 - chunk.starts[0])

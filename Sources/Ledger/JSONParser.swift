@@ -411,7 +411,8 @@ struct ScannedLine {
     var actor: Range<Int>?
     var batch: StoredEvent.Batch?
     var prev: SHA256.Digest
-    /// The `data` object, braces included, and its members (offsets within the line).
+    /// The `data` object, braces included (offsets within the line), and its members (offsets
+    /// within the object, as `EventPayload` keeps them).
     var data: Range<Int>
     var members: [EventPayload.Member]
 }
@@ -493,7 +494,7 @@ private extension Parser {
                 guard bytes[index] == UInt8(ascii: "{") else { return nil }
                 let start = index
                 guard let found = try scanMembers() else { return nil }
-                members = found.map { $0.shifted(by: start) }
+                members = found
                 data = start..<index
             }
             guard let more = afterMember() else { return nil }

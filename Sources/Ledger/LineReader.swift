@@ -80,23 +80,34 @@ struct LineReader {
 
     }
 
+    /// What a chunk's reader starts on a chunk before its turn (`forEachChunk(...prepare:_:)`).
+    protocol ChunkPreparation {
+        /// Ends or waits for whatever work on the chunk is under way elsewhere: afterwards no
+        /// other thread touches its bytes. Called once the chunk's turn is over, or when it never comes.
+        func settle()
+    }
+
+    /// Nothing started ahead.
+    struct NothingPrepared: ChunkPreparation {
+        func settle() {}
+    }
+
     /// The work on a chunk that needs no other line: each line's SHA-256 and its parse, shared
-    /// by whichever threads ask for it, 64 lines at a time. A reader hands this to another core,
-    /// which hashes first and then parses; the reader parses first and then hashes; each takes
-    /// what the other has not. What depends on the lines before (seq, `prev`, the folds) is left
-    /// to the reader, in order, once both are done.
-    final class ChunkWork<Parsed>: @unchecked Sendable {
+    /// by whichever threads ask for it, 64 lines at a time. A reader hands this to a helper
+    /// thread (`ChunkHelper`), which hashes first and then parses; the reader parses first and
+    /// then hashes; each takes what the other has not. What depends on the lines before (seq,
+    /// `prev`, the folds) is left to the reader, in order, once both are done.
+    final class ChunkWork<Parsed>: @unchecked Sendable, ChunkPreparation {
         let chunk: Chunk
         /// Line `k`'s hash and parse, once `finish()` has returned.
         let hashes: UnsafeMutableBufferPointer<SHA256.Digest>
-        private let parsed: UnsafeMutablePointer<Result<Parsed, LedgerError>>
-        /// Dropped once every line is parsed: the caller's closure is not kept past `finish()`.
+        private let parsed: UnsafeMutableBufferPointer<Result<Parsed, LedgerError>?>
+        /// Dropped once the work is finished or settled: the caller's closure is not kept past either.
         private var parse: ((Int) throws(LedgerError) -> Parsed)?
         private let lock = NSCondition()
         private var nextHash = 0
         private var nextParse = 0
-        private var isFinished = false
-        /// True while the other core's thread works on the chunk.
+        /// True from when a helper is given the chunk until it is through with it.
         private var isHelped = false
 
         /// - Parameter parse: reads line `k`; called on any thread, so it must only read (no
@@ -106,21 +117,23 @@ struct LineReader {
             self.parse = parse
             hashes = .allocate(capacity: chunk.count)
             parsed = .allocate(capacity: chunk.count)
+            parsed.initialize(repeating: nil)
         }
 
         deinit {
-            if isFinished { parsed.deinitialize(count: chunk.count) }
+            parsed.deinitialize()
             parsed.deallocate()
             hashes.deallocate()
         }
 
-        /// Starts the other core on the chunk; this thread may do other work meanwhile. When no
-        /// thread can be had (a limit on memory or processes), `finish()` does all the work.
-        func start() {
+        /// Hands the chunk to `helper`, whose thread takes it up after the chunks handed over
+        /// before; this thread may do other work meanwhile. When the helper has no thread (a
+        /// limit on memory or processes), `finish()` does all the work.
+        func start(on helper: ChunkHelper) {
             lock.lock()
             isHelped = true
             lock.unlock()
-            let started = ReadAhead.startThread { [self] in
+            let handed = helper.submit { [self] in
                 hashUnclaimed()
                 parseUnclaimed()
                 lock.lock()
@@ -128,26 +141,38 @@ struct LineReader {
                 lock.broadcast()
                 lock.unlock()
             }
-            if !started {
+            if !handed {
                 lock.lock()
                 isHelped = false
                 lock.unlock()
             }
         }
 
-        /// Does what is left, then waits for the other core: every hash and parse is then done.
+        /// Does what is left, then waits for the helper: every hash and parse is then done.
         func finish() {
             parseUnclaimed()
             hashUnclaimed()
+            waitForHelper()
+        }
+
+        /// Leaves what is not yet claimed undone and waits for the helper's run in hand.
+        func settle() {
+            lock.lock()
+            nextHash = chunk.count
+            nextParse = chunk.count
+            lock.unlock()
+            waitForHelper()
+        }
+
+        private func waitForHelper() {
             lock.lock()
             while isHelped { lock.wait() }
             lock.unlock()
-            isFinished = true
             parse = nil
         }
 
         /// Line `k`'s parse (after `finish()`).
-        func result(_ k: Int) -> Result<Parsed, LedgerError> { parsed[k] }
+        func result(_ k: Int) -> Result<Parsed, LedgerError> { parsed[k]! } // invariant: finish() parsed every line
 
         private func hashUnclaimed() {
             while let run = claim(&nextHash) { chunk.hash(run, into: hashes) }
@@ -156,9 +181,7 @@ struct LineReader {
         private func parseUnclaimed() {
             while let run = claim(&nextParse) {
                 for k in run {
-                    let result: Result<Parsed, LedgerError>
-                    do throws(LedgerError) { result = .success(try parse!(k)) } catch { result = .failure(error) } // invariant: set until finish()
-                    (parsed + k).initialize(to: result)
+                    do throws(LedgerError) { parsed[k] = .success(try parse!(k)) } catch { parsed[k] = .failure(error) } // invariant: set until finished or settled
                 }
             }
         }
@@ -173,6 +196,63 @@ struct LineReader {
         }
     }
 
+    /// One thread that works through the chunks handed to it (`ChunkWork.start(on:)`), in order,
+    /// while a reader does what must be done in order. Its thread starts with the first chunk and
+    /// ends at `close()`, which every owner calls.
+    final class ChunkHelper: @unchecked Sendable { // shared state is under `condition`
+        private let condition = NSCondition()
+        private var jobs: [@Sendable () -> Void] = []
+        private var next = 0
+        private var isStarted = false
+        private var hasThread = false
+        private var isClosing = false
+        private var hasExited = false
+
+        init() {}
+
+        /// Runs `job` on the helper's thread after the jobs before it; false when it has no thread.
+        func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            if !isStarted {
+                isStarted = true
+                hasThread = ReadAhead.startThread { [self] in work() }
+            }
+            guard hasThread, !isClosing else { return false }
+            jobs.append(job)
+            condition.signal()
+            return true
+        }
+
+        /// Lets the jobs handed over run, then ends the thread and waits for it.
+        func close() {
+            condition.lock()
+            defer { condition.unlock() }
+            isClosing = true
+            condition.broadcast()
+            while hasThread && !hasExited { condition.wait() }
+        }
+
+        private func work() {
+            condition.lock()
+            while true {
+                while next == jobs.count && !isClosing { condition.wait() }
+                guard next < jobs.count else { break }
+                let job = jobs[next]
+                next += 1
+                if next == jobs.count {
+                    jobs.removeAll(keepingCapacity: true)
+                    next = 0
+                }
+                condition.unlock()
+                job()
+                condition.lock()
+            }
+            hasExited = true
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
 
     /// Calls `body` with the complete lines of each read of about a megabyte, from `offset` on,
     /// until `body` says reading stops (it returns how many lines it took, and whether it stops).
@@ -182,59 +262,132 @@ struct LineReader {
     @discardableResult
     static func forEachChunk(in file: FileDescriptor, from offset: Int64 = 0,
                              _ body: (Chunk) throws(LedgerError) -> Taken) throws(LedgerError) -> Tail {
-        var buffer = [UInt8](repeating: 0, count: chunkBytes)
-        var filled = 0           // bytes of buffer holding data
-        var bufferOffset = offset // file offset of buffer[0]
+        try forEachChunk(in: file, from: offset, readsAhead: false, prepare: { _ in NothingPrepared() }) { chunk, _ throws(LedgerError) in
+            try body(chunk)
+        }
+    }
+
+    /// `forEachChunk(in:from:_:)`, with `prepare` called on each chunk before `body` sees it and
+    /// its result handed to `body`. When `readsAhead`, the next chunk is read and prepared before
+    /// `body` sees this one, so work `prepare` starts on another thread overlaps `body`. Every
+    /// preparation is settled (`settle()`) before its chunk's bytes are reused or freed, whether
+    /// `body` saw it, stopped before it, or threw. An error reading ahead waits until the chunk
+    /// before it is through `body`, so errors come in the file's order.
+    @discardableResult
+    static func forEachChunk<Prepared: ChunkPreparation>(
+        in file: FileDescriptor, from offset: Int64 = 0, readsAhead: Bool, prepare: (Chunk) -> Prepared,
+        _ body: (Chunk, Prepared) throws(LedgerError) -> Taken
+    ) throws(LedgerError) -> Tail {
+        var current = ChunkBuffer(), other = ChunkBuffer()
+        defer {
+            current.release()
+            other.release()
+        }
+        try current.load(from: file, at: offset, carrying: nil)
+        var prepared: Prepared?
         while true {
-            if filled == buffer.count {
-                guard buffer.count < maximumLineBytes + chunkBytes else {
-                    throw .damaged(file: file.path, line: 0, reason: "a line at byte \(bufferOffset) is longer than \(maximumLineBytes) bytes")
-                }
-                buffer.append(contentsOf: [UInt8](repeating: 0, count: chunkBytes))
+            guard current.count > 0 else { // only when the file ends without another line feed
+                return Tail(completeEnd: current.fileOffset, trailingBytes: Int64(current.filled))
             }
-            let got: Int
-            let result: Result<Int, SystemError> = buffer.withUnsafeMutableBytes { raw in
-                do throws(SystemError) {
-                    return .success(try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]), at: bufferOffset + Int64(filled)))
+            let chunk = current.chunk
+            let mine = prepared ?? prepare(chunk)
+            prepared = nil
+            var aheadFailure: LedgerError?
+            if readsAhead {
+                do throws(LedgerError) {
+                    try other.load(from: file, at: current.linesEnd, carrying: current)
+                    if other.count > 0 { prepared = prepare(other.chunk) }
                 } catch {
-                    return .failure(error)
+                    aheadFailure = error
                 }
             }
-            do throws(SystemError) { got = try result.get() } catch { throw .io(error) }
-            let atEnd = got == 0
-            filled += got
-            var start = 0
-            var keepGoing = true
-            try buffer.withUnsafeBufferPointer { all throws(LedgerError) in
-                var starts: [Int] = [], ends: [Int] = []
-                var i = 0
-                while i < filled, let newline = memchrIndex(all, from: i, to: filled) {
-                    starts.append(i)
+            let taken: Taken
+            do throws(LedgerError) {
+                defer { mine.settle() }
+                taken = try body(chunk, mine)
+            } catch {
+                prepared?.settle()
+                throw error
+            }
+            let lines = min(max(taken.lines, 0), chunk.count)
+            if taken.stops || lines < chunk.count {
+                prepared?.settle()
+                return Tail(completeEnd: lines > 0 ? chunk.fileOffset + Int64(chunk.ends[lines - 1] + 1) : chunk.fileOffset,
+                            trailingBytes: 0)
+            }
+            if let aheadFailure { throw aheadFailure }
+            if !readsAhead { try other.load(from: file, at: current.linesEnd, carrying: current) }
+            swap(&current, &other)
+        }
+    }
+
+    /// The buffer one chunk is read into: bytes from the file, and where its complete lines are.
+    private struct ChunkBuffer {
+        private var storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkBytes)
+        /// Bytes holding data.
+        private(set) var filled = 0
+        /// The file offset of the first byte.
+        private(set) var fileOffset: Int64 = 0
+        private var starts: [Int] = [], ends: [Int] = []
+
+        var count: Int { ends.count }
+        /// The file offset just after the last complete line.
+        var linesEnd: Int64 { fileOffset + Int64(ends.last.map { $0 + 1 } ?? 0) }
+        var chunk: Chunk { Chunk(bytes: UnsafeBufferPointer(rebasing: storage[..<filled]), fileOffset: fileOffset, starts: starts, ends: ends) }
+
+        /// Fills the buffer from `offset`: first the bytes `previous` holds after its last line
+        /// (a line it has only part of), then reads until there is a complete line or the file ends.
+        mutating func load(from file: FileDescriptor, at offset: Int64, carrying previous: ChunkBuffer?) throws(LedgerError) {
+            let carried = previous.map { $0.filled - Int($0.linesEnd - $0.fileOffset) } ?? 0
+            filled = 0
+            if storage.count > chunkBytes && carried < chunkBytes { resize(to: chunkBytes) }
+            if carried > storage.count { resize(to: (carried / chunkBytes + 1) * chunkBytes) }
+            if let previous, carried > 0 {
+                let from = previous.storage.baseAddress! + (previous.filled - carried)
+                storage.baseAddress!.update(from: from, count: carried)
+            }
+            fileOffset = offset
+            filled = carried
+            starts.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            var scanned = carried // bytes known to hold no line feed: the carried part has none
+            while true {
+                if filled == storage.count {
+                    guard storage.count < maximumLineBytes + chunkBytes else {
+                        throw .damaged(file: file.path, line: 0, reason: "a line at byte \(fileOffset) is longer than \(maximumLineBytes) bytes")
+                    }
+                    resize(to: storage.count + chunkBytes)
+                }
+                let got: Int
+                do throws(SystemError) {
+                    got = try file.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: storage[filled...])), at: fileOffset + Int64(filled))
+                } catch {
+                    throw .io(error)
+                }
+                guard got > 0 else { return }
+                filled += got
+                var lineStart = 0
+                let bytes = UnsafeBufferPointer(storage)
+                var i = scanned
+                while let newline = memchrIndex(bytes, from: i, to: filled) {
+                    starts.append(lineStart)
                     ends.append(newline)
+                    lineStart = newline + 1
                     i = newline + 1
                 }
-                guard !ends.isEmpty else { return }
-                let taken = try body(Chunk(bytes: all, fileOffset: bufferOffset, starts: starts, ends: ends))
-                let lines = min(max(taken.lines, 0), ends.count)
-                keepGoing = !taken.stops && lines == ends.count
-                start = lines > 0 ? ends[lines - 1] + 1 : 0
-            }
-            if !keepGoing {
-                return Tail(completeEnd: bufferOffset + Int64(start), trailingBytes: 0)
-            }
-            if atEnd {
-                return Tail(completeEnd: bufferOffset + Int64(start), trailingBytes: Int64(filled - start))
-            }
-            if start > 0 {
-                buffer.withUnsafeMutableBufferPointer { b in
-                    let remaining = filled - start
-                    if remaining > 0 { b.baseAddress!.update(from: b.baseAddress! + start, count: remaining) }
-                }
-                filled -= start
-                bufferOffset += Int64(start)
-                if buffer.count > chunkBytes && filled < chunkBytes { buffer.removeSubrange(chunkBytes...) }
+                scanned = filled
+                if !ends.isEmpty { return }
             }
         }
+
+        private mutating func resize(to capacity: Int) {
+            let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+            if filled > 0 { larger.baseAddress!.update(from: storage.baseAddress!, count: filled) }
+            storage.deallocate()
+            storage = larger
+        }
+
+        func release() { storage.deallocate() }
     }
 
     private static func memchrIndex(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {

@@ -25,11 +25,12 @@ public struct ReplayedEvent: Sendable {
             self.init(try StoredEvent(line: line))
             return
         }
-        let occurredBytes = Array(UnsafeBufferPointer(rebasing: line[scanned.occurredAt]))
-        self.init(seq: scanned.seq, type: String(decoding: UnsafeBufferPointer(rebasing: line[scanned.type]), as: UTF8.self),
-                  occurredAt: String(decoding: occurredBytes, as: UTF8.self), occurred: Timestamp(rfc3339: occurredBytes),
-                  data: EventPayload(text: Array(UnsafeBufferPointer(rebasing: line[scanned.data])),
-                                     members: scanned.members.map { $0.shifted(by: -scanned.data.lowerBound) }),
+        let type = UnsafeBufferPointer(rebasing: line[scanned.type])
+        let occurred = UnsafeBufferPointer(rebasing: line[scanned.occurredAt])
+        // The catalog's own string for a known type: no copy per event, and equal strings compare at once.
+        self.init(seq: scanned.seq, type: EventCatalog.version1.typeName(of: type) ?? String(decoding: type, as: UTF8.self),
+                  occurredAt: String(decoding: occurred, as: UTF8.self), occurred: Timestamp(rfc3339: occurred),
+                  data: EventPayload(text: Array(UnsafeBufferPointer(rebasing: line[scanned.data])), members: scanned.members),
                   prev: scanned.prev, batch: scanned.batch)
     }
 
@@ -58,10 +59,6 @@ public struct EventPayload: Sendable {
         var keyStart: Int
         var keyEnd: Int
         var valueStart: Int
-
-        func shifted(by offset: Int) -> Member {
-            Member(keyStart: keyStart + offset, keyEnd: keyEnd + offset, valueStart: valueStart + offset)
-        }
     }
 
     private enum Storage: Sendable {
