@@ -198,10 +198,17 @@ public struct PersonalDataStore: Sendable {
     /// right, and a line cut short or garbled around its data is refused wherever it is. (What
     /// lies inside another person's `data` is read only by the reports that name them.)
     public func records(of participants: Set<String>) throws(LedgerError) -> [Record] {
-        let wanted = Set(participants.map { Array($0.utf8) })
+        // IDs are compared byte for byte. Between ASCII strings that is string equality, so an
+        // ASCII ID is looked up as a string (one of up to 15 bytes is made without allocating).
+        func isASCII(_ bytes: some Sequence<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
+        let asciiWanted = participants.filter { isASCII($0.utf8) }
+        let otherWanted = Set(participants.filter { !isASCII($0.utf8) }.map { Array($0.utf8) })
         let dataKey = Array(#","data":{"#.utf8)
         return try records(soleLink: false) { line in
-            guard let id = Self.participantField(of: line), !wanted.contains(Array(id)) else { return true }
+            guard let id = Self.participantField(of: line) else { return true }
+            let isWanted = isASCII(id) ? asciiWanted.contains(String(decoding: UnsafeBufferPointer(rebasing: id), as: UTF8.self))
+                : otherWanted.contains(Array(id))
+            guard !isWanted else { return true }
             let isWhole = line[(id.endIndex + 1)...].starts(with: dataKey) && line.count >= 2
                 && line[line.count - 1] == UInt8(ascii: "}") && line[line.count - 2] == UInt8(ascii: "}")
             return !isWhole // not in the whole form: parsed, to be refused with its line number when it is no record

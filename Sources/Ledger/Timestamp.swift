@@ -19,12 +19,46 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The instant in the form the ledger writes `recorded_at`: `2017-11-30T03:00:00.000Z`.
     public var description: String {
+        let (year, month, day, secondOfDay, fraction) = fields
+        guard (0...9999).contains(year) else { return Timestamp.paddedText(year, month, day, secondOfDay, fraction) }
+        return String(unsafeUninitializedCapacity: 24) { text in
+            var at = 0
+            func put(_ value: Int64, _ width: Int, _ after: Unicode.Scalar) {
+                Timestamp.writeDigits(value, width: width, into: text, at: at)
+                text[at + width] = UInt8(after.value)
+                at += width + 1
+            }
+            put(year, 4, "-")
+            put(month, 2, "-")
+            put(day, 2, "T")
+            put(secondOfDay / 3600, 2, ":")
+            put(secondOfDay / 60 % 60, 2, ":")
+            put(secondOfDay % 60, 2, ".")
+            put(fraction, 3, "Z")
+            return at
+        }
+    }
+
+    /// The instant's fields in UTC: the proleptic Gregorian date, the second of the day and the millisecond.
+    public var fields: (year: Int64, month: Int64, day: Int64, secondOfDay: Int64, millisecond: Int64) {
         let millis = millisecondsSinceEpoch
         let seconds = millis.floorDivided(by: 1000)
-        let fraction = millis - seconds * 1000
         let days = seconds.floorDivided(by: 86_400)
-        let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Timestamp.civil(fromDays: days)
+        return (year, month, day, seconds - days * 86_400, millis - seconds * 1000)
+    }
+
+    /// Writes `value` (0 or more, at most `width` digits) as `width` decimal digits, zeros first.
+    public static func writeDigits(_ value: Int64, width: Int, into text: UnsafeMutableBufferPointer<UInt8>, at position: Int) {
+        var value = value
+        for k in stride(from: position + width - 1, through: position, by: -1) {
+            text[k] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+        }
+    }
+
+    /// `description` for a year outside 0-9999, each number padded to its width but not cut.
+    private static func paddedText(_ year: Int64, _ month: Int64, _ day: Int64, _ secondOfDay: Int64, _ fraction: Int64) -> String {
         func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits

@@ -52,20 +52,53 @@ public enum LocalTime {
     /// `2017-11-29 12:00` in `zone`, by the zone's rules for that date; seconds are shown when
     /// there are any (`12:00:01`), so that a time just past a deadline never reads as the deadline.
     public static func format(_ instant: Timestamp, in zone: TimeZone) -> String {
-        let offset = Int64(zone.secondsFromGMT(for: instant.date)) * 1000
-        let shifted = Timestamp(millisecondsSinceEpoch: instant.millisecondsSinceEpoch + offset).description
-        let seconds = shifted.dropFirst(17).prefix(2)
-        let minute = String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(5))
-        return seconds == "00" && shifted.dropFirst(20).prefix(3) == "000" ? minute : minute + ":" + seconds
+        text(instant, in: zone, upTo: .second)
     }
 
     /// The calendar month `2017-11` of `instant` in `zone`.
     public static func month(_ instant: Timestamp, in zone: TimeZone) -> String {
-        String(format(instant, in: zone).prefix(7))
+        text(instant, in: zone, upTo: .month)
     }
 
     /// The calendar date `2017-11-30` of `instant` in `zone`.
     public static func day(_ instant: Timestamp, in zone: TimeZone) -> String {
-        String(format(instant, in: zone).prefix(10))
+        text(instant, in: zone, upTo: .day)
+    }
+
+    private enum Part { case month, day, second }
+
+    /// `2017-11-29 12:00[:01]` in `zone`, up to `part`, written digit by digit.
+    private static func text(_ instant: Timestamp, in zone: TimeZone, upTo part: Part) -> String {
+        let offset = Int64(zone.secondsFromGMT(for: instant.date)) * 1000
+        let local = Timestamp(millisecondsSinceEpoch: instant.millisecondsSinceEpoch + offset)
+        let (year, month, day, secondOfDay, millisecond) = local.fields
+        guard (0...9999).contains(year) else { // a year of five digits: as the full text has it, cut
+            let shifted = local.description
+            let seconds = shifted.dropFirst(17).prefix(2)
+            let minute = String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(5))
+            let whole = seconds == "00" && shifted.dropFirst(20).prefix(3) == "000" ? minute : minute + ":" + seconds
+            return String(whole.prefix(part == .month ? 7 : part == .day ? 10 : whole.count))
+        }
+        return String(unsafeUninitializedCapacity: 19) { text in
+            var at = 0
+            func put(_ value: Int64, _ width: Int, after: Unicode.Scalar?) {
+                Timestamp.writeDigits(value, width: width, into: text, at: at)
+                at += width
+                if let after {
+                    text[at] = UInt8(after.value)
+                    at += 1
+                }
+            }
+            put(year, 4, after: "-")
+            put(month, 2, after: part == .month ? nil : "-")
+            guard part != .month else { return at }
+            put(day, 2, after: part == .day ? nil : " ")
+            guard part != .day else { return at }
+            put(secondOfDay / 3600, 2, after: ":")
+            let seconds = secondOfDay % 60
+            put(secondOfDay / 60 % 60, 2, after: seconds == 0 && millisecond == 0 ? nil : ":")
+            if seconds != 0 || millisecond != 0 { put(seconds, 2, after: nil) }
+            return at
+        }
     }
 }

@@ -40,14 +40,17 @@ extension ProposalsProjection: SavedFold {
             guard let zone = TimeZone(identifier: identifier) else { throw StateDecoder.Malformed() }
             zones[engagement] = zone
         }
-        for proposal in try input.array({ input throws(StateDecoder.Malformed) in
+        let list = try input.array({ input throws(StateDecoder.Malformed) in
             Proposal(id: try input.string(), engagement: try input.string(), participant: try input.string(), theme: try input.string(),
                      title: try input.string(), district: try input.optionalString(), submittedAt: try input.optionalTimestamp(),
                      supports: Int(try input.int64()),
                      history: try input.array { input throws(StateDecoder.Malformed) in
                          (try input.string(), try input.optionalTimestamp(), try input.optionalString())
                      })
-        }) {
+        })
+        order.reserveCapacity(list.count)
+        proposals.reserveCapacity(list.count)
+        for proposal in list {
             order.append(proposal.id)
             proposals[proposal.id] = proposal
         }

@@ -9,7 +9,7 @@ public enum TerminalText {
         let unsafe = { (scalar: Unicode.Scalar) in
             isUnsafe(scalar) && !(keepingLineBreaks && (scalar == "\t" || scalar == "\r" || scalar == "\n"))
         }
-        guard text.unicodeScalars.contains(where: unsafe) else { return text }
+        guard mayBeUnsafe(text, keepingLineBreaks: keepingLineBreaks) && text.unicodeScalars.contains(where: unsafe) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if unsafe(scalar) {
@@ -20,6 +20,28 @@ public enum TerminalText {
             }
         }
         return String(out)
+    }
+
+    /// False when no scalar of `text` is unsafe, read from its UTF-8 bytes (most text, at once):
+    /// a C0 control or DEL is one byte below 0x20 or 0x7F, a C1 control is C2 80-9F, and the
+    /// overrides and isolates are E2 80 AA-AE and E2 81 A6-A9. True may be wrong; false is not.
+    static func mayBeUnsafe(_ text: String, keepingLineBreaks: Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x20 {
+                    if !(keepingLineBreaks && (b == 0x09 || b == 0x0D || b == 0x0A)) { return true }
+                } else if b == 0x7F || b == 0xC2 || b == 0xE2 {
+                    if b == 0x7F || i + 1 >= bytes.count { return true }
+                    let next = bytes[i + 1]
+                    if b == 0xC2 ? next <= 0x9F : (next == 0x80 || next == 0x81) { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// True for a scalar that must not reach a terminal as it is.
@@ -33,15 +55,27 @@ public enum TerminalText {
     public static func width(_ text: String) -> Int {
         // Latin, Greek and Cyrillic without combining marks (most names and labels): one column a
         // scalar, each its own character, without the cost of breaking the text into characters.
-        var scalars = 0
-        if text.unicodeScalars.allSatisfy({ scalar in
-            scalars += 1
-            let v = scalar.value
-            return (0x20...0x7E).contains(v) || ((0xA0...0x2FF).contains(v) && v != 0xAD) || (0x370...0x482).contains(v) || (0x48A...0x52F).contains(v)
-        }) {
+        // Read from the UTF-8 bytes: such a scalar is one byte (0x20-0x7E) or two (U+00A0-U+052F).
+        var text = text
+        let simple: Int? = text.withUTF8 { bytes in
+            var scalars = 0
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b >= 0x20 && b <= 0x7E {
+                    i += 1
+                } else if b >= 0xC2 && b <= 0xD4 && i + 1 < bytes.count {
+                    let v = UInt32(b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                    guard ((0xA0...0x2FF).contains(v) && v != 0xAD) || (0x370...0x482).contains(v) || (0x48A...0x52F).contains(v) else { return nil }
+                    i += 2
+                } else {
+                    return nil
+                }
+                scalars += 1
+            }
             return scalars
         }
-        return widthByCharacter(text)
+        return simple ?? widthByCharacter(text)
     }
 
     /// `width(_:)` worked out character by character, for any text.

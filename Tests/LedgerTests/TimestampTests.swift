@@ -35,6 +35,19 @@ import Testing
         #expect(Timestamp(millisecondsSinceEpoch: -1).description == "1969-12-31T23:59:59.999Z")
     }
 
+    /// The text written digit by digit reads back as the instant, over the whole range and past it.
+    @Test func theTextOfAnyInstantReadsBackAsIt() {
+        var generator = SystemRandomNumberGenerator()
+        let range = Timestamp.earliest.millisecondsSinceEpoch...Timestamp.latest.millisecondsSinceEpoch
+        for ms in [range.lowerBound, range.upperBound, 0, -1, 951_782_400_000] + (0..<5_000).map({ _ in Int64.random(in: range, using: &generator) }) {
+            let text = Timestamp(millisecondsSinceEpoch: ms).description
+            #expect(text.utf8.count == 24)
+            #expect(Timestamp(rfc3339: text)?.millisecondsSinceEpoch == ms, "\(text)")
+        }
+        #expect(Timestamp(millisecondsSinceEpoch: Timestamp.latest.millisecondsSinceEpoch + 1).description == "10000-01-01T00:00:00.000Z")
+        #expect(Timestamp(millisecondsSinceEpoch: Timestamp.earliest.millisecondsSinceEpoch - 1).description == "0000-12-31T23:59:59.999Z")
+    }
+
     @Test func pinsTheClockWithSourceDateEpoch() throws {
         #expect(try Timestamp.now(environment: ["SOURCE_DATE_EPOCH": "1512000000"]).description == "2017-11-30T00:00:00.000Z")
     }

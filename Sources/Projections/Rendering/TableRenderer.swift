@@ -12,14 +12,16 @@ enum TableRenderer {
     /// The longest bar of a chart, in terminal columns.
     static let maximumBarWidth = 40
 
-    /// A cell of aligned output: safe text and its side.
+    /// A cell of aligned output: safe text, its side, and how many terminal columns it takes.
     struct Cell {
         var text: String
         var alignsRight: Bool
+        var width: Int
 
         init(_ text: String, alignsRight: Bool = false) {
             self.text = TerminalText.sanitized(text)
             self.alignsRight = alignsRight
+            width = TerminalText.width(self.text)
         }
     }
 
@@ -43,7 +45,13 @@ enum TableRenderer {
                 lines += text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { safe(String($0)) }
             }
         }
-        return lines.map(withoutTrailingSpaces).joined(separator: "\n") + "\n"
+        var text = ""
+        text.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
+        for line in lines {
+            text += withoutTrailingSpaces(line)
+            text += "\n"
+        }
+        return text
     }
 
     static func tableLines(_ table: ReportTable, labels: RendererLabels, widest: Int = maximumColumnWidth) -> [String] {
@@ -86,28 +94,51 @@ enum TableRenderer {
     }
 
     /// `rows` laid out in columns two spaces apart, each as wide as its widest cell (at most
-    /// `maximumColumnWidth`), with a rule of `─` under the first row when asked.
+    /// `maximumColumnWidth`), with a rule of `─` under the first row when asked. Lines may end
+    /// in spaces (after an empty last cell); `render` drops them.
     static func aligned(_ rows: [[Cell]], ruleAfterFirst: Bool, widest: Int = maximumColumnWidth) -> [String] {
         var widths: [Int] = []
         for row in rows {
             for (c, cell) in row.enumerated() {
-                let width = min(TerminalText.width(cell.text), widest)
+                let width = min(cell.width, widest)
                 if c < widths.count { widths[c] = max(widths[c], width) } else { widths.append(width) }
             }
         }
-        var lines = rows.map { row in
-            row.enumerated().map { c, cell in
-                let room = widths[c] - TerminalText.width(cell.text)
-                return cell.alignsRight && room >= 0
-                    ? String(repeating: " ", count: room) + cell.text
-                    : TerminalText.padded(cell.text, to: widths[c])
-            }.joined(separator: "  ")
+        func pad(_ line: inout String, _ count: Int) {
+            var left = count
+            while left > 0 {
+                let run = min(left, spaceRuns.count - 1)
+                line += spaceRuns[run]
+                left -= run
+            }
+        }
+        var lines: [String] = []
+        lines.reserveCapacity(rows.count + 1)
+        for row in rows {
+            var line = ""
+            for (c, cell) in row.enumerated() {
+                if c > 0 { line += "  " }
+                let room = widths[c] - cell.width
+                if room < 0 {
+                    line += TerminalText.padded(cell.text, to: widths[c]) // cut, with an ellipsis
+                } else if cell.alignsRight {
+                    pad(&line, room)
+                    line += cell.text
+                } else {
+                    line += cell.text
+                    if c < row.count - 1 { pad(&line, room) } // the last cell gets no spaces after it
+                }
+            }
+            lines.append(line)
         }
         if ruleAfterFirst, !lines.isEmpty {
             lines.insert(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), at: 1)
         }
         return lines
     }
+
+    /// Runs of 0 to 64 spaces, made once.
+    private static let spaceRuns = (0...64).map { String(repeating: " ", count: $0) }
 
     static func isNumber(_ cell: ReportCell) -> Bool {
         switch cell {
@@ -119,6 +150,7 @@ enum TableRenderer {
     static func safe(_ text: String) -> String { TerminalText.sanitized(text) }
 
     static func withoutTrailingSpaces(_ line: String) -> String {
+        guard line.utf8.last == UInt8(ascii: " ") else { return line }
         var line = Substring(line)
         while line.last == " " { line.removeLast() }
         return String(line)
