@@ -127,7 +127,7 @@ extension EventLog {
                             stops = true
                             break
                         }
-                        let (chained, parsed) = try work.result(k).get()
+                        let (chained, parsed) = try work.parsedLine(k)
                         if place.offset == 0, let named = LedgerDirectory.firstSeq(ofSegment: segment), named != chained.seq {
                             throw damage(place, .segmentName(namedSeq: named, firstSeq: chained.seq), advice: advice)
                         }
@@ -162,6 +162,7 @@ extension EventLog {
                     result.seq += 1
                     try linked(location(k), result.hash)
                 }
+                helper.release(work)
                 if let failure { throw failure }
                 return LineReader.Taken(lines: links.count, stops: stops)
             }

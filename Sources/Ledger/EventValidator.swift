@@ -267,7 +267,10 @@ public struct EventValidator: Sendable {
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
         }
         guard isAlphanumeric(bytes[0]) else { return false }
-        return bytes.allSatisfy { isAlphanumeric($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x3A || $0 == 0x2D }
+        // One bit a byte below 0x80: `- . 0-9 :` in the low word, `A-Z _ a-z` in the high one.
+        let low: UInt64 = 1 << 0x2D | 1 << 0x2E | 0x3FF << 0x30 | 1 << 0x3A
+        let high: UInt64 = 0x3FF_FFFF << (0x41 - 64) | 1 << (0x5F - 64) | 0x3FF_FFFF << (0x61 - 64)
+        return bytes.allSatisfy { b in b < 64 ? low >> b & 1 == 1 : b < 128 && high >> (b - 64) & 1 == 1 }
     }
 
     static func isHashtag(_ s: String) -> Bool {

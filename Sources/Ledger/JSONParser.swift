@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A strict JSON (RFC 8259) parser over UTF-8 bytes.
 ///
 /// Stricter than most: it refuses duplicate member names, invalid UTF-8 (overlong forms and
@@ -161,16 +165,21 @@ private struct Parser {
         }
     }
 
-    /// Moves past printable ASCII other than `"` and `\`, eight bytes at a time while it can.
+    /// Moves past printable ASCII other than `"` and `\`, eight bytes at a time while it can,
+    /// to the first other byte of the last word read.
     mutating func skipPlainASCII() {
         guard let base = bytes.baseAddress else { return }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        /// A high bit set in each byte of `x` that is zero (exact when no byte has its high bit set).
+        /// A high bit set in each byte of `x` that is zero, and maybe in bytes after one that is:
+        /// the lowest is exact, as a borrow only runs upwards.
         func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
         while index + 8 <= bytes.count {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
             let special = word & highs | zeroBytes(word & 0xE0E0_E0E0_E0E0_E0E0) | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
-            if special != 0 { break }
+            if special != 0 {
+                index += special.trailingZeroBitCount >> 3 // the first byte that is not plain
+                return
+            }
             index += 8
         }
     }
@@ -446,6 +455,15 @@ extension JSONParser {
 private extension Parser {
     /// The envelope's member names (`StoredEvent.Member`), in the order a bit stands for each.
     static let envelopeNames: [[UInt8]] = StoredEvent.Member.allCases.map { Array($0.name.utf8) }
+    /// The position of `name` among `envelopeNames`, trying `expected` first, or nil.
+    static func envelopePosition(of name: UnsafeBufferPointer<UInt8>, expected: Int) -> Int? {
+        func isName(_ k: Int) -> Bool {
+            envelopeNames[k].withUnsafeBufferPointer { known in known.count == name.count && memcmp(known.baseAddress!, name.baseAddress!, name.count) == 0 }
+        }
+        if expected < envelopeNames.count, isName(expected) { return expected }
+        return envelopeNames.indices.first(where: isName)
+    }
+
     /// The bits of the members every line has.
     static let requiredMembers: UInt16 = StoredEvent.Member.allCases.reduce(0) { $1.isRequired ? $0 | 1 << $1.rawValue : $0 }
 
@@ -454,6 +472,7 @@ private extension Parser {
         try enter()
         index = 1
         var seen: UInt16 = 0
+        var expected = 0 // writers write the members in the order of `envelopeNames`
         var seq: Int64 = 0
         var id = 0..<0, type = 0..<0, occurredAt = 0..<0, recordedAt = 0..<0, data = 0..<0
         var actor: Range<Int>?
@@ -463,8 +482,9 @@ private extension Parser {
         while true {
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString(),
-                  let position = Parser.envelopeNames.firstIndex(where: { $0.elementsEqual(UnsafeBufferPointer(rebasing: bytes[name])) }),
+                  let position = Parser.envelopePosition(of: UnsafeBufferPointer(rebasing: bytes[name]), expected: expected),
                   let which = StoredEvent.Member(rawValue: position), seen & (1 << position) == 0 else { return nil }
+            expected = position + 1
             seen |= 1 << position
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }

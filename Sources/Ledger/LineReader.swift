@@ -101,7 +101,13 @@ struct LineReader {
         let chunk: Chunk
         /// Line `k`'s hash and parse, once `finish()` has returned.
         let hashes: UnsafeMutableBufferPointer<SHA256.Digest>
-        private let parsed: UnsafeMutableBufferPointer<Result<Parsed, LedgerError>?>
+        /// Line `k`'s parse where `outcomes[k]` is `parsedLine`; its error, under `lock`, where it is `refused`.
+        private let parsed: UnsafeMutableBufferPointer<Parsed>
+        private let outcomes: UnsafeMutableBufferPointer<UInt8>
+        private var failures: [Int: LedgerError] = [:]
+        private static var notParsed: UInt8 { 0 }
+        private static var parsedLine: UInt8 { 1 }
+        private static var refused: UInt8 { 2 }
         /// Dropped once the work is finished or settled: the caller's closure is not kept past either.
         private var parse: ((Int) throws(LedgerError) -> Parsed)?
         private let lock = NSCondition()
@@ -117,12 +123,14 @@ struct LineReader {
             self.parse = parse
             hashes = .allocate(capacity: chunk.count)
             parsed = .allocate(capacity: chunk.count)
-            parsed.initialize(repeating: nil)
+            outcomes = .allocate(capacity: chunk.count)
+            outcomes.initialize(repeating: Self.notParsed)
         }
 
         deinit {
-            parsed.deinitialize()
+            for k in 0..<chunk.count where outcomes[k] == Self.parsedLine { (parsed.baseAddress! + k).deinitialize(count: 1) }
             parsed.deallocate()
+            outcomes.deallocate()
             hashes.deallocate()
         }
 
@@ -171,8 +179,11 @@ struct LineReader {
             parse = nil
         }
 
-        /// Line `k`'s parse (after `finish()`).
-        func result(_ k: Int) -> Result<Parsed, LedgerError> { parsed[k]! } // invariant: finish() parsed every line
+        /// Line `k`'s parse (after `finish()`), copied once.
+        func parsedLine(_ k: Int) throws(LedgerError) -> Parsed {
+            guard outcomes[k] == Self.parsedLine else { throw lock.withLock { failures[k]! } } // invariant: finish() parsed every line
+            return parsed[k]
+        }
 
         private func hashUnclaimed() {
             while let run = claim(&nextHash) { chunk.hash(run, into: hashes) }
@@ -181,7 +192,13 @@ struct LineReader {
         private func parseUnclaimed() {
             while let run = claim(&nextParse) {
                 for k in run {
-                    do throws(LedgerError) { parsed[k] = .success(try parse!(k)) } catch { parsed[k] = .failure(error) } // invariant: set until finished or settled
+                    do throws(LedgerError) {
+                        (parsed.baseAddress! + k).initialize(to: try parse!(k)) // invariant: set until finished or settled
+                        outcomes[k] = Self.parsedLine
+                    } catch {
+                        lock.withLock { failures[k] = error }
+                        outcomes[k] = Self.refused
+                    }
                 }
             }
         }
@@ -201,7 +218,7 @@ struct LineReader {
     /// ends at `close()`, which every owner calls.
     final class ChunkHelper: @unchecked Sendable { // shared state is under `condition`
         private let condition = NSCondition()
-        private var jobs: [@Sendable () -> Void] = []
+        private var jobs: [(@Sendable () -> Void)?] = []
         private var next = 0
         private var isStarted = false
         private var hasThread = false
@@ -224,6 +241,13 @@ struct LineReader {
             return true
         }
 
+        /// Lets go of `work` on the helper's thread, after the jobs handed over before: what the
+        /// helper made for it (most of a chunk's parsed lines) is then freed on the thread that
+        /// allocated it, which the allocator does without taking a lock the other thread holds.
+        func release(_ work: some AnyObject & Sendable) {
+            _ = submit { withExtendedLifetime(work) {} }
+        }
+
         /// Lets the jobs handed over run, then ends the thread and waits for it.
         func close() {
             condition.lock()
@@ -238,14 +262,16 @@ struct LineReader {
             while true {
                 while next == jobs.count && !isClosing { condition.wait() }
                 guard next < jobs.count else { break }
-                let job = jobs[next]
+                var job = jobs[next]
+                jobs[next] = nil
                 next += 1
                 if next == jobs.count {
                     jobs.removeAll(keepingCapacity: true)
                     next = 0
                 }
                 condition.unlock()
-                job()
+                job?()
+                job = nil // what the job holds is let go on this thread, outside the lock
                 condition.lock()
             }
             hasExited = true

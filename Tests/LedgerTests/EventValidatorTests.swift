@@ -87,4 +87,28 @@ struct FixedState: LedgerState {
         #expect(problem(event("project.defined", ["project": "x", "title": long, "starts_on": "2017-04-01", "ends_on": "2020-03-31"]))
                 == "project.defined: field 'title' is 301 characters long; the limit is 300")
     }
+
+    /// The bit table of identifier bytes says what the rule says: every byte value first and
+    /// last, and random texts of identifier bytes with others mixed in.
+    @Test func identifiersAreReadByTheRuleForEveryByte() {
+        func byRule(_ bytes: [UInt8]) -> Bool {
+            func isAlphanumeric(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+            return (1...128).contains(bytes.count) && isAlphanumeric(bytes[0])
+                && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "-") }
+        }
+        func read(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { EventValidator.isIdentifier($0) } }
+        for b in UInt8.min...UInt8.max {
+            for text in [[b], [UInt8(ascii: "a"), b], [UInt8(ascii: "7"), b, UInt8(ascii: "z")]] {
+                #expect(read(text) == byRule(text), "\(text)")
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pool = Array("aZ09._:-".utf8) + [0x00, 0x2F, 0x3B, 0x40, 0x5B, 0x60, 0x7B, 0x7F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...130, using: &generator)).map { _ in
+                Int.random(in: 0..<10, using: &generator) == 0 ? pool.randomElement(using: &generator)! : pool[Int.random(in: 0..<8, using: &generator)]
+            }
+            #expect(read(text) == byRule(text))
+        }
+    }
 }
