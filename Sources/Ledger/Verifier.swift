@@ -169,8 +169,16 @@ public struct Verifier: Sendable {
                 report.head = Checkpoint(seq: report.head.seq, hash: report.head.hash, recordedAt: String(decoding: lastRecordedAt, as: UTF8.self))
             }
         } catch {
-            if case .damaged = error {
+            if case .damaged(let file, let line, _) = error {
                 report.damage = error
+                // An id used twice before the damage is the first damage (the repeat is confirmed
+                // against the ids themselves, read again; lines past the damage are not counted).
+                let prefix = log.directory.path + "/"
+                if !repeatedHashes.isEmpty, file.hasPrefix(prefix), let repeated = try? Self.firstRepeatedID(in: log, among: repeatedHashes),
+                   (repeated.location.segment, repeated.location.line) < (String(file.dropFirst(prefix.count)), line) {
+                    report.damage = .damaged(file: prefix + repeated.location.segment, line: repeated.location.line,
+                                             reason: "id '\(repeated.id)' appears twice")
+                }
                 return report
             }
             throw error

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Ledger
 
 @Suite struct VerifyAndForgetTests {
     @Test func verifyNamesTheDamagedLineAndExitsOne() throws {
@@ -16,6 +17,32 @@ import Testing
             #expect(result.stdout.isEmpty)
             let checkpoint = try ledger(dir, "checkpoint")
             #expect(checkpoint.status == 1)
+        }
+    }
+
+    /// `verify` names the first damage: an id used twice before a line that is no event, and
+    /// that line when the id's second use comes after it.
+    @Test(arguments: [(repeatAt: 4, brokenAt: 7), (repeatAt: 7, brokenAt: 4)])
+    func verifyNamesTheEarlierOfARepeatedIDAndABrokenLine(repeatAt: Int, brokenAt: Int) throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            for k in 1...6 { try given(dir, "append", "participant.registered", "participant=p-\(k)", "group=citizen", "name=P \(k)") }
+            let path = dir + "/segment-000000000001.jsonl"
+            var events = try #require(FileManager.default.contents(atPath: path)).split(separator: 0x0A).map { try StoredEvent(line: $0) }
+            events[repeatAt].id = events[2].id
+            var previous = SHA256.Digest.zero
+            var lines: [[UInt8]] = []
+            for k in events.indices {
+                events[k].prev = previous
+                lines.append(events[k].line)
+                previous = SHA256.hash(lines[k])
+            }
+            lines[brokenAt] = Array("not an event".utf8)
+            try Data(lines.flatMap { $0 + [0x0A] }).write(to: URL(fileURLWithPath: path))
+            let result = try ledger(dir, "verify")
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix(repeatAt < brokenAt ? "error: \(path) line \(repeatAt + 1): id '\(events[2].id)' appears twice"
+                                                                 : "error: \(path) line \(brokenAt + 1): "), "\(result.stderr)")
         }
     }
 
