@@ -65,13 +65,21 @@ public struct ProposalsProjection: Sendable {
     /// The register, filtered by engagement, theme and status.
     public func document(engagement: String?, theme: String?, status: String?, labels: Labels, names: PersonalNames,
                          stamp: ReportStamp) throws(ReportError) -> ReportDocument {
-        let engagements = Array(Set(order.compactMap { proposals[$0]?.engagement })).sorted()
+        // One pass over the register, each proposal copied once (into `selected`) when chosen.
+        var withProposals = Set<String>()
+        var selected: [Proposal] = []
+        selected.reserveCapacity(order.count)
+        for id in order {
+            guard let p = proposals[id] else { continue }
+            withProposals.insert(p.engagement)
+            if (engagement == nil || p.engagement == engagement) && (theme == nil || p.theme == theme) && (status == nil || p.status == status) {
+                selected.append(p)
+            }
+        }
+        let engagements = withProposals.sorted()
         if let engagement, !engagements.contains(engagement) { throw .notFound(what: "engagement with proposals", id: engagement, among: engagements) }
         if let theme, !EventCatalog.themes.contains(theme) { throw .notFound(what: "theme", id: theme, among: EventCatalog.themes) }
         if let status, !Self.statuses.contains(status) { throw .notFound(what: "status", id: status, among: Self.statuses) }
-        let selected = order.compactMap { proposals[$0] }.filter {
-            (engagement == nil || $0.engagement == engagement) && (theme == nil || $0.theme == theme) && (status == nil || $0.status == status)
-        }
         func day(_ t: Timestamp?, _ engagement: String) -> String {
             t.map { LocalTime.day($0, in: zones[engagement] ?? TimeZone(identifier: "UTC")!) } ?? ""
         }
@@ -90,9 +98,14 @@ public struct ProposalsProjection: Sendable {
             ReportColumn(id: "supports", label: labels["supports"], isNumeric: true), ReportColumn(id: "status", label: labels["status"]),
             ReportColumn(id: "history", label: labels["history"]),
         ], rows: rows, grouping: ReportTable.Grouping(column: "status", order: Self.statuses.map { labels[$0] }))
-        let byStatus = Self.statuses.map { s in (s, selected.filter { $0.status == s }.count) }
-        let byTheme = EventCatalog.themes.map { t in (t, selected.filter { $0.theme == t }.count) }
-        let takenUp = selected.filter { $0.status == "accepted" || $0.status == "implemented" }.count
+        var statusCounts: [String: Int] = [:], themeCounts: [String: Int] = [:]
+        for p in selected {
+            statusCounts[p.status, default: 0] += 1
+            themeCounts[p.theme, default: 0] += 1
+        }
+        let byStatus = Self.statuses.map { s in (s, statusCounts[s] ?? 0) }
+        let byTheme = EventCatalog.themes.map { t in (t, themeCounts[t] ?? 0) }
+        let takenUp = (statusCounts["accepted"] ?? 0) + (statusCounts["implemented"] ?? 0)
         var filters: [String] = []
         if let engagement { filters.append("\(labels["engagement"]): \(engagement)") }
         if let theme { filters.append("\(labels["theme"]): \(labels[theme])") }
