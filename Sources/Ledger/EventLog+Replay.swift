@@ -27,10 +27,11 @@ extension EventLog {
     /// The lines of an import batch are passed on once the batch is complete: a batch still
     /// being written (or torn by a crash) at the end of the ledger is not part of it yet.
     ///
-    /// Each chunk of about a megabyte is hashed on one core while its lines are read and folded on
-    /// the other; the chunk's `prev` links are checked when both are done. So `body` may have
-    /// folded up to a chunk's events past a broken link before the replay throws: what it built
-    /// must be thrown away with the error (a report is never computed from a damaged ledger).
+    /// Each chunk of about a megabyte is hashed and parsed on both cores (`readChain`: the next
+    /// chunk's while this one is folded), then folded on this thread; the chunk's `prev` links
+    /// are checked after its events are folded. So `body` may have folded up to a chunk's events
+    /// past a broken link before the replay throws: what it built must be thrown away with the
+    /// error (a report is never computed from a damaged ledger).
     /// - Throws: `LedgerError.damaged` naming the first bad file and line.
     ///
     /// - Parameter saved: where a fold's saved state stands (see `SavedState.load`): reading goes
