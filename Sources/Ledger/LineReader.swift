@@ -181,7 +181,11 @@ struct LineReader {
 
         /// Line `k`'s parse (after `finish()`), copied once.
         func parsedLine(_ k: Int) throws(LedgerError) -> Parsed {
-            guard outcomes[k] == Self.parsedLine else { throw lock.withLock { failures[k]! } } // invariant: finish() parsed every line
+            guard outcomes[k] == Self.parsedLine else {
+                lock.lock()
+                defer { lock.unlock() }
+                throw failures[k]! // invariant: finish() parsed every line
+            }
             return parsed[k]
         }
 
@@ -196,7 +200,9 @@ struct LineReader {
                         (parsed.baseAddress! + k).initialize(to: try parse!(k)) // invariant: set until finished or settled
                         outcomes[k] = Self.parsedLine
                     } catch {
-                        lock.withLock { failures[k] = error }
+                        lock.lock()
+                        failures[k] = error
+                        lock.unlock()
                         outcomes[k] = Self.refused
                     }
                 }

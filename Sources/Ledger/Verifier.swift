@@ -173,9 +173,11 @@ public struct Verifier: Sendable {
                 report.damage = error
                 // An id used twice before the damage is the first damage (the repeat is confirmed
                 // against the ids themselves, read again; lines past the damage are not counted).
+                // Damage without a line number (a line too long to read) lies after every line
+                // of its segment that could be read.
                 let prefix = log.directory.path + "/"
                 if !repeatedHashes.isEmpty, file.hasPrefix(prefix), let repeated = try? Self.firstRepeatedID(in: log, among: repeatedHashes),
-                   (repeated.location.segment, repeated.location.line) < (String(file.dropFirst(prefix.count)), line) {
+                   (repeated.location.segment, repeated.location.line) < (String(file.dropFirst(prefix.count)), line > 0 ? line : Int.max) {
                     report.damage = .damaged(file: prefix + repeated.location.segment, line: repeated.location.line,
                                              reason: "id '\(repeated.id)' appears twice")
                 }

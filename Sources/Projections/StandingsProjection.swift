@@ -183,7 +183,7 @@ extension StandingsProjection {
             }
             current = nil
         }
-        for character in caption.precomposedStringWithCanonicalMapping {
+        func take(_ character: Character) {
             if character == "#" {
                 finish()
                 current = "#"
@@ -194,13 +194,42 @@ extension StandingsProjection {
                 finish()
             }
         }
+        if isComposedByItsRange(caption) {
+            // Already NFC, and each scalar is a character of its own (CR LF aside, which ends a tag either way).
+            for scalar in caption.unicodeScalars { take(Character(scalar)) }
+        } else {
+            for character in caption.precomposedStringWithCanonicalMapping { take(character) }
+        }
         finish()
         return tags
     }
 
     /// A hashtag in the form captions are compared in.
     public static func normalisedHashtag(_ tag: String) -> String {
-        tag.precomposedStringWithCanonicalMapping.lowercased()
+        (isComposedByItsRange(tag) ? tag : tag.precomposedStringWithCanonicalMapping).lowercased()
+    }
+
+    /// True when `text` is in NFC because of what its scalars are: U+0000-U+02FF (Latin, IPA,
+    /// modifier letters) and Cyrillic U+0400-U+04FF but its combining marks U+0483-U+0489, none
+    /// of which NFC changes or composes with its neighbour, and none of which extends a character
+    /// (only CR LF make one of two); read from the UTF-8 bytes. False says nothing (such text is
+    /// normalised and broken into characters the long way).
+    static func isComposedByItsRange(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x80 {
+                    i += 1
+                    continue
+                }
+                guard i + 1 < bytes.count, (0xC2...0xCB).contains(b) || ((0xD0...0xD3).contains(b) && !(b == 0xD2 && (0x83...0x89).contains(bytes[i + 1]))) else {
+                    return false
+                }
+                i += 2
+            }
+            return true
+        } ?? false
     }
 }
 

@@ -187,6 +187,11 @@ import Testing
             let damage = try #require(try Verifier(path: dir).verify().damage.map { "\($0)" })
             if repeatAt < brokenAt {
                 #expect(damage == "\(path) line \(repeatAt + 1): id '\(events[1].id)' appears twice")
+                // A line too long to read has no line number: the repeat before it still comes first.
+                lines[brokenAt] = Array(repeating: UInt8(ascii: "x"), count: LineReader.maximumLineBytes + LineReader.chunkBytes + 10)
+                try Data(lines.flatMap { $0 + [0x0A] }).write(to: URL(fileURLWithPath: path))
+                let beforeLongLine = try #require(try Verifier(path: dir).verify().damage.map { "\($0)" })
+                #expect(beforeLongLine == "\(path) line \(repeatAt + 1): id '\(events[1].id)' appears twice")
             } else {
                 #expect(damage.hasPrefix("\(path) line \(brokenAt + 1): "))
                 #expect(!damage.contains("appears twice"))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Ledger
 @testable import Projections
@@ -102,6 +103,47 @@ import Testing
         let decomposed = "#Cafe\u{301}Almaty" // e + combining acute
         #expect(StandingsProjection.hashtags(in: "Photo \(decomposed)!").contains(StandingsProjection.normalisedHashtag("#CAFÉALMATY")))
         #expect(StandingsProjection.hashtags(in: "#a-b- and #c_d.") == ["#a-b", "#c_d"])
+    }
+
+    /// Text whose bytes say it is in NFC is: every scalar of those ranges alone, after a letter,
+    /// and in random runs, is left as it is by NFC; and marks or other scripts are not said to be.
+    @Test func textCalledComposedByItsRangeIsInNFC() {
+        let scalars = (Array(0x01...0x2FF) + Array(0x400...0x482) + Array(0x48A...0x4FF)).compactMap(Unicode.Scalar.init)
+        func isNFC(_ text: String) -> Bool { Array(text.precomposedStringWithCanonicalMapping.utf8) == Array(text.utf8) }
+        for scalar in scalars {
+            for text in [String(scalar), "a" + String(scalar), "\u{418}" + String(scalar), String(scalar) + "\u{301}"] where StandingsProjection.isComposedByItsRange(text) {
+                #expect(isNFC(text), "U+\(String(scalar.value, radix: 16))")
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 1...8, using: &generator)).map { _ in scalars.randomElement(using: &generator)! }))
+            #expect(StandingsProjection.isComposedByItsRange(text))
+            #expect(isNFC(text))
+        }
+        for text in ["e\u{301}", "\u{483}", "\u{489}", "\u{300}", "\u{374}", "\u{212B}", "阿", "\u{1F600}"] {
+            #expect(!StandingsProjection.isComposedByItsRange(text))
+        }
+        // Such text has one character a scalar, CR LF aside; and its hashtags are those read character by character.
+        let pieces = ["#", "#", "-", "_", " ", "\r\n", "\n", "a", "Z", "7", "²", "½", "ß", "Ә", "ә", "і", "Қ", "ʰ", "˅", "\u{AD}", ".", "!"]
+        for _ in 0..<3_000 {
+            let caption = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(StandingsProjection.isComposedByItsRange(caption))
+            #expect(caption.count == caption.unicodeScalars.count - caption.components(separatedBy: "\r\n").count + 1)
+            var slow = Set<String>(), current: String?
+            func finish() {
+                if var tag = current {
+                    while tag.hasSuffix("-") { tag.removeLast() }
+                    if tag.count > 1 { slow.insert(tag.lowercased()) }
+                }
+                current = nil
+            }
+            for character in caption {
+                if character == "#" { finish(); current = "#" } else if current != nil, character.isLetter || character.isNumber || character == "_" || character == "-" { current!.append(character) } else { finish() }
+            }
+            finish()
+            #expect(StandingsProjection.hashtags(in: caption) == slow, "\(caption.debugDescription)")
+        }
     }
 
     @Test func scoresByWeightedMeansLeavesOutAJurorsOwnEntryAndFlagsWhatIsMissing() throws {

@@ -67,4 +67,37 @@ import Testing
             }
         }
     }
+
+    /// Aligned rows, trimmed as `render` trims them, are what padding every cell and trimming gave:
+    /// random cells of Latin, Cyrillic, wide and Prepend characters (U+0600, which makes one
+    /// character with a space after it), trailing spaces, right-aligned numbers and cut cells.
+    @Test func alignedRowsAreThePaddedCellsTrimmed() {
+        let pieces = ["a", "7", " ", "ә", "Қ", "阿", "\u{600}", "\u{6DD}", "e\u{301}", "-", "#"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let columns = Int.random(in: 1...4, using: &generator)
+            let rows = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                (0..<columns).map { _ in
+                    TableRenderer.Cell((0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined(),
+                                       alignsRight: Bool.random(using: &generator))
+                }
+            }
+            let widest = [4, 40, Int.max].randomElement(using: &generator)!
+            let lines = TableRenderer.aligned(rows, ruleAfterFirst: false, widest: widest).map(TableRenderer.withoutTrailingSpaces)
+            var widths = Array(repeating: 0, count: columns)
+            for row in rows { for (c, cell) in row.enumerated() { widths[c] = max(widths[c], min(TerminalText.width(cell.text), widest)) } }
+            let padded = rows.map { row in
+                row.enumerated().map { c, cell in
+                    let room = widths[c] - TerminalText.width(cell.text)
+                    return cell.alignsRight && room >= 0 ? String(repeating: " ", count: room) + cell.text : TerminalText.padded(cell.text, to: widths[c])
+                }.joined(separator: "  ")
+            }
+            func trimmed(_ line: String) -> String {
+                var line = Substring(line)
+                while line.last == " " { line.removeLast() }
+                return String(line)
+            }
+            #expect(lines == padded.map(trimmed), "\(rows.map { $0.map(\.text) })")
+        }
+    }
 }

@@ -124,9 +124,15 @@ enum TableRenderer {
                 } else if cell.alignsRight {
                     pad(&line, room)
                     line += cell.text
-                } else {
+                } else if c < row.count - 1 {
                     line += cell.text
-                    if c < row.count - 1 { pad(&line, room) } // the last cell gets no spaces after it
+                    pad(&line, room)
+                } else {
+                    // The last cell: `render` trims the spaces after it, so none are written, but
+                    // one after a non-ASCII ending, with which a space can make one character
+                    // (a Prepend scalar, U+0600...) that trimming then keeps, as it did the padding.
+                    line += cell.text
+                    if room > 0, let last = cell.text.utf8.last, last >= 0x80 { line += " " }
                 }
             }
             lines.append(line)
