@@ -163,39 +163,4 @@ import Testing
             #expect(damage == "\(path) line 4: id '\(events[1].id)' appears twice")
         }
     }
-
-    /// The first damage is named: an id used twice comes before a broken line further on, and
-    /// a broken line before the id's second use comes first.
-    @Test(arguments: [(repeatAt: 3, brokenAt: 6), (repeatAt: 6, brokenAt: 3)])
-    func theEarlierOfARepeatedIDAndALaterFaultIsNamed(repeatAt: Int, brokenAt: Int) throws {
-        try withTemporaryDirectory { dir in
-            let ledger = try makeLedger(dir)
-            _ = try ledger.append(project)
-            for k in 1...6 { _ = try ledger.append(person("p-\(k)")) }
-            let path = dir + "/segment-000000000001.jsonl"
-            var events = try #require(FileManager.default.contents(atPath: path)).split(separator: 0x0A).map { try StoredEvent(line: $0) }
-            events[repeatAt].id = events[1].id
-            var previous = SHA256.Digest.zero
-            var lines: [[UInt8]] = []
-            for k in events.indices {
-                events[k].prev = previous
-                lines.append(events[k].line)
-                previous = SHA256.hash(lines[k])
-            }
-            lines[brokenAt] = Array(#"{"seq":"#.utf8) + lines[brokenAt] // no longer an event
-            try Data(lines.flatMap { $0 + [0x0A] }).write(to: URL(fileURLWithPath: path))
-            let damage = try #require(try Verifier(path: dir).verify().damage.map { "\($0)" })
-            if repeatAt < brokenAt {
-                #expect(damage == "\(path) line \(repeatAt + 1): id '\(events[1].id)' appears twice")
-                // A line too long to read has no line number: the repeat before it still comes first.
-                lines[brokenAt] = Array(repeating: UInt8(ascii: "x"), count: LineReader.maximumLineBytes + LineReader.chunkBytes + 10)
-                try Data(lines.flatMap { $0 + [0x0A] }).write(to: URL(fileURLWithPath: path))
-                let beforeLongLine = try #require(try Verifier(path: dir).verify().damage.map { "\($0)" })
-                #expect(beforeLongLine == "\(path) line \(repeatAt + 1): id '\(events[1].id)' appears twice")
-            } else {
-                #expect(damage.hasPrefix("\(path) line \(brokenAt + 1): "))
-                #expect(!damage.contains("appears twice"))
-            }
-        }
-    }
 }

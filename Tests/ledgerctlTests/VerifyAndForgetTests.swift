@@ -20,8 +20,8 @@ import Testing
         }
     }
 
-    /// `verify` names the first damage: an id used twice before a line that is no event, and
-    /// that line when the id's second use comes after it.
+    /// `verify` names the first damage: an id used twice before a line that is no event (or a
+    /// line too long to read), and that line when the id's second use comes after it.
     @Test(arguments: [(repeatAt: 4, brokenAt: 7), (repeatAt: 7, brokenAt: 4)])
     func verifyNamesTheEarlierOfARepeatedIDAndABrokenLine(repeatAt: Int, brokenAt: Int) throws {
         try withTemporaryDirectory { dir in
@@ -43,6 +43,13 @@ import Testing
             #expect(result.status == 1)
             #expect(result.stderr.hasPrefix(repeatAt < brokenAt ? "error: \(path) line \(repeatAt + 1): id '\(events[2].id)' appears twice"
                                                                  : "error: \(path) line \(brokenAt + 1): "), "\(result.stderr)")
+            guard repeatAt < brokenAt else { return }
+            // A line too long to read has no line number: the repeat before it still comes first.
+            lines[brokenAt] = Array(repeating: UInt8(ascii: "x"), count: LineReader.maximumLineBytes + LineReader.chunkBytes + 10)
+            try Data(lines.flatMap { $0 + [0x0A] }).write(to: URL(fileURLWithPath: path))
+            let beforeLongLine = try ledger(dir, "verify")
+            #expect(beforeLongLine.status == 1)
+            #expect(beforeLongLine.stderr.hasPrefix("error: \(path) line \(repeatAt + 1): id '\(events[2].id)' appears twice"), "\(beforeLongLine.stderr)")
         }
     }
 
