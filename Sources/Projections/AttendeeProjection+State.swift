@@ -6,7 +6,9 @@ extension AttendeeProjection: SavedFold {
     static let stateVersion: UInt32 = 2
 
     var stateName: String { Self.stateName("attendees", scope: onlyEngagement) }
-    var isWorthSaving: Bool { onlyEngagement.map { engagements[$0] != nil } ?? true }
+    /// A scope's fold when it holds its engagement; the whole ledger's only when it holds one
+    /// engagement, the one case a report is made of it (with several, a report asks which).
+    var isWorthSaving: Bool { onlyEngagement.map { engagements[$0] != nil } ?? (order.count == 1) }
 
     func writeState(to out: inout StateEncoder) {
         out.write(onlyEngagement)

@@ -7,7 +7,9 @@ extension StandingsProjection: SavedFold {
     static let stateVersion: UInt32 = 3
 
     var stateName: String { Self.stateName("standings", scope: onlyContest) }
-    var isWorthSaving: Bool { onlyContest.map { contests[$0] != nil } ?? true }
+    /// A scope's fold when it holds its contest; the whole ledger's only when it holds one
+    /// contest, the one case a report is made of it (with several, a report asks which).
+    var isWorthSaving: Bool { onlyContest.map { contests[$0] != nil } ?? (order.count == 1) }
 
     func writeState(to out: inout StateEncoder) {
         out.write(onlyContest)

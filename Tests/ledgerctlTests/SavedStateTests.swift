@@ -137,6 +137,23 @@ import Testing
         }
     }
 
+    /// A report refused because the ledger holds several engagements or contests (it asks which)
+    /// leaves the directory as it was: no state is saved for a fold no report is made of.
+    @Test(arguments: [["attendees"], ["standings"]])
+    func aReportThatAsksWhichOneSavesNoState(report: [String]) throws {
+        try withTemporaryDirectory { temporary in
+            let dir = temporary + "/events"
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            _ = try Ledgerctl.run(["--dir", dir, "verify"]) // any index a reader makes, made before the snapshot
+            let before = snapshot(dir)
+            let result = try Ledgerctl.run(["--dir", dir, "report"] + report)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(report == ["attendees"] ? "--engagement" : "--contest"), "\(result.stderr)")
+            #expect(snapshot(dir) == before)
+            #expect(try Ledgerctl.run(["--dir", dir, "report"] + report + (report == ["attendees"] ? ["--engagement", "forum-2"] : ["--contest", "photo-2"])).status == 0)
+        }
+    }
+
     /// A state saved for one engagement or contest, put in the place of another's, is not read
     /// as that one's (the state records its scope).
     @Test func aStateOfAnotherScopeIsNotUsed() throws {
