@@ -20,7 +20,7 @@ public struct EventCatalog: Sendable {
 
     /// True when the catalog has a type of that name (given as UTF-8), without making a string of it.
     func hasType(named name: UnsafeBufferPointer<UInt8>) -> Bool {
-        typeNames.contains { $0.count == name.count && $0.elementsEqual(name) }
+        typeName(of: name) != nil
     }
 
     /// The name of the catalog's type whose UTF-8 is `name` (the catalog's own string), or nil.
