@@ -222,6 +222,7 @@ private struct Parser {
             depth -= 1
             return .object(members)
         }
+        members.reserveCapacity(4) // most objects have a few members: one allocation, not three
         while true {
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {

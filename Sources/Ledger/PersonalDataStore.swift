@@ -191,33 +191,73 @@ public struct PersonalDataStore: Sendable {
         try records(soleLink: false)
     }
 
-    /// The records of `participants` only, in order: a report names a few people of many, and
-    /// builds only their records. A line of someone else in the writer's whole form
+    /// A name a record gave someone: what a report shows of the store.
+    public struct Name: Sendable, Equatable {
+        /// The event that carried it.
+        public let seq: Int64
+        /// Whose it is.
+        public let participant: String
+        /// The record's `name`, or nil when it has none (or one that is not text).
+        public let name: String?
+    }
+
+    /// The names the records of `participants` give, in order: a report names a few people of
+    /// many, and reads only their records. A line of someone else in the writer's whole form
     /// (`{"seq":N,"participant":"ID","data":{...}}`) is skipped unparsed; any other line is
     /// parsed (and refused when it is not a record), so a store rewritten by hand is still read
     /// right, and a line cut short or garbled around its data is refused wherever it is. (What
-    /// lies inside another person's `data` is read only by the reports that name them.)
-    public func records(of participants: Set<String>) throws(LedgerError) -> [Record] {
+    /// lies inside another person's `data` is read only by the reports that name them.) A
+    /// wanted line in the whole form is checked in full, but only its name is made.
+    public func names(of participants: Set<String>) throws(LedgerError) -> [Name] {
         // IDs are compared byte for byte. Between ASCII strings that is string equality, so an
         // ASCII ID is looked up as a string (one of up to 15 bytes is made without allocating).
-        func isASCII(_ bytes: some Sequence<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
-        let asciiWanted = participants.filter { isASCII($0.utf8) }
-        let otherWanted = Set(participants.filter { !isASCII($0.utf8) }.map { Array($0.utf8) })
-        let dataKey = Array(#","data":{"#.utf8)
-        return try records(soleLink: false) { line in
+        let asciiWanted = participants.filter { Self.isASCII($0.utf8) }
+        let otherWanted = Set(participants.filter { !Self.isASCII($0.utf8) }.map { Array($0.utf8) })
+        return try read(soleLink: false, inHalves: true, where: { line in
             guard let id = Self.participantField(of: line) else { return true }
-            let isWanted = isASCII(id) ? asciiWanted.contains(String(decoding: UnsafeBufferPointer(rebasing: id), as: UTF8.self))
+            let isWanted = Self.isASCII(id) ? asciiWanted.contains(String(decoding: UnsafeBufferPointer(rebasing: id), as: UTF8.self))
                 : otherWanted.contains(Array(id))
-            guard !isWanted else { return true }
-            let isWhole = line[(id.endIndex + 1)...].starts(with: dataKey) && line.count >= 2
-                && line[line.count - 1] == UInt8(ascii: "}") && line[line.count - 2] == UInt8(ascii: "}")
-            return !isWhole // not in the whole form: parsed, to be refused with its line number when it is no record
-        }
+            return isWanted || Self.wholeFormData(of: line, after: id) == nil // not in the whole form: parsed, to be refused with its line number when it is no record
+        }, making: { line in
+            if let name = Self.wholeFormName(of: line) { return name }
+            return Record(line: line).map { Name(seq: $0.seq, participant: $0.participant, name: $0.data["name"]?.stringValue) }
+        })
     }
+
+    /// The `data` object of a line in the writer's whole form whose ID is `id`, braces included,
+    /// or nil when the line is not in that form.
+    static func wholeFormData(of line: UnsafeBufferPointer<UInt8>, after id: Slice<UnsafeBufferPointer<UInt8>>) -> Range<Int>? {
+        let start = id.endIndex + 1 + dataKey.count - 1 // at the data's `{`
+        guard line.count >= 2, line[(id.endIndex + 1)...].starts(with: dataKey),
+              line[line.count - 1] == UInt8(ascii: "}"), line[line.count - 2] == UInt8(ascii: "}") else { return nil }
+        return start..<(line.count - 1)
+    }
+
+    /// The name a line in the writer's whole form gives, read without building its data: nil
+    /// when the line is in another form, or holds anything (escaped or repeated member names,
+    /// a seq that is no plain integer) that the strict parser must judge.
+    static func wholeFormName(of line: UnsafeBufferPointer<UInt8>) -> Name? {
+        guard let id = participantField(of: line), let data = wholeFormData(of: line, after: id) else { return nil }
+        // The seq: digits without a leading zero, few enough to be an Int64.
+        let digits = line[seqKey.count...].prefix { (0x30...0x39).contains($0) }
+        guard (1...18).contains(digits.count), digits.first != 0x30 || digits.count == 1 else { return nil }
+        let seq = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
+        let text = UnsafeBufferPointer(rebasing: line[data])
+        guard let members = JSONParser.scanMembers(text) else { return nil }
+        var name: String?
+        for member in members where text[member.keyStart..<member.keyEnd].elementsEqual(nameKey) {
+            guard let value = JSONParser.value(in: text, at: member.valueStart) else { return nil }
+            name = value.stringValue
+        }
+        return Name(seq: seq, participant: String(decoding: UnsafeBufferPointer(rebasing: id), as: UTF8.self), name: name)
+    }
+
+    private static let dataKey = Array(#","data":{"#.utf8), nameKey = Array("name".utf8)
+
+    private static func isASCII(_ bytes: some Sequence<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
 
     /// The ID of a line in the writer's form, `{"seq":N,"participant":"ID",`, when it holds no escape.
     static func participantField(of line: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>>? {
-        let seqKey = Array(#"{"seq":"#.utf8), participantKey = Array(#","participant":""#.utf8)
         guard line.starts(with: seqKey) else { return nil }
         var k = seqKey.count
         while k < line.count, (0x30...0x39).contains(line[k]) { k += 1 }
@@ -228,22 +268,86 @@ public struct PersonalDataStore: Sendable {
         return line[start..<end]
     }
 
+    /// How a line in the writer's form starts, and the name that follows its seq.
+    private static let seqKey = Array(#"{"seq":"#.utf8), participantKey = Array(#","participant":""#.utf8)
+
     /// Every record, in order; with `soleLink`, refused when the store has another hard link.
-    /// `isWanted` sees each line first: a line it turns down is skipped, unparsed.
-    func records(soleLink: Bool, where isWanted: (UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }) throws(LedgerError) -> [Record] {
+    func records(soleLink: Bool) throws(LedgerError) -> [Record] {
+        try read(soleLink: soleLink, where: { _ in true }, making: { Record(line: $0) })
+    }
+
+    /// What `making` makes of each line `isWanted` takes, in order; a line it turns down is
+    /// skipped, unparsed, and one `making` makes nothing of is refused with its line number.
+    /// With `soleLink`, refused when the store has another hard link. `inHalves` reads a large
+    /// store's two halves at once, on two threads, with the same outcome.
+    func read<Item: Sendable>(soleLink: Bool, inHalves: Bool = false, where isWanted: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> Bool,
+                              making make: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> Item?) throws(LedgerError) -> [Item] {
         guard let file = try io({ () throws(SystemError) in try files.openIfExists(Self.fileName, soleLink: soleLink) }) else { return [] }
-        var records: [Record] = []
-        var lineNumber = 0
-        try LineReader.forEachLine(in: file) { _, line throws(LedgerError) in
-            lineNumber += 1
-            guard isWanted(line) else { return true }
-            guard let record = Record(line: line) else {
-                throw .damaged(file: path, line: lineNumber, reason: "not a personal-data record")
-            }
-            records.append(record)
-            return true
+        let size = try io { () throws(SystemError) in try file.size() }
+        let middle = size / 2
+        guard inHalves, size >= Self.halvedSize else {
+            let whole = read(Shared(file: file), from: 0, before: size, where: isWanted, making: make)
+            if let failure = whole.failure { throw failure.error }
+            return whole.items
         }
-        return records
+        // A line belongs to the half it starts in; the second half skips the end of the line
+        // that runs into it (unless the middle starts a line).
+        let startsLine = try io { () throws(SystemError) in try file.read(count: 1, at: middle - 1) } == [0x0A]
+        let shared = Shared(file: file)
+        let halves = Parallel.map([0, middle]) { from in
+            read(shared, from: from, before: from == 0 ? middle : Int64.max, skippingFirst: from > 0 && !startsLine, where: isWanted, making: make)
+        }
+        // The first failure in the file is the one reported, numbered among all its lines.
+        if let failure = halves[0].failure { throw failure.error }
+        if let failure = halves[1].failure {
+            guard case let .damaged(file, line, reason) = failure.error, failure.isNumbered else { throw failure.error }
+            throw .damaged(file: file, line: halves[0].lines + line, reason: reason)
+        }
+        return halves[0].items + halves[1].items
+    }
+
+    /// From this size on, `read(soleLink:inHalves:where:making:)` reads a store in two halves.
+    static let halvedSize: Int64 = 1 << 20
+
+    /// The store's descriptor, read by two threads at once: each reads at offsets of its own
+    /// (`pread`), and neither closes it.
+    private struct Shared: @unchecked Sendable {
+        let file: FileDescriptor
+    }
+
+    /// What reading part of the store found: its items, how many lines it read, and the
+    /// error that stopped it (`isNumbered` when its line number counts from the part's start).
+    private struct Part<Item: Sendable>: Sendable {
+        var items: [Item] = []
+        var lines = 0
+        var failure: (error: LedgerError, isNumbered: Bool)?
+    }
+
+    /// The items of the lines that start at `from` or after and before `before`.
+    private func read<Item>(_ shared: Shared, from: Int64, before: Int64, skippingFirst: Bool = false,
+                            where isWanted: (UnsafeBufferPointer<UInt8>) -> Bool, making make: (UnsafeBufferPointer<UInt8>) -> Item?) -> Part<Item> {
+        var part = Part<Item>()
+        var skipping = skippingFirst
+        do {
+            try LineReader.forEachLine(in: shared.file, from: from) { offset, line throws(LedgerError) in
+                if skipping {
+                    skipping = false
+                    return true
+                }
+                guard offset < before else { return false }
+                part.lines += 1
+                guard isWanted(line) else { return true }
+                guard let item = make(line) else {
+                    part.failure = (.damaged(file: path, line: part.lines, reason: "not a personal-data record"), true)
+                    return false
+                }
+                part.items.append(item)
+                return true
+            }
+        } catch {
+            part.failure = (error, false)
+        }
+        return part
     }
 
     /// Rewrites the store without `participant`'s records, atomically.

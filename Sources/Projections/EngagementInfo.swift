@@ -79,7 +79,8 @@ public enum LocalTime {
             let whole = seconds == "00" && shifted.dropFirst(20).prefix(3) == "000" ? minute : minute + ":" + seconds
             return String(whole.prefix(part == .month ? 7 : part == .day ? 10 : whole.count))
         }
-        return String(unsafeUninitializedCapacity: 19) { text in
+        // A date of 15 bytes or fewer is made in place, without an allocation.
+        return String(unsafeUninitializedCapacity: part == .second ? 19 : 10) { text in
             var at = 0
             func put(_ value: Int64, _ width: Int, after: Unicode.Scalar?) {
                 Timestamp.writeDigits(value, width: width, into: text, at: at)

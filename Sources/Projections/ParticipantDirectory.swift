@@ -78,6 +78,13 @@ public struct PersonalNames: Sendable {
         }
     }
 
+    /// Builds the lookup from the names the store's records give.
+    public init(names given: [PersonalDataStore.Name]) {
+        for record in given {
+            if let name = record.name { names[record.participant, default: []].append((record.seq, name)) }
+        }
+    }
+
     public init() {}
 
     /// The name `participant` had after event `seq`, or nil (never given, or erased).

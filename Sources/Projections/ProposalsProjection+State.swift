@@ -1,10 +1,10 @@
 import Foundation
 import Ledger
 
-/// The proposals fold's state, for `SavedFold`: proposals in the order submitted, erasures and
-/// engagement time zones.
+/// The proposals fold's state, for `SavedFold`: erasures, engagement time zones, one entry per
+/// proposal in the order first submitted, and the register's rows as positions among them.
 extension ProposalsProjection: SavedFold {
-    static let stateVersion: UInt32 = 2
+    static let stateVersion: UInt32 = 3
 
     var stateName: String { "proposals" }
 
@@ -14,8 +14,7 @@ extension ProposalsProjection: SavedFold {
             out.write(engagement)
             out.write(zones[engagement]!.identifier)
         }
-        out.write(order) { out, id in
-            let proposal = proposals[id]!
+        out.write(proposals) { out, proposal in
             out.write(proposal.id)
             out.write(proposal.engagement)
             out.write(proposal.participant)
@@ -30,6 +29,7 @@ extension ProposalsProjection: SavedFold {
                 out.write(change.note)
             }
         }
+        out.writePlain(order.map(Int64.init))
     }
 
     init(decoding input: StateDecoder, scopeOf empty: ProposalsProjection) throws(StateDecoder.Malformed) {
@@ -40,20 +40,17 @@ extension ProposalsProjection: SavedFold {
             guard let zone = TimeZone(identifier: identifier) else { throw StateDecoder.Malformed() }
             zones[engagement] = zone
         }
-        let list = try input.array({ input throws(StateDecoder.Malformed) in
+        proposals = try input.array { input throws(StateDecoder.Malformed) in
             Proposal(id: try input.string(), engagement: try input.string(), participant: try input.string(), theme: try input.string(),
                      title: try input.string(), district: try input.optionalString(), submittedAt: try input.optionalTimestamp(),
                      supports: Int(try input.int64()),
                      history: try input.array { input throws(StateDecoder.Malformed) in
                          (try input.string(), try input.optionalTimestamp(), try input.optionalString())
                      })
-        })
-        order.reserveCapacity(list.count)
-        proposals.reserveCapacity(list.count)
-        for proposal in list {
-            order.append(proposal.id)
-            proposals[proposal.id] = proposal
         }
+        let positions = try input.plainArray(of: Int64.self)
+        guard positions.allSatisfy({ (0..<Int64(proposals.count)).contains($0) }) else { throw StateDecoder.Malformed() }
+        order = positions.map { Int($0) }
         try input.requireEnd()
     }
 }

@@ -22,15 +22,29 @@ public struct ProposalsProjection: Sendable {
     /// Participants whose personal data was erased: the register needs nothing else of people
     /// (a whole profile directory here would be a second copy of everyone's, in the impact fold).
     public internal(set) var erased: Set<String> = []
-    public internal(set) var proposals: [String: Proposal] = [:]
-    public internal(set) var order: [String] = []
+    /// One entry per proposal id, in the order first submitted.
+    public internal(set) var proposals: [Proposal] = []
+    /// The register's rows, as positions in `proposals`, in the order submitted (an id submitted
+    /// again, which writers refuse, is listed again, as it stands last).
+    public internal(set) var order: [Int] = []
+    /// Where each id is in `proposals`: made when an event first needs it, so a report from a
+    /// saved state of a large register followed by other events never hashes its ids.
+    private var positions: [String: Int] = [:]
     /// Engagement time zones, to show dates as people there read them.
     public internal(set) var zones: [String: TimeZone] = [:]
 
     public init() {}
 
     /// Everyone the register may name: the proposals' authors.
-    public var peopleShown: Set<String> { Set(proposals.values.map(\.participant)) }
+    public var peopleShown: Set<String> { Set(proposals.map(\.participant)) }
+
+    /// Where proposal `id` is in `proposals`, or nil.
+    private mutating func position(of id: String) -> Int? {
+        if positions.count != proposals.count {
+            positions = Dictionary(proposals.indices.map { (proposals[$0].id, $0) }, uniquingKeysWith: { $1 })
+        }
+        return positions[id]
+    }
 
     /// Folds in one event.
     public mutating func apply(_ event: ReplayedEvent) {
@@ -42,21 +56,52 @@ public struct ProposalsProjection: Sendable {
             if let info = EngagementInfo(event) { zones[info.id] = info.timeZone }
         case .proposalSubmitted:
             guard let id = data["proposal"]?.stringValue else { return }
-            proposals[id] = Proposal(id: id, engagement: data["engagement"]?.stringValue ?? "", participant: data["participant"]?.stringValue ?? "",
-                                     theme: data["theme"]?.stringValue ?? "other", title: data["title"]?.stringValue ?? id,
-                                     district: data["district"]?.stringValue, submittedAt: occurred)
-            order.append(id)
+            let proposal = Proposal(id: id, engagement: data["engagement"]?.stringValue ?? "", participant: data["participant"]?.stringValue ?? "",
+                                    theme: data["theme"]?.stringValue ?? "other", title: data["title"]?.stringValue ?? id,
+                                    district: data["district"]?.stringValue, submittedAt: occurred)
+            if let k = position(of: id) {
+                proposals[k] = proposal
+                order.append(k)
+            } else {
+                proposals.append(proposal)
+                positions[id] = proposals.count - 1
+                order.append(proposals.count - 1)
+            }
         case .proposalSupported:
-            if let id = data["proposal"]?.stringValue, data["participant"]?.stringValue != nil {
-                proposals[id]?.supports += 1
+            if let id = data["proposal"]?.stringValue, data["participant"]?.stringValue != nil, let k = position(of: id) {
+                proposals[k].supports += 1
             }
         case .proposalStatusChanged:
-            if let id = data["proposal"]?.stringValue, let status = data["status"]?.stringValue {
-                proposals[id]?.history.append((status, occurred, data["note"]?.stringValue))
+            if let id = data["proposal"]?.stringValue, let status = data["status"]?.stringValue, let k = position(of: id) {
+                proposals[k].history.append((status, occurred, data["note"]?.stringValue))
             }
         default:
             break
         }
+    }
+
+    /// The register's row of `p`: its author named as of `seq`, its dates in its engagement's zone.
+    func row(of p: Proposal, labels: Labels, names: PersonalNames, asOf seq: Int64) -> [ReportCell] {
+        func day(_ t: Timestamp?) -> String {
+            t.map { LocalTime.day($0, in: zones[p.engagement] ?? TimeZone(identifier: "UTC")!) } ?? ""
+        }
+        let author: ReportCell = erased.contains(p.participant) ? .text(labels["erased"])
+            : names.name(of: p.participant, asOf: seq).map(ReportCell.text) ?? .text(p.participant)
+        // "2017-04-24 Accepted: note; ...", made as one string.
+        var history = ""
+        history.reserveCapacity(p.history.reduce(0) { $0 + 48 + ($1.note?.utf8.count ?? 0) })
+        for (k, change) in p.history.enumerated() {
+            if k > 0 { history += "; " }
+            history += day(change.at)
+            history += " "
+            history += labels[change.status]
+            if let note = change.note {
+                history += ": "
+                history += note
+            }
+        }
+        return [.text(p.id), .text(p.title), .term(p.theme, label: labels[p.theme]), p.district.map { .term($0, label: labels[$0]) } ?? .empty,
+                author, .text(day(p.submittedAt)), .integer(p.supports), .term(p.status, label: labels[p.status]), .text(history)]
     }
 
     /// The statuses in the order reports list them.
@@ -65,32 +110,28 @@ public struct ProposalsProjection: Sendable {
     /// The register, filtered by engagement, theme and status.
     public func document(engagement: String?, theme: String?, status: String?, labels: Labels, names: PersonalNames,
                          stamp: ReportStamp) throws(ReportError) -> ReportDocument {
-        // One pass over the register, each proposal copied once (into `selected`) when chosen.
+        // One pass over the register: the positions of the proposals chosen.
         var withProposals = Set<String>()
-        var selected: [Proposal] = []
+        var selected: [Int] = []
         selected.reserveCapacity(order.count)
-        for id in order {
-            guard let p = proposals[id] else { continue }
-            withProposals.insert(p.engagement)
+        var previous: String?
+        for k in order {
+            let p = proposals[k]
+            if p.engagement != previous { withProposals.insert(p.engagement) } // most follow one of the same engagement
+            previous = p.engagement
             if (engagement == nil || p.engagement == engagement) && (theme == nil || p.theme == theme) && (status == nil || p.status == status) {
-                selected.append(p)
+                selected.append(k)
             }
         }
         let engagements = withProposals.sorted()
         if let engagement, !engagements.contains(engagement) { throw .notFound(what: "engagement with proposals", id: engagement, among: engagements) }
         if let theme, !EventCatalog.themes.contains(theme) { throw .notFound(what: "theme", id: theme, among: EventCatalog.themes) }
         if let status, !Self.statuses.contains(status) { throw .notFound(what: "status", id: status, among: Self.statuses) }
-        func day(_ t: Timestamp?, _ engagement: String) -> String {
-            t.map { LocalTime.day($0, in: zones[engagement] ?? TimeZone(identifier: "UTC")!) } ?? ""
-        }
-        let rows: [[ReportCell]] = selected.map { p in
-            let author: ReportCell = erased.contains(p.participant) ? .text(labels["erased"])
-                : names.name(of: p.participant, asOf: stamp.lastSeq).map(ReportCell.text) ?? .text(p.participant)
-            let history = p.history.map { "\(day($0.at, p.engagement)) \(labels[$0.status])" + ($0.note.map { ": \($0)" } ?? "") }
-            return [.text(p.id), .text(p.title), .term(p.theme, label: labels[p.theme]), p.district.map { .term($0, label: labels[$0]) } ?? .empty, author,
-                    .text(day(p.submittedAt, p.engagement)), .integer(p.supports), .term(p.status, label: labels[p.status]),
-                    .text(history.joined(separator: "; "))]
-        }
+        // A long register's rows are made in two halves at once.
+        let chosen = selected
+        let rows = Parallel.map(Parallel.halves(of: chosen.count)) { range in
+            chosen[range].map { row(of: proposals[$0], labels: labels, names: names, asOf: stamp.lastSeq) }
+        }.flatMap { $0 }
         let table = ReportTable(columns: [
             ReportColumn(id: "proposal", label: labels["proposal"]), ReportColumn(id: "title", label: labels["title"]),
             ReportColumn(id: "theme", label: labels["theme"]), ReportColumn(id: "district", label: labels["district"]),
@@ -99,7 +140,8 @@ public struct ProposalsProjection: Sendable {
             ReportColumn(id: "history", label: labels["history"]),
         ], rows: rows, grouping: ReportTable.Grouping(column: "status", order: Self.statuses.map { labels[$0] }))
         var statusCounts: [String: Int] = [:], themeCounts: [String: Int] = [:]
-        for p in selected {
+        for k in selected {
+            let p = proposals[k]
             statusCounts[p.status, default: 0] += 1
             themeCounts[p.theme, default: 0] += 1
         }
@@ -117,7 +159,7 @@ public struct ProposalsProjection: Sendable {
                 ReportFact(id: "proposals", label: labels["total"], value: .integer(selected.count)),
                 ReportFact(id: "taken_up", label: labels["accepted"] + " / " + labels["implemented"], value: .integer(takenUp),
                            definition: labels.sentences.takenUpDefinition),
-                ReportFact(id: "supports", label: labels["supports"], value: .integer(selected.reduce(0) { $0 + $1.supports })),
+                ReportFact(id: "supports", label: labels["supports"], value: .integer(selected.reduce(0) { $0 + proposals[$1].supports })),
             ])),
             ReportSection(id: "by_status", title: labels["by_proposal_status"], content: .chart(ReportChart(
                 style: .bars, unit: labels["proposals"], points: byStatus.map { (labels[$0.0], Double($0.1)) }))),

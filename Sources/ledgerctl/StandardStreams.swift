@@ -9,7 +9,13 @@ enum StandardStreams {
     /// Writes `bytes` to standard output.
     /// - Throws: `LedgerError.io` when the output cannot take them.
     static func write(_ bytes: [UInt8]) throws {
-        try writeAll(bytes, to: 1, name: "standard output")
+        try bytes.withUnsafeBytes { try writeAll($0, to: 1, name: "standard output") }
+    }
+
+    /// Writes the UTF-8 of `text` to standard output (a report: megabytes, not copied first).
+    static func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try writeAll(UnsafeRawBufferPointer($0), to: 1, name: "standard output") }
     }
 
     /// Writes `text` and a line feed to standard output.
@@ -19,23 +25,25 @@ enum StandardStreams {
 
     /// Writes `text` and a line feed to standard error; errors there are ignored (nowhere left to report them).
     static func writeError(_ text: String) {
-        try? writeAll(Array((text + "\n").utf8), to: 2, name: "standard error")
+        var line = text + "\n"
+        try? line.withUTF8 { try writeAll(UnsafeRawBufferPointer($0), to: 2, name: "standard error") }
     }
 
     /// Writes `bytes` as the file at `path` (created owner-only, or cut to nothing first).
     /// - Throws: `LedgerError.io` with the operating system's reason (permission denied said as such).
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    static func writeFile(_ path: String, _ text: String) throws {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw LedgerError.io(SystemError(operation: "open", path: path, code: errno)) }
         defer { Glibc.close(fd) }
-        try writeAll(bytes, to: fd, name: path)
+        var text = text
+        try text.withUTF8 { try writeAll(UnsafeRawBufferPointer($0), to: fd, name: path) }
         guard fsync(fd) == 0 else { throw LedgerError.io(SystemError(operation: "fsync", path: path, code: errno)) }
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, name: String) throws {
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, name: String) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw LedgerError.io(SystemError(operation: "write", path: name, code: written == 0 ? EIO : errno)) }
             offset += written

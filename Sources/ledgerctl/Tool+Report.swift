@@ -77,7 +77,7 @@ extension Tool {
         case "proposals": proposals.peopleShown
         default: nil
         }
-        let names = try shown.map { PersonalNames(records: try PersonalDataStore(directory: log.directory).records(of: $0)) } ?? PersonalNames()
+        let names = try shown.map { PersonalNames(names: try PersonalDataStore(directory: log.directory).names(of: $0)) } ?? PersonalNames()
         let text: String
         do {
             if isIATI {
@@ -101,9 +101,9 @@ extension Tool {
         }
         if let output {
             // Reports name people: written owner-only, like the personal-data store.
-            try StandardStreams.writeFile(output, Array(text.utf8))
+            try StandardStreams.writeFile(output, text)
         } else {
-            try StandardStreams.write(Array(text.utf8))
+            try StandardStreams.write(text)
         }
         return .success
     }

@@ -242,6 +242,61 @@ import Testing
     }
 }
 
+extension ProposalsProjectionTests {
+    /// A register long enough to be made and laid out in two halves at once gives the rows of
+    /// its proposals in order, and the text one thread lays out; its saved state gives it back
+    /// and folds more events as the fold itself does; an id submitted again (which writers
+    /// refuse, but a hand-made ledger may hold) is listed again, as it stands last.
+    @Test func aLongRegisterIsItsProposalsInOrderHoweverItIsMade() throws {
+        var ledger = HandBuiltLedger.forum()
+        for k in 0..<300 { ledger.person("p\(k)", k % 3 == 0 ? "Әлия \(k)" : "Dana \(k)") }
+        let themes = EventCatalog.themes
+        for k in 0..<5_000 {
+            ledger.add("proposal.submitted", at: "2017-11-30T11:00:00+06:00", ["proposal": "pr-\(k)", "engagement": "forum-2", "participant": "p\(k % 300)",
+                                                                               "theme": themes[k % themes.count], "title": "Жоба \(k) " + String(repeating: "ә", count: k % 50)])
+        }
+        for k in stride(from: 0, to: 5_000, by: 7) {
+            ledger.add("proposal.status.changed", at: "2018-02-20T10:00:00+06:00", ["proposal": "pr-\(k)", "status": "accepted", "note": "phase \(k)"])
+        }
+        let cut = ledger.events.count
+        ledger.add("proposal.submitted", at: "2018-03-01T10:00:00+06:00", ["proposal": "pr-3", "engagement": "forum-2", "participant": "p1",
+                                                                           "theme": "parks", "title": "Again"])
+        ledger.add("proposal.supported", at: "2018-03-02T10:00:00+06:00", ["proposal": "pr-3", "participant": "p2"])
+        var whole = ProposalsProjection(), early = ProposalsProjection()
+        for (k, event) in ledger.events.enumerated() {
+            whole.apply(ReplayedEvent(event))
+            if k < cut { early.apply(ReplayedEvent(event)) }
+        }
+        let labels = Labels(.kk)
+        let document = try whole.document(engagement: nil, theme: nil, status: nil, labels: labels, names: ledger.names, stamp: ledger.stamp)
+        guard case .table(let table) = document.sections[0].content else { Issue.record("no table"); return }
+        #expect(table.rows == whole.order.map { whole.row(of: whole.proposals[$0], labels: labels, names: ledger.names, asOf: ledger.stamp.lastSeq) })
+        let ids = document.rows().map { $0["proposal"]! }
+        #expect(ids == (0..<5_000).map { "pr-\($0)" } + ["pr-3"])
+        #expect(document.rows()[3] == document.rows()[5_000] && document.rows()[3]["title"] == "Again" && document.rows()[3]["supports"] == "1")
+        #expect(document.rows()[0]["author"] == "Әлия 0" && document.rows()[7]["history"]?.hasSuffix("phase 7") == true)
+        // From a state saved before the last two events, then those events: the same register.
+        var restored = try ProposalsProjection(decoding: StateDecoder(bytes: early.encodedState), scopeOf: ProposalsProjection())
+        for event in ledger.events[cut...] { restored.apply(ReplayedEvent(event)) }
+        #expect(try restored.document(engagement: nil, theme: nil, status: nil, labels: labels, names: ledger.names, stamp: ledger.stamp) == document)
+        #expect(throws: StateDecoder.Malformed.self) {
+            var out = StateEncoder()
+            whole.writeState(to: &out)
+            var bytes = out.bytes
+            bytes.replaceSubrange((bytes.count - 8)..., with: [0xFF, 0xFF, 0, 0, 0, 0, 0, 0]) // the last row: no proposal of the register
+            return try ProposalsProjection(decoding: StateDecoder(bytes: bytes), scopeOf: ProposalsProjection())
+        }
+        // Laid out in two halves at once: the lines one thread lays out.
+        let text = ReportRenderer.render(document, as: .table, labels: labels.renderer, whole: true)
+        var serial = TableRenderer.Lines()
+        TableRenderer.aligned([table.columns.map { TableRenderer.Cell($0.label, alignsRight: $0.isNumeric) }]
+                              + table.rows.map { row in zip(row, table.columns).map { TableRenderer.Cell($0.text, alignsRight: $1.isNumeric) } },
+                              ruleAfterFirst: true, widest: Int.max, into: &serial)
+        #expect(text.contains("\n" + serial.text))
+        #expect(text.split(separator: "\n").count > 5_000)
+    }
+}
+
 @Suite struct IATIEscapingTests {
     /// The writer's own escaping: what a parser reads back is the text given, but for the
     /// characters XML 1.0 cannot hold (then U+FFFD) and a comment's `--`.

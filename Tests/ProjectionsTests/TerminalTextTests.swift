@@ -83,7 +83,9 @@ import Testing
                 }
             }
             let widest = [4, 40, Int.max].randomElement(using: &generator)!
-            let lines = TableRenderer.aligned(rows, ruleAfterFirst: false, widest: widest).map(TableRenderer.withoutTrailingSpaces)
+            var out = TableRenderer.Lines()
+            TableRenderer.aligned(rows, ruleAfterFirst: false, widest: widest, into: &out)
+            let lines = out.lines
             var widths = Array(repeating: 0, count: columns)
             for row in rows { for (c, cell) in row.enumerated() { widths[c] = max(widths[c], min(TerminalText.width(cell.text), widest)) } }
             let padded = rows.map { row in

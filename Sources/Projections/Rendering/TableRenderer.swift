@@ -1,3 +1,5 @@
+import Ledger
+
 /// Writes a report as aligned plain text for a terminal.
 ///
 /// Columns are measured in terminal columns (`TerminalText.width`), so Cyrillic, wide CJK and
@@ -29,49 +31,141 @@ enum TableRenderer {
     /// - Parameter whole: every cell whole (for a file or a pipe, or `--wide`), none cut at `maximumColumnWidth`.
     static func render(_ document: ReportDocument, labels: RendererLabels, whole: Bool = false) -> String {
         let widest = whole ? Int.max : maximumColumnWidth
-        var lines = [safe(document.title)]
-        if !document.subject.isEmpty { lines.append(safe(document.subject)) }
-        lines.append(ReportRenderer.stampItems(document.stamp, labels: labels)
+        var out = Lines()
+        out.append(safe(document.title))
+        if !document.subject.isEmpty { out.append(safe(document.subject)) }
+        out.append(ReportRenderer.stampItems(document.stamp, labels: labels)
             .map { "\($0.label): \($0.value)" }.map(safe).joined(separator: " · "))
         for section in document.sections {
             let title = safe(section.title)
-            lines.append("")
-            if !title.isEmpty { lines += [title, String(repeating: "─", count: TerminalText.width(title))] }
+            out.append("")
+            if !title.isEmpty {
+                out.append(title)
+                out.append(String(repeating: "─", count: TerminalText.width(title)))
+            }
             switch section.content {
-            case .table(let table), .progress(let table): lines += tableLines(table, labels: labels, widest: widest)
-            case .facts(let facts): lines += factLines(facts, widest: widest)
-            case .chart(let chart): lines += chartLines(chart, labels: labels)
+            case .table(let table), .progress(let table): tableLines(table, labels: labels, widest: widest, into: &out)
+            case .facts(let facts): factLines(facts, widest: widest, into: &out)
+            case .chart(let chart): chartLines(chart, labels: labels, into: &out)
             case .note(let text):
-                lines += text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { safe(String($0)) }
+                for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) { out.append(safe(String(line))) }
             }
         }
-        var text = ""
-        text.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 1 })
-        for line in lines {
-            text += withoutTrailingSpaces(line)
+        return out.text
+    }
+
+    /// Terminal text as it is written: lines, each ending in a line break and without the spaces
+    /// it ended in (as `withoutTrailingSpaces` drops them). Spaces are held back until text
+    /// follows them on their line, so those a line ends in are never written.
+    struct Lines {
+        private(set) var text = ""
+        /// Where the line being written starts, in UTF-8 bytes of `text`.
+        private var lineStart = 0
+        /// Spaces written to the line and not yet to `text`.
+        private var heldSpaces = 0
+
+        /// Appends `line` as a whole line.
+        mutating func append(_ line: String) {
+            appendText(line)
+            endLine()
+        }
+
+        /// Appends `piece` to the line being written.
+        mutating func appendText(_ piece: String) {
+            guard piece.utf8.withContiguousStorageIfAvailable({ $0.last }) ?? piece.utf8.last == UInt8(ascii: " ") else {
+                if !piece.isEmpty { writeHeldSpaces() }
+                text += piece
+                return
+            }
+            let spaces = piece.utf8.reversed().prefix { $0 == UInt8(ascii: " ") }.count
+            if spaces < piece.utf8.count {
+                writeHeldSpaces()
+                text += String(piece.utf8.dropLast(spaces))!
+            }
+            heldSpaces += spaces
+        }
+
+        /// Appends `count` spaces to the line being written.
+        mutating func appendSpaces(_ count: Int) { heldSpaces += count }
+
+        /// Ends the line being written: the spaces it ends in dropped, a line break added.
+        mutating func endLine() {
+            if heldSpaces > 0, text.utf8.count > lineStart, let last = text.unicodeScalars.last, last.value >= 0x600 {
+                // A space may make one character with the scalar before it (a Prepend scalar,
+                // U+0600 and others above it, none below), which trimming keeps: trimmed
+                // character by character.
+                let start = text.utf8.index(text.utf8.startIndex, offsetBy: lineStart)
+                let line = withoutTrailingSpaces(String(text[start...]) + String(repeating: " ", count: heldSpaces))
+                text.removeSubrange(start...)
+                text += line
+            }
+            heldSpaces = 0
             text += "\n"
+            lineStart = text.utf8.count
         }
-        return text
-    }
 
-    static func tableLines(_ table: ReportTable, labels: RendererLabels, widest: Int = maximumColumnWidth) -> [String] {
-        let header = table.columns.map { Cell($0.label, alignsRight: $0.isNumeric) }
-        let rows = table.rows.map { row in
-            zip(ReportRenderer.cells(row, count: table.columns.count), table.columns).map { cell, column in
-                Cell(cell.text, alignsRight: column.isNumeric)
+        /// Appends whole lines, each ending in a line break, after the last line ended.
+        mutating func appendLines(_ lines: String) {
+            text += lines
+            lineStart = text.utf8.count
+        }
+
+        /// The lines written, without their line breaks.
+        var lines: [String] { text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+
+        mutating func reserveCapacity(_ count: Int) { text.reserveCapacity(count) }
+
+        private mutating func writeHeldSpaces() {
+            while heldSpaces > 0 {
+                let run = min(heldSpaces, Lines.spaceRuns.count - 1)
+                text += Lines.spaceRuns[run]
+                heldSpaces -= run
             }
         }
-        let lines = aligned([header] + rows, ruleAfterFirst: true, widest: widest)
-        return rows.isEmpty ? lines + [safe(labels.noRows)] : lines
+
+        /// Runs of 0 to 64 spaces, made once.
+        private static let spaceRuns = (0...64).map { String(repeating: " ", count: $0) }
     }
 
-    static func factLines(_ facts: [ReportFact], widest: Int = maximumColumnWidth) -> [String] {
-        aligned(facts.map { [Cell($0.label), Cell($0.value.text, alignsRight: isNumber($0.value))] }, ruleAfterFirst: false, widest: widest)
+    static func tableLines(_ table: ReportTable, labels: RendererLabels, widest: Int = maximumColumnWidth, into out: inout Lines) {
+        let header = table.columns.map { Cell($0.label, alignsRight: $0.isNumeric) }
+        // A long table is measured and written in two halves at once, joined in order.
+        let halves = Parallel.map(Parallel.halves(of: table.rows.count)) { range in
+            let rows = table.rows[range].map { row in
+                zip(ReportRenderer.cells(row, count: table.columns.count), table.columns).map { cell, column in
+                    Cell(cell.text, alignsRight: column.isNumeric)
+                }
+            }
+            return Half(rows: rows, widths: Self.widths(of: rows, widest: widest))
+        }
+        let widths = halves.reduce(Self.widths(of: [header], widest: widest)) { widths, half in
+            (0..<max(widths.count, half.widths.count)).map { max($0 < widths.count ? widths[$0] : 0, $0 < half.widths.count ? half.widths[$0] : 0) }
+        }
+        write([header], widths: widths, into: &out)
+        out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+        let texts = Parallel.map(halves) { half in
+            var lines = Lines()
+            write(half.rows, widths: widths, into: &lines)
+            return lines.text
+        }
+        out.reserveCapacity(out.text.utf8.count + texts.reduce(0) { $0 + $1.utf8.count } + 1 << 16) // and room for what follows
+        for text in texts { out.appendLines(text) }
+        if table.rows.isEmpty { out.append(safe(labels.noRows)) }
+    }
+
+    /// Rows of a table's half as cells, and how wide each column of them is.
+    struct Half: Sendable {
+        var rows: [[Cell]]
+        var widths: [Int]
+    }
+
+    static func factLines(_ facts: [ReportFact], widest: Int = maximumColumnWidth, into out: inout Lines) {
+        aligned(facts.map { [Cell($0.label), Cell($0.value.text, alignsRight: isNumber($0.value))] }, ruleAfterFirst: false, widest: widest, into: &out)
     }
 
     /// One line a point: label, a bar of the first series scaled to its largest value, then the values.
-    static func chartLines(_ chart: ReportChart, labels: RendererLabels) -> [String] {
-        guard !chart.points.isEmpty || !chart.secondSeries.isEmpty else { return [safe(labels.noRows)] }
+    static func chartLines(_ chart: ReportChart, labels: RendererLabels, into out: inout Lines) {
+        guard !chart.points.isEmpty || !chart.secondSeries.isEmpty else { return out.append(safe(labels.noRows)) }
         let names = ReportRenderer.seriesNames(of: chart)
         let largest = chart.points.map(\.value).filter(\.isFinite).max() ?? 0
         let table = ReportRenderer.dataTable(of: chart, labels: labels)
@@ -84,7 +178,7 @@ enum TableRenderer {
             let bar = String(repeating: "█", count: barLength(value, largest: largest))
             rows.append([Cell(row[0].text), Cell(bar)] + row.dropFirst().map { Cell($0.text, alignsRight: true) })
         }
-        return aligned(rows, ruleAfterFirst: false)
+        aligned(rows, ruleAfterFirst: false, into: &out)
     }
 
     /// How many columns the bar of `value` takes: at least one for anything above zero.
@@ -94,9 +188,19 @@ enum TableRenderer {
     }
 
     /// `rows` laid out in columns two spaces apart, each as wide as its widest cell (at most
-    /// `maximumColumnWidth`), with a rule of `─` under the first row when asked. Lines may end
-    /// in spaces (after an empty last cell); `render` drops them.
-    static func aligned(_ rows: [[Cell]], ruleAfterFirst: Bool, widest: Int = maximumColumnWidth) -> [String] {
+    /// `maximumColumnWidth`), with a rule of `─` under the first row when asked, written into
+    /// `out` line by line (which drops the spaces a line ends in).
+    static func aligned(_ rows: [[Cell]], ruleAfterFirst: Bool, widest: Int = maximumColumnWidth, into out: inout Lines) {
+        let widths = Self.widths(of: rows, widest: widest)
+        guard ruleAfterFirst, let first = rows.first else { return write(rows, widths: widths, into: &out) }
+        write([first], widths: widths, into: &out)
+        out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+        write(rows.dropFirst(), widths: widths, into: &out)
+    }
+
+    /// How wide each column of `rows` is: its widest cell, at most `widest`. A row may have
+    /// fewer cells than another; the table has as many columns as its longest row.
+    static func widths(of rows: some Collection<[Cell]>, widest: Int) -> [Int] {
         var widths: [Int] = []
         for row in rows {
             for (c, cell) in row.enumerated() {
@@ -104,47 +208,32 @@ enum TableRenderer {
                 if c < widths.count { widths[c] = max(widths[c], width) } else { widths.append(width) }
             }
         }
-        func pad(_ line: inout String, _ count: Int) {
-            var left = count
-            while left > 0 {
-                let run = min(left, spaceRuns.count - 1)
-                line += spaceRuns[run]
-                left -= run
-            }
-        }
-        var lines: [String] = []
-        lines.reserveCapacity(rows.count + 1)
-        for row in rows {
-            var line = ""
-            for (c, cell) in row.enumerated() {
-                if c > 0 { line += "  " }
-                let room = widths[c] - cell.width
-                if room < 0 {
-                    line += TerminalText.padded(cell.text, to: widths[c]) // cut, with an ellipsis
-                } else if cell.alignsRight {
-                    pad(&line, room)
-                    line += cell.text
-                } else if c < row.count - 1 {
-                    line += cell.text
-                    pad(&line, room)
-                } else {
-                    // The last cell: `render` trims the spaces after it, so none are written, but
-                    // one after a non-ASCII ending, with which a space can make one character
-                    // (a Prepend scalar, U+0600...) that trimming then keeps, as it did the padding.
-                    line += cell.text
-                    if room > 0, let last = cell.text.utf8.last, last >= 0x80 { line += " " }
-                }
-            }
-            lines.append(line)
-        }
-        if ruleAfterFirst, !lines.isEmpty {
-            lines.insert(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), at: 1)
-        }
-        return lines
+        return widths
     }
 
-    /// Runs of 0 to 64 spaces, made once.
-    private static let spaceRuns = (0...64).map { String(repeating: " ", count: $0) }
+    /// `rows` written as lines of cells two spaces apart, each column padded to `widths`.
+    static func write(_ rows: some Collection<[Cell]>, widths: [Int], into out: inout Lines) {
+        // Room for every line: its cells' bytes, and at most a space a column of padding.
+        var length = 0
+        for row in rows { for cell in row { length += cell.text.utf8.count } }
+        out.reserveCapacity(out.text.utf8.count + length + rows.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        for row in rows {
+            for (c, cell) in row.enumerated() {
+                if c > 0 { out.appendSpaces(2) }
+                let room = widths[c] - cell.width
+                if room < 0 {
+                    out.appendText(TerminalText.padded(cell.text, to: widths[c])) // cut, with an ellipsis
+                } else if cell.alignsRight {
+                    out.appendSpaces(room)
+                    out.appendText(cell.text)
+                } else {
+                    out.appendText(cell.text)
+                    out.appendSpaces(room)
+                }
+            }
+            out.endLine()
+        }
+    }
 
     static func isNumber(_ cell: ReportCell) -> Bool {
         switch cell {
