@@ -78,6 +78,45 @@ public enum TerminalText {
         return simple ?? widthByCharacter(text)
     }
 
+    /// `text` made safe (`sanitized`) and its width (`width`), read in one pass over the UTF-8
+    /// bytes for most text: text with no unsafe scalar is returned as it is.
+    public static func measured(_ text: String) -> (text: String, width: Int) {
+        var bytes = text
+        // nil: may hold an unsafe scalar; otherwise the width when every scalar is simple (as
+        // `width` counts them), or -1 when one is not.
+        let scan: Int? = bytes.withUTF8 { bytes in
+            var scalars = 0
+            var isSimple = true
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b >= 0x20 && b <= 0x7E {
+                    scalars += 1
+                    i += 1
+                } else if b < 0x20 || b == 0x7F {
+                    return nil
+                } else if b >= 0xC2 && b <= 0xD4 && i + 1 < bytes.count {
+                    let next = bytes[i + 1]
+                    if b == 0xC2 && next <= 0x9F { return nil }
+                    let v = UInt32(b & 0x1F) << 6 | UInt32(next & 0x3F)
+                    if !(((0xA0...0x2FF).contains(v) && v != 0xAD) || (0x370...0x482).contains(v) || (0x48A...0x52F).contains(v)) { isSimple = false }
+                    scalars += 1
+                    i += 2
+                } else {
+                    if b == 0xC2 || (b == 0xE2 && (i + 1 >= bytes.count || bytes[i + 1] == 0x80 || bytes[i + 1] == 0x81)) { return nil }
+                    isSimple = false
+                    i += 1
+                }
+            }
+            return isSimple ? scalars : -1
+        }
+        guard let scan else {
+            let safe = sanitized(text)
+            return (safe, width(safe))
+        }
+        return (text, scan >= 0 ? scan : widthByCharacter(text))
+    }
+
     /// `width(_:)` worked out character by character, for any text.
     static func widthByCharacter(_ text: String) -> Int {
         var columns = 0

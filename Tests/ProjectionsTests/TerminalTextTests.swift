@@ -26,7 +26,7 @@ import Testing
         #expect(TerminalText.padded("阿拉木图", to: 4) == "阿… ")
     }
 
-    /// The byte-level readings (`mayBeUnsafe`, the quick path of `width`) agree with the scalar-
+    /// The byte-level readings (`mayBeUnsafe`, the quick path of `width`, `measured`) agree with the scalar-
     /// and character-level ones on text built from every kind of character they tell apart.
     @Test func theQuickReadingsOfBytesAgreeWithTheScalarOnes() {
         let pieces: [String] = ["a", "Z", " ", "~", "\u{7F}", "\u{1B}", "\t", "\n", "\r", "\u{80}", "\u{9F}", "\u{A0}", "\u{AD}", "é", "ÿ",
@@ -41,6 +41,10 @@ import Testing
                 let unsafe = text.unicodeScalars.contains { TerminalText.isUnsafe($0) && !(keeping && ($0 == "\t" || $0 == "\r" || $0 == "\n")) }
                 if unsafe { #expect(TerminalText.mayBeUnsafe(text, keepingLineBreaks: keeping)) }
             }
+            // One pass over the bytes: the safe text and its width, as the two readings give them.
+            let measured = TerminalText.measured(text)
+            #expect(measured.text == TerminalText.sanitized(text) && measured.width == TerminalText.widthByCharacter(measured.text),
+                    "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 

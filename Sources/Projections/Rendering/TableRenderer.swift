@@ -21,9 +21,15 @@ enum TableRenderer {
         var width: Int
 
         init(_ text: String, alignsRight: Bool = false) {
-            self.text = TerminalText.sanitized(text)
+            (self.text, width) = TerminalText.measured(text)
             self.alignsRight = alignsRight
-            width = TerminalText.width(self.text)
+        }
+
+        /// A cell of text already measured and safe as it is.
+        init(safe text: String, width: Int, alignsRight: Bool) {
+            self.text = text
+            self.width = width
+            self.alignsRight = alignsRight
         }
     }
 
@@ -129,23 +135,40 @@ enum TableRenderer {
 
     static func tableLines(_ table: ReportTable, labels: RendererLabels, widest: Int = maximumColumnWidth, into out: inout Lines) {
         let header = table.columns.map { Cell($0.label, alignsRight: $0.isNumeric) }
-        // A long table is measured and written in two halves at once, joined in order.
-        let halves = Parallel.map(Parallel.halves(of: table.rows.count)) { range in
-            let rows = table.rows[range].map { row in
-                zip(ReportRenderer.cells(row, count: table.columns.count), table.columns).map { cell, column in
-                    Cell(cell.text, alignsRight: column.isNumeric)
+        // A long table is measured, then written, in two halves at once, joined in order. The
+        // first pass keeps each cell's width (-1 for one whose text had to be made safe, made
+        // again when written), not the cell.
+        let halves = Parallel.halves(of: table.rows.count)
+        let measured = Parallel.map(halves) { range in
+            var half = Half(widths: Array(repeating: 0, count: table.columns.count), cells: [])
+            half.cells.reserveCapacity(range.count * table.columns.count)
+            for row in table.rows[range] {
+                for c in half.widths.indices {
+                    let text = c < row.count ? row[c].text : ""
+                    let cell = Cell(text, alignsRight: false)
+                    half.widths[c] = max(half.widths[c], min(cell.width, widest))
+                    half.cells.append(cell.text.utf8.count == text.utf8.count ? Int32(cell.width) : -1) // sanitizing lengthens
                 }
             }
-            return Half(rows: rows, widths: Self.widths(of: rows, widest: widest))
+            return half
         }
-        let widths = halves.reduce(Self.widths(of: [header], widest: widest)) { widths, half in
-            (0..<max(widths.count, half.widths.count)).map { max($0 < widths.count ? widths[$0] : 0, $0 < half.widths.count ? half.widths[$0] : 0) }
-        }
+        let widths = measured.reduce(Self.widths(of: [header], widest: widest)) { zip($0, $1.widths).map(max) }
         write([header], widths: widths, into: &out)
         out.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
-        let texts = Parallel.map(halves) { half in
+        let texts = Parallel.map(Array(zip(halves, measured))) { range, half in
             var lines = Lines()
-            write(half.rows, widths: widths, into: &lines)
+            lines.reserveCapacity(range.count * (widths.reduce(0, +) * 2 + 2 * widths.count + 1))
+            var k = 0
+            for row in table.rows[range] {
+                for c in widths.indices {
+                    let text = c < row.count ? row[c].text : "", alignsRight = table.columns[c].isNumeric
+                    let width = Int(half.cells[k])
+                    write(width >= 0 ? Cell(safe: text, width: width, alignsRight: alignsRight) : Cell(text, alignsRight: alignsRight),
+                          column: c, widths: widths, into: &lines)
+                    k += 1
+                }
+                lines.endLine()
+            }
             return lines.text
         }
         out.reserveCapacity(out.text.utf8.count + texts.reduce(0) { $0 + $1.utf8.count } + 1 << 16) // and room for what follows
@@ -153,10 +176,10 @@ enum TableRenderer {
         if table.rows.isEmpty { out.append(safe(labels.noRows)) }
     }
 
-    /// Rows of a table's half as cells, and how wide each column of them is.
+    /// A half of a table's rows, measured: each column's widest cell, and each cell's width.
     struct Half: Sendable {
-        var rows: [[Cell]]
         var widths: [Int]
+        var cells: [Int32]
     }
 
     static func factLines(_ facts: [ReportFact], widest: Int = maximumColumnWidth, into out: inout Lines) {
@@ -213,25 +236,25 @@ enum TableRenderer {
 
     /// `rows` written as lines of cells two spaces apart, each column padded to `widths`.
     static func write(_ rows: some Collection<[Cell]>, widths: [Int], into out: inout Lines) {
-        // Room for every line: its cells' bytes, and at most a space a column of padding.
-        var length = 0
-        for row in rows { for cell in row { length += cell.text.utf8.count } }
-        out.reserveCapacity(out.text.utf8.count + length + rows.count * (widths.reduce(0, +) + 2 * widths.count + 1))
         for row in rows {
-            for (c, cell) in row.enumerated() {
-                if c > 0 { out.appendSpaces(2) }
-                let room = widths[c] - cell.width
-                if room < 0 {
-                    out.appendText(TerminalText.padded(cell.text, to: widths[c])) // cut, with an ellipsis
-                } else if cell.alignsRight {
-                    out.appendSpaces(room)
-                    out.appendText(cell.text)
-                } else {
-                    out.appendText(cell.text)
-                    out.appendSpaces(room)
-                }
-            }
+            for (c, cell) in row.enumerated() { write(cell, column: c, widths: widths, into: &out) }
             out.endLine()
+        }
+    }
+
+    /// `cell` written as column `c` of a line: after two spaces unless it is the first, padded to
+    /// `widths[c]` (or cut, with an ellipsis).
+    static func write(_ cell: Cell, column c: Int, widths: [Int], into out: inout Lines) {
+        if c > 0 { out.appendSpaces(2) }
+        let room = widths[c] - cell.width
+        if room < 0 {
+            out.appendText(TerminalText.padded(cell.text, to: widths[c]))
+        } else if cell.alignsRight {
+            out.appendSpaces(room)
+            out.appendText(cell.text)
+        } else {
+            out.appendText(cell.text)
+            out.appendSpaces(room)
         }
     }
 
