@@ -25,6 +25,22 @@ public struct Labels: Sendable {
         }
     }
 
+    /// The labels of `keys`, looked up by comparing a key with each (a few keys, asked for
+    /// once a row of a long table: cheaper than hashing it); any other key as `self` has it.
+    public func few(_ keys: [String]) -> Few { Few(labels: self, keys: keys, values: keys.map { self[$0] }) }
+
+    /// Labels of a few keys, made once: see `few(_:)`.
+    public struct Few: Sendable {
+        let labels: Labels
+        let keys: [String]
+        let values: [String]
+
+        public subscript(_ key: String) -> String {
+            if let k = keys.firstIndex(of: key) { return values[k] }
+            return labels[key]
+        }
+    }
+
     /// Sorts `names` by the language's collation (`ә` after `а`, `ё` with `е`), not by code point.
     public func collationPrecedes(_ a: String, _ b: String) -> Bool {
         a.compare(b, options: [], range: nil, locale: language.locale) == .orderedAscending

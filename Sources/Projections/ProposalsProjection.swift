@@ -81,11 +81,11 @@ public struct ProposalsProjection: Sendable {
     }
 
     /// The register's row of `p`: its author named as of `seq`, its dates in its engagement's zone.
-    func row(of p: Proposal, labels: Labels, names: PersonalNames, asOf seq: Int64) -> [ReportCell] {
-        func day(_ t: Timestamp?) -> String {
-            t.map { LocalTime.day($0, in: zones[p.engagement] ?? TimeZone(identifier: "UTC")!) } ?? ""
-        }
-        let author: ReportCell = erased.contains(p.participant) ? .text(labels["erased"])
+    /// `terms` are the labels of its themes, statuses and districts (`termKeys`).
+    func row(of p: Proposal, labels: Labels.Few, names: PersonalNames, asOf seq: Int64) -> [ReportCell] {
+        let zone = zones[p.engagement] ?? Self.utc
+        func day(_ t: Timestamp?) -> String { t.map { LocalTime.day($0, in: zone) } ?? "" }
+        let author: ReportCell = !erased.isEmpty && erased.contains(p.participant) ? .text(labels["erased"])
             : names.name(of: p.participant, asOf: seq).map(ReportCell.text) ?? .text(p.participant)
         // "2017-04-24 Accepted: note; ...", made as one string.
         var history = ""
@@ -103,6 +103,11 @@ public struct ProposalsProjection: Sendable {
         return [.text(p.id), .text(p.title), .term(p.theme, label: labels[p.theme]), p.district.map { .term($0, label: labels[$0]) } ?? .empty,
                 author, .text(day(p.submittedAt)), .integer(p.supports), .term(p.status, label: labels[p.status]), .text(history)]
     }
+
+    /// The words a row may take from `Labels`: statuses first (every row has one), themes, districts.
+    static let termKeys = statuses + EventCatalog.themes + EventCatalog.districts + ["erased"]
+
+    private static let utc = TimeZone(identifier: "UTC")!
 
     /// The statuses in the order reports list them.
     public static let statuses = ["submitted"] + EventCatalog.proposalStatuses
@@ -128,9 +133,9 @@ public struct ProposalsProjection: Sendable {
         if let theme, !EventCatalog.themes.contains(theme) { throw .notFound(what: "theme", id: theme, among: EventCatalog.themes) }
         if let status, !Self.statuses.contains(status) { throw .notFound(what: "status", id: status, among: Self.statuses) }
         // A long register's rows are made in two halves at once.
-        let chosen = selected
+        let chosen = selected, terms = labels.few(Self.termKeys)
         let rows = Parallel.map(Parallel.halves(of: chosen.count)) { range in
-            chosen[range].map { row(of: proposals[$0], labels: labels, names: names, asOf: stamp.lastSeq) }
+            chosen[range].map { row(of: proposals[$0], labels: terms, names: names, asOf: stamp.lastSeq) }
         }.flatMap { $0 }
         let table = ReportTable(columns: [
             ReportColumn(id: "proposal", label: labels["proposal"]), ReportColumn(id: "title", label: labels["title"]),

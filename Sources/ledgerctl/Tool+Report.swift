@@ -63,6 +63,7 @@ extension Tool {
         let labels = Labels(lang)
         let run = try ReportReplay(ReportReplay.Kind(rawValue: kind)!, log: log, until: cutoff, engagement: engagement, contest: contest, fresh: fresh)
         progress.finish()
+        ProcessEnd.keep(run)
         let (attendees, standings, impact, proposals, replayed) = (run.attendees, run.standings, run.impact, run.proposals, run.replayed)
         // The head line's recorded_at dates the report (never the wall clock); read before the
         // catch below turns errors into exit 65.
@@ -78,6 +79,7 @@ extension Tool {
         default: nil
         }
         let names = try shown.map { PersonalNames(names: try PersonalDataStore(directory: log.directory).names(of: $0)) } ?? PersonalNames()
+        ProcessEnd.keep(names)
         let text: String
         do {
             if isIATI {
@@ -94,6 +96,7 @@ extension Tool {
                 }
                 // Cells are cut to fit only on a terminal, and not with --wide: a file or a pipe gets them whole.
                 let whole = wide || output != nil || isatty(STDOUT_FILENO) == 0
+                ProcessEnd.keep(document)
                 text = ReportRenderer.render(document, as: ReportFormat(rawValue: format)!, labels: labels.renderer, whole: whole)
             }
         } catch {
