@@ -20,24 +20,54 @@ extension Array where Element == UInt8 {
 }
 
 /// Writes a fold's state as bytes: integers little-endian, strings as a length and UTF-8.
+///
+/// The bytes are kept in pieces of `pieceSize` (all full but the last), never in one array: an
+/// array that grows by doubling holds its old and new storage at once, and a state of tens of
+/// megabytes would then take three times its size at the moment the report peaks.
 public struct StateEncoder: Sendable {
-    public private(set) var bytes: [UInt8] = []
+    /// The bytes so far, in pieces; every piece but the last holds exactly `pieceSize` bytes.
+    private(set) var pieces: [[UInt8]] = [[]]
+    /// How many bytes are written.
+    public private(set) var count = 0
+    /// The size of a piece: a multiple of 8, so that `Checksum` reads whole words in every piece but the last.
+    static let pieceSize = 1 << 20
 
     public init() {}
 
-    mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+    /// All the bytes, in one array.
+    public var bytes: [UInt8] { pieces.count == 1 ? pieces[0] : Array(pieces.joined()) }
+
+    mutating func append(_ raw: [UInt8]) { raw.withUnsafeBytes { append($0) } }
+
+    /// Appends `raw`, starting a new piece whenever one is full.
+    mutating func append(_ raw: UnsafeRawBufferPointer) {
+        var raw = raw
+        while !raw.isEmpty {
+            if pieces[pieces.count - 1].count == Self.pieceSize {
+                pieces.append([])
+                pieces[pieces.count - 1].reserveCapacity(Self.pieceSize)
+            }
+            let room = Self.pieceSize - pieces[pieces.count - 1].count
+            let taken = min(room, raw.count)
+            pieces[pieces.count - 1].append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<taken]))
+            raw = UnsafeRawBufferPointer(rebasing: raw[taken...])
+            count += taken
+        }
+    }
 
     /// Writes `value` over the 8 bytes at `offset` (a length known only once what follows is written).
     mutating func patch(_ value: Int64, at offset: Int) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + 8), with: $0) }
+        withUnsafeBytes(of: value.littleEndian) { raw in
+            for k in 0..<8 { pieces[(offset + k) / Self.pieceSize][(offset + k) % Self.pieceSize] = raw[k] }
+        }
     }
 
-    public mutating func write(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    public mutating func write(_ value: UInt64) { bytes.appendLittleEndian(value) }
-    public mutating func write(_ value: Int32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    public mutating func write(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    public mutating func write(_ value: UInt8) { bytes.append(value) }
-    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+    public mutating func write(_ value: Int64) { withUnsafeBytes(of: value.littleEndian) { append($0) } }
+    public mutating func write(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { append($0) } }
+    public mutating func write(_ value: Int32) { withUnsafeBytes(of: value.littleEndian) { append($0) } }
+    public mutating func write(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { append($0) } }
+    public mutating func write(_ value: UInt8) { withUnsafeBytes(of: value) { append($0) } }
+    public mutating func write(_ value: Bool) { write(UInt8(value ? 1 : 0)) }
     public mutating func write(_ value: Double) { write(value.bitPattern) }
     public mutating func write(_ value: Timestamp) { write(value.millisecondsSinceEpoch) }
     public mutating func write(_ value: SHA256.Digest) {
@@ -51,7 +81,7 @@ public struct StateEncoder: Sendable {
         var value = value
         value.withUTF8 { utf8 in
             write(Int64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            append(UnsafeRawBufferPointer(utf8))
         }
     }
 
@@ -67,7 +97,7 @@ public struct StateEncoder: Sendable {
     public mutating func writePlain<Element: BitwiseCopyable>(_ elements: [Element]) {
         write(Int64(MemoryLayout<Element>.stride))
         write(Int64(elements.count))
-        elements.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        elements.withUnsafeBytes { append($0) }
     }
 
     /// An array: its count, then each element.

@@ -20,9 +20,20 @@ enum Checksum {
         bytes.withUnsafeBytes { of(bytes: $0) }
     }
 
-    /// The checksum of `raw`, as `of(bytes:)` (also the fingerprint of an id in `verify`'s set of ids seen).
-    static func of(bytes raw: UnsafeRawBufferPointer) -> UInt64 {
+    /// The checksum of the bytes of `pieces` one after another, as `of(bytes:)` of them joined;
+    /// every piece but the last holds a whole number of words.
+    static func of(pieces: [[UInt8]]) -> UInt64 {
         var hash = offsetBasis
+        for (k, piece) in pieces.enumerated() {
+            precondition(k == pieces.count - 1 || piece.count % 8 == 0, "a piece ends inside a word")
+            piece.withUnsafeBytes { hash = of(bytes: $0, from: hash) }
+        }
+        return hash
+    }
+
+    /// The checksum of `raw`, as `of(bytes:)` (also the fingerprint of an id in `verify`'s set of ids seen).
+    static func of(bytes raw: UnsafeRawBufferPointer, from start: UInt64 = offsetBasis) -> UInt64 {
+        var hash = start
         do {
             var k = 0
             while k + 8 <= raw.count {

@@ -142,9 +142,14 @@ final class DirectoryDescriptor: @unchecked Sendable { // immutable after init; 
     /// Writes `bytes` as the file `name`, atomically: a new file of its own, fsync, rename over
     /// `name`, fsync of this directory. A crash leaves the old file or the new one.
     func replaceAtomically(_ name: String, with bytes: [UInt8]) throws(SystemError) {
+        try replaceAtomically(name, with: [bytes])
+    }
+
+    /// `replaceAtomically(_:with:)` of the bytes of `pieces` one after another.
+    func replaceAtomically(_ name: String, with pieces: [[UInt8]]) throws(SystemError) {
         let (temporary, file) = try createUnique(name)
         do throws(SystemError) {
-            try file.writeAll(bytes)
+            for piece in pieces { try file.writeAll(piece) }
             try file.synchronize()
             try file.close()
             try rename(temporary, to: name)

@@ -110,15 +110,15 @@ public struct SavedState: Sendable {
         encoder.write(Int64(position.length))
         encoder.write(position.firstSeq)
         encoder.write(position.eventsIncluded)
-        let lengthAt = encoder.bytes.count
+        let lengthAt = encoder.count
         encoder.write(Int64(0))
         writeBody(&encoder)
-        encoder.patch(Int64(encoder.bytes.count - lengthAt - 8), at: lengthAt)
-        encoder.write(checksum(encoder.bytes[...]))
+        encoder.patch(Int64(encoder.count - lengthAt - 8), at: lengthAt)
+        encoder.write(Checksum.of(pieces: encoder.pieces))
         // Only the directory's owner writes in it: another account's file would block the owner's writers.
         guard (try? log.directory.requireOwnedByCaller()) != nil,
               let index = try? log.directory.files.subdirectory(LedgerIndex.directoryName, creating: true) else { return false }
-        return (try? index.replaceAtomically(fileName(name), with: encoder.bytes)) != nil
+        return (try? index.replaceAtomically(fileName(name), with: encoder.pieces)) != nil
     }
 
     /// True when the line at `position` is still there, whole and the same, and part of the ledger.
