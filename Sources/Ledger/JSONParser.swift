@@ -441,8 +441,11 @@ extension JSONParser {
     }
 
     /// The members of a JSON object's text, or nil when a name has escapes or is repeated.
-    static func scanMembers(_ text: UnsafeBufferPointer<UInt8>) -> [EventPayload.Member]? {
+    /// - Parameter depth: how deep the object lies in the document it is part of (the data of
+    ///   a line lies at 1), so that the limit on nesting counts as the strict parser counts it.
+    static func scanMembers(_ text: UnsafeBufferPointer<UInt8>, atDepth depth: Int = 0) -> [EventPayload.Member]? {
         var parser = Parser(bytes: text)
+        parser.depth = depth
         guard let members = try? parser.scanMembers(), parser.index == text.count else { return nil }
         return members
     }

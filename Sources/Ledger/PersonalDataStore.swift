@@ -243,7 +243,7 @@ public struct PersonalDataStore: Sendable {
         guard (1...18).contains(digits.count), digits.first != 0x30 || digits.count == 1 else { return nil }
         let seq = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
         let text = UnsafeBufferPointer(rebasing: line[data])
-        guard let members = JSONParser.scanMembers(text) else { return nil }
+        guard let members = JSONParser.scanMembers(text, atDepth: 1) else { return nil }
         var name: String?
         for member in members where text[member.keyStart..<member.keyEnd].elementsEqual(nameKey) {
             guard let value = JSONParser.value(in: text, at: member.valueStart) else { return nil }

@@ -51,6 +51,7 @@ extension ProposalsProjection: SavedFold {
         let positions = try input.plainArray(of: Int64.self)
         guard positions.allSatisfy({ (0..<Int64(proposals.count)).contains($0) }) else { throw StateDecoder.Malformed() }
         order = positions.map { Int($0) }
+        isIndexed = false
         try input.requireEnd()
     }
 }

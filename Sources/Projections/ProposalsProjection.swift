@@ -30,6 +30,8 @@ public struct ProposalsProjection: Sendable {
     /// Where each id is in `proposals`: made when an event first needs it, so a report from a
     /// saved state of a large register followed by other events never hashes its ids.
     private var positions: [String: Int] = [:]
+    /// False when `positions` is still to be made (a state read from `index/`).
+    var isIndexed = true
     /// Engagement time zones, to show dates as people there read them.
     public internal(set) var zones: [String: TimeZone] = [:]
 
@@ -40,8 +42,9 @@ public struct ProposalsProjection: Sendable {
 
     /// Where proposal `id` is in `proposals`, or nil.
     private mutating func position(of id: String) -> Int? {
-        if positions.count != proposals.count {
+        if !isIndexed {
             positions = Dictionary(proposals.indices.map { (proposals[$0].id, $0) }, uniquingKeysWith: { $1 })
+            isIndexed = true
         }
         return positions[id]
     }

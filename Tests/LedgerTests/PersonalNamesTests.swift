@@ -25,7 +25,7 @@ import Testing
             #"{"email":tru,"name":"broken before"}"#, #"{"name":"unterminated}"#, #"{"name":"ok","x":{"a":1,"a":2}}"#,
             #"{"имя":"Cyrillic name","name":"N"}"#, #"{"name":"tab\#tinside"}"#, #"{"name":"ok"},"extra":1}"#, #"{"name":"ok"}}"#,
             #"{"name":"\ud800"}"#, #"{"name":"x","x":1e999}"#, #"{"name":"x","x":-0.5e-3}"#, #"{"name":"x","x":01}"#,
-        ]
+        ] + [61, 62, 63, 64].map { #"{"name":"deep","x":"# + String(repeating: "[", count: $0) + String(repeating: "]", count: $0) + "}" } // the limit on nesting, counted from the line
         let seqs = ["0", "1", "12", "012", "00", "999999999999999999", "9999999999999999999", "1.5", "-1", "1e3"]
         let participants = ["p-1", "p0000001", "Дана", #"p\"1"#, ""]
         var quick = 0
@@ -51,8 +51,8 @@ import Testing
     }
 
     /// A store read in two halves at once gives the names, and refuses the first bad line with
-    /// its number, as reading it whole does: wherever the middle falls (on a line's start, inside
-    /// a line, inside a bad line) and wherever bad lines are.
+    /// its number, as reading it whole does: with the middle placed on a line's start, on a line
+    /// feed, inside a line and inside a bad line, and bad lines before, at and after it.
     @Test func aLargeStoreReadInHalvesIsReadAsAWhole() throws {
         try withTemporaryDirectory { dir in
             try Ledger.create(at: dir)
@@ -61,15 +61,34 @@ import Testing
             func line(_ k: Int, pad: Int) -> String {
                 #"{"seq":\#(k + 1),"participant":"p\#(String(format: "%05d", k))","data":{"name":"Name \#(k)\#(String(repeating: "x", count: pad))"}}"#
             }
-            let bad = #"{"seq":5,"participant":"p05000","data":{GARBAGE"#
+            /// A line refused as no record, as long as `good`.
+            func bad(as good: String) -> String {
+                let start = #"{"seq":5,"participant":"p05000","data":{GARBAGE"#
+                return start + String(repeating: "x", count: good.utf8.count - start.utf8.count)
+            }
+            /// The lines, with line 0 lengthened by `pad`, and where the middle falls: the line it
+            /// is in and how far into it (0: it starts the line; the line's length: on its line feed).
+            func layout(pad: Int) -> (lines: [String], line: Int, into: Int) {
+                let lines = (0..<11_000).map { line($0, pad: $0 == 0 ? pad : 40) }
+                let middle = (lines.reduce(0) { $0 + $1.utf8.count + 1 }) / 2
+                var start = 0
+                for (k, text) in lines.enumerated() {
+                    if middle <= start + text.utf8.count { return (lines, k, middle - start) }
+                    start += text.utf8.count + 1
+                }
+                return (lines, lines.count, 0)
+            }
+            let layouts = (0..<200).map(layout)
+            let onStart = try #require(layouts.first { $0.into == 0 })
+            let onLineFeed = try #require(layouts.first { $0.into == $0.lines[$0.line].utf8.count })
+            let inside = try #require(layouts.first { $0.into > 5 && $0.into < $0.lines[$0.line].utf8.count - 5 })
             var cases: [(lines: [String], bad: [Int])] = []
-            for pad in 0..<4 { // moves the middle across a line's bytes
-                let lines = (0..<11_000).map { line($0, pad: $0 == 0 ? pad * 7 : 40) }
-                cases.append((lines, []))
-                for badLines in [[100], [5_500], [5_499], [10_000], [200, 10_000], [10_999]] {
-                    var damaged = lines
-                    for k in badLines { damaged[k] = bad }
-                    cases.append((damaged, badLines))
+            for placed in [onStart, onLineFeed, inside] {
+                let m = placed.line
+                for badLines in [[], [100], [m - 1], [m], [m + 1], [10_999], [200, m], [m, 10_000]] {
+                    var lines = placed.lines
+                    for k in badLines { lines[k] = bad(as: lines[k]) }
+                    cases.append((lines, badLines))
                 }
             }
             for (lines, badLines) in cases {

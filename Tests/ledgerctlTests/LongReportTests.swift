@@ -3,8 +3,8 @@ import Testing
 
 /// A register long enough that `report proposals` reads the personal-data store in two halves,
 /// makes its rows in two halves and lays its table out in two halves, each pair at once: through
-/// `ledgerctl`, the text is the table its CSV rows make laid out one line after another, and
-/// every author is named as the store names them.
+/// `ledgerctl`, the text is the table its CSV rows make laid out one line after another, every
+/// author is named as the store names them, and each format is what one thread writes.
 @Suite struct LongReportTests {
     @Test func aLongRegisterIsLaidOutAsItsRowsAre() throws {
         try withTemporaryDirectory { temporary in
@@ -58,6 +58,14 @@ import Testing
             let text = try ledger(dir, "report", "proposals")
             #expect(text.status == 0, "\(text.stderr)")
             #expect(text.stdout.contains("\n" + expected), "the text table is not its rows laid out")
+
+            // Under a limit on memory the same work is done on one thread: the same bytes, in
+            // every format.
+            for format in ["table", "csv", "json", "html"] {
+                let both = try Ledgerctl.run(["--dir", dir, "report", "proposals", "--format", format])
+                let one = try Ledgerctl.run(["--dir", dir, "report", "proposals", "--format", format], launcher: ["/usr/bin/prlimit", "--as=17179869184", "--"])
+                #expect(both.status == 0 && one.status == 0 && both.stdout == one.stdout, "\(format): \(one.stderr)")
+            }
         }
     }
 }
