@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// The event types the ledger accepts, their fields, and what each refers to.
 public struct EventCatalog: Sendable {
     /// The catalog's version, written in `ledger.json` and shown by `ledgerctl types`.
@@ -25,7 +30,9 @@ public struct EventCatalog: Sendable {
 
     /// The name of the catalog's type whose UTF-8 is `name` (the catalog's own string), or nil.
     func typeName(of name: UnsafeBufferPointer<UInt8>) -> String? {
-        typeNames.firstIndex { $0.count == name.count && $0.elementsEqual(name) }.map { types[$0].name }
+        typeNames.firstIndex { known in
+            known.count == name.count && known.withUnsafeBufferPointer { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }
+        }.map { types[$0].name }
     }
 }
 

@@ -543,7 +543,7 @@ private extension Parser {
         let start = index
         func expect(_ text: StaticString) -> Bool {
             let utf8 = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-            guard bytes.count - index >= utf8.count, UnsafeBufferPointer(rebasing: bytes[index..<(index + utf8.count)]).elementsEqual(utf8) else { return false }
+            guard bytes.count - index >= utf8.count, memcmp(bytes.baseAddress! + index, utf8.baseAddress!, utf8.count) == 0 else { return false }
             index += utf8.count
             return true
         }
