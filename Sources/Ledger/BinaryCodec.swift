@@ -19,6 +19,20 @@ extension Array where Element == UInt8 {
     }
 }
 
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// True when the bytes of `key` lie here from `offset` on (compared with `memcmp`: the hot
+    /// paths of reading compare names this way, not through a generic `elementsEqual`).
+    func hasBytes(_ key: UnsafeBufferPointer<UInt8>, at offset: Int = 0) -> Bool {
+        guard offset >= 0, offset <= count, key.count <= count - offset else { return false }
+        return key.isEmpty || memcmp(baseAddress! + offset, key.baseAddress!, key.count) == 0
+    }
+
+    /// `hasBytes(_:at:)` of an array's bytes.
+    func hasBytes(_ key: [UInt8], at offset: Int = 0) -> Bool {
+        key.withUnsafeBufferPointer { hasBytes($0, at: offset) }
+    }
+}
+
 /// Writes a fold's state as bytes: integers little-endian, strings as a length and UTF-8.
 ///
 /// The bytes are kept in pieces of `pieceSize` (all full but the last), never in one array: an

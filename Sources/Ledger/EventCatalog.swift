@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 /// The event types the ledger accepts, their fields, and what each refers to.
 public struct EventCatalog: Sendable {
     /// The catalog's version, written in `ledger.json` and shown by `ledgerctl types`.
@@ -30,9 +25,7 @@ public struct EventCatalog: Sendable {
 
     /// The name of the catalog's type whose UTF-8 is `name` (the catalog's own string), or nil.
     func typeName(of name: UnsafeBufferPointer<UInt8>) -> String? {
-        typeNames.firstIndex { known in
-            known.count == name.count && known.withUnsafeBufferPointer { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }
-        }.map { types[$0].name }
+        typeNames.firstIndex { $0.count == name.count && name.hasBytes($0) }.map { types[$0].name }
     }
 }
 

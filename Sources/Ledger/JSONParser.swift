@@ -463,9 +463,7 @@ private extension Parser {
     static let envelopeNames: [[UInt8]] = StoredEvent.Member.allCases.map { Array($0.name.utf8) }
     /// The position of `name` among `envelopeNames`, trying `expected` first, or nil.
     static func envelopePosition(of name: UnsafeBufferPointer<UInt8>, expected: Int) -> Int? {
-        func isName(_ k: Int) -> Bool {
-            envelopeNames[k].withUnsafeBufferPointer { known in known.count == name.count && memcmp(known.baseAddress!, name.baseAddress!, name.count) == 0 }
-        }
+        func isName(_ k: Int) -> Bool { envelopeNames[k].count == name.count && name.hasBytes(envelopeNames[k]) }
         if expected < envelopeNames.count, isName(expected) { return expected }
         return envelopeNames.indices.first(where: isName)
     }
@@ -543,7 +541,7 @@ private extension Parser {
         let start = index
         func expect(_ text: StaticString) -> Bool {
             let utf8 = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-            guard bytes.count - index >= utf8.count, memcmp(bytes.baseAddress! + index, utf8.baseAddress!, utf8.count) == 0 else { return false }
+            guard bytes.hasBytes(utf8, at: index) else { return false }
             index += utf8.count
             return true
         }
@@ -584,7 +582,7 @@ private extension Parser {
             let key = UnsafeBufferPointer(rebasing: bytes[name])
             // Names are compared byte for byte: only ASCII names, whose equal texts are equal bytes
             // (the strict parser compares names as strings, canonical equivalence included).
-            guard key.allSatisfy({ $0 < 0x80 }), !members.contains(where: { key.elementsEqual(UnsafeBufferPointer(rebasing: bytes[($0.keyStart + base)..<($0.keyEnd + base)])) }) else {
+            guard key.allSatisfy({ $0 < 0x80 }), !members.contains(where: { $0.keyEnd - $0.keyStart == key.count && bytes.hasBytes(key, at: $0.keyStart + base) }) else {
                 return nil
             }
             skipWhiteSpace()

@@ -30,6 +30,9 @@ public struct PersonalDataStore: Sendable {
             self.data = data
         }
 
+        /// The name this record gives.
+        public var name: Name { Name(seq: seq, participant: participant, name: data["name"]?.stringValue) }
+
         var line: [UInt8] {
             var out: [UInt8] = []
             JSON.object([("seq", .integer(seq)), ("participant", .string(participant)), ("data", data)]).write(to: &out)
@@ -220,7 +223,7 @@ public struct PersonalDataStore: Sendable {
             return isWanted || Self.wholeFormData(of: line, after: id) == nil // not in the whole form: parsed, to be refused with its line number when it is no record
         }, making: { line in
             if let name = Self.wholeFormName(of: line) { return name }
-            return Record(line: line).map { Name(seq: $0.seq, participant: $0.participant, name: $0.data["name"]?.stringValue) }
+            return Record(line: line)?.name
         })
     }
 
@@ -228,7 +231,7 @@ public struct PersonalDataStore: Sendable {
     /// or nil when the line is not in that form.
     static func wholeFormData(of line: UnsafeBufferPointer<UInt8>, after id: Slice<UnsafeBufferPointer<UInt8>>) -> Range<Int>? {
         let start = id.endIndex + 1 + dataKey.count - 1 // at the data's `{`
-        guard line.count >= 2, line[(id.endIndex + 1)...].starts(with: dataKey),
+        guard line.count >= 2, line.hasBytes(dataKey, at: id.endIndex + 1),
               line[line.count - 1] == UInt8(ascii: "}"), line[line.count - 2] == UInt8(ascii: "}") else { return nil }
         return start..<(line.count - 1)
     }
@@ -245,7 +248,7 @@ public struct PersonalDataStore: Sendable {
         let text = UnsafeBufferPointer(rebasing: line[data])
         guard let members = JSONParser.scanMembers(text, atDepth: 1) else { return nil }
         var name: String?
-        for member in members where text[member.keyStart..<member.keyEnd].elementsEqual(nameKey) {
+        for member in members where member.keyEnd - member.keyStart == nameKey.count && text.hasBytes(nameKey, at: member.keyStart) {
             guard let value = JSONParser.value(in: text, at: member.valueStart) else { return nil }
             name = value.stringValue
         }
@@ -258,10 +261,10 @@ public struct PersonalDataStore: Sendable {
 
     /// The ID of a line in the writer's form, `{"seq":N,"participant":"ID",`, when it holds no escape.
     static func participantField(of line: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>>? {
-        guard line.starts(with: seqKey) else { return nil }
+        guard line.hasBytes(seqKey) else { return nil }
         var k = seqKey.count
         while k < line.count, (0x30...0x39).contains(line[k]) { k += 1 }
-        guard k > seqKey.count, line[k...].starts(with: participantKey) else { return nil }
+        guard k > seqKey.count, line.hasBytes(participantKey, at: k) else { return nil }
         let start = k + participantKey.count
         guard let end = line[start...].firstIndex(where: { $0 == 0x22 || $0 == 0x5C }), line[end] == 0x22,
               end + 1 < line.count, line[end + 1] == 0x2C else { return nil }

@@ -95,7 +95,7 @@ public struct EventPayload: Sendable {
                 var key = key
                 return key.withUTF8 { name in
                     for member in members where member.keyEnd - member.keyStart == name.count
-                        && name.elementsEqual(UnsafeBufferPointer(rebasing: bytes[member.keyStart..<member.keyEnd])) {
+                        && bytes.hasBytes(name, at: member.keyStart) {
                         return JSONParser.value(in: bytes, at: member.valueStart)
                     }
                     return nil

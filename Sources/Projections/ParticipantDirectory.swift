@@ -73,9 +73,7 @@ public struct PersonalNames: Sendable {
 
     /// Builds the lookup from the store's records.
     public init(records: [PersonalDataStore.Record]) {
-        for record in records {
-            if let name = record.data["name"]?.stringValue { names[record.participant, default: []].append((record.seq, name)) }
-        }
+        self.init(names: records.map(\.name))
     }
 
     /// Builds the lookup from the names the store's records give.

@@ -26,21 +26,43 @@ public enum TerminalText {
     /// a C0 control or DEL is one byte below 0x20 or 0x7F, a C1 control is C2 80-9F, and the
     /// overrides and isolates are E2 80 AA-AE and E2 81 A6-A9. True may be wrong; false is not.
     static func mayBeUnsafe(_ text: String, keepingLineBreaks: Bool) -> Bool {
+        scan(text, keepingLineBreaks: keepingLineBreaks).mayBeUnsafe
+    }
+
+    /// One reading of `text`'s UTF-8 bytes for `mayBeUnsafe`, `width` and `measured`: whether a
+    /// scalar may be unsafe, and the width when every scalar is simple (Latin, Greek and Cyrillic
+    /// without combining marks: one column a scalar, each its own character), else nil. A
+    /// simple scalar is one byte (0x20-0x7E) or two (U+00A0-U+052F but the soft hyphen and the
+    /// Cyrillic combining marks); no unsafe scalar is simple.
+    private static func scan(_ text: String, keepingLineBreaks: Bool) -> (mayBeUnsafe: Bool, simpleWidth: Int?) {
         var text = text
         return text.withUTF8 { bytes in
+            var scalars = 0
+            var isSimple = true
             var i = 0
             while i < bytes.count {
                 let b = bytes[i]
-                if b < 0x20 {
-                    if !(keepingLineBreaks && (b == 0x09 || b == 0x0D || b == 0x0A)) { return true }
-                } else if b == 0x7F || b == 0xC2 || b == 0xE2 {
-                    if b == 0x7F || i + 1 >= bytes.count { return true }
+                if b >= 0x20 && b <= 0x7E {
+                    scalars += 1
+                    i += 1
+                } else if b < 0x20 || b == 0x7F {
+                    if !(keepingLineBreaks && (b == 0x09 || b == 0x0D || b == 0x0A)) { return (true, nil) }
+                    isSimple = false
+                    i += 1
+                } else if b >= 0xC2 && b <= 0xD4 && i + 1 < bytes.count {
                     let next = bytes[i + 1]
-                    if b == 0xC2 ? next <= 0x9F : (next == 0x80 || next == 0x81) { return true }
+                    if b == 0xC2 && next <= 0x9F { return (true, nil) }
+                    let v = UInt32(b & 0x1F) << 6 | UInt32(next & 0x3F)
+                    if !(((0xA0...0x2FF).contains(v) && v != 0xAD) || (0x370...0x482).contains(v) || (0x48A...0x52F).contains(v)) { isSimple = false }
+                    scalars += 1
+                    i += 2
+                } else {
+                    if b == 0xC2 || (b == 0xE2 && (i + 1 >= bytes.count || bytes[i + 1] == 0x80 || bytes[i + 1] == 0x81)) { return (true, nil) }
+                    isSimple = false
+                    i += 1
                 }
-                i += 1
             }
-            return false
+            return (false, isSimple ? scalars : nil)
         }
     }
 
@@ -53,68 +75,20 @@ public enum TerminalText {
     /// How many terminal columns `text` takes: East Asian wide and fullwidth characters take two,
     /// combining marks and zero-width characters none, everything else one.
     public static func width(_ text: String) -> Int {
-        // Latin, Greek and Cyrillic without combining marks (most names and labels): one column a
-        // scalar, each its own character, without the cost of breaking the text into characters.
-        // Read from the UTF-8 bytes: such a scalar is one byte (0x20-0x7E) or two (U+00A0-U+052F).
-        var text = text
-        let simple: Int? = text.withUTF8 { bytes in
-            var scalars = 0
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if b >= 0x20 && b <= 0x7E {
-                    i += 1
-                } else if b >= 0xC2 && b <= 0xD4 && i + 1 < bytes.count {
-                    let v = UInt32(b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
-                    guard ((0xA0...0x2FF).contains(v) && v != 0xAD) || (0x370...0x482).contains(v) || (0x48A...0x52F).contains(v) else { return nil }
-                    i += 2
-                } else {
-                    return nil
-                }
-                scalars += 1
-            }
-            return scalars
-        }
-        return simple ?? widthByCharacter(text)
+        // Most names and labels are simple (`scan`): their width is read from the bytes, without
+        // the cost of breaking the text into characters.
+        scan(text, keepingLineBreaks: false).simpleWidth ?? widthByCharacter(text)
     }
 
     /// `text` made safe (`sanitized`) and its width (`width`), read in one pass over the UTF-8
     /// bytes for most text: text with no unsafe scalar is returned as it is.
     public static func measured(_ text: String) -> (text: String, width: Int) {
-        var bytes = text
-        // nil: may hold an unsafe scalar; otherwise the width when every scalar is simple (as
-        // `width` counts them), or -1 when one is not.
-        let scan: Int? = bytes.withUTF8 { bytes in
-            var scalars = 0
-            var isSimple = true
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if b >= 0x20 && b <= 0x7E {
-                    scalars += 1
-                    i += 1
-                } else if b < 0x20 || b == 0x7F {
-                    return nil
-                } else if b >= 0xC2 && b <= 0xD4 && i + 1 < bytes.count {
-                    let next = bytes[i + 1]
-                    if b == 0xC2 && next <= 0x9F { return nil }
-                    let v = UInt32(b & 0x1F) << 6 | UInt32(next & 0x3F)
-                    if !(((0xA0...0x2FF).contains(v) && v != 0xAD) || (0x370...0x482).contains(v) || (0x48A...0x52F).contains(v)) { isSimple = false }
-                    scalars += 1
-                    i += 2
-                } else {
-                    if b == 0xC2 || (b == 0xE2 && (i + 1 >= bytes.count || bytes[i + 1] == 0x80 || bytes[i + 1] == 0x81)) { return nil }
-                    isSimple = false
-                    i += 1
-                }
-            }
-            return isSimple ? scalars : -1
-        }
-        guard let scan else {
+        let reading = scan(text, keepingLineBreaks: false)
+        guard !reading.mayBeUnsafe else {
             let safe = sanitized(text)
             return (safe, width(safe))
         }
-        return (text, scan >= 0 ? scan : widthByCharacter(text))
+        return (text, reading.simpleWidth ?? widthByCharacter(text))
     }
 
     /// `width(_:)` worked out character by character, for any text.

@@ -8,7 +8,7 @@ import Testing
 @Suite struct PersonalNamesTests {
     /// The name the strict parser reads from `line`, or nil when it refuses the line.
     static func strictName(_ line: String) -> PersonalDataStore.Name? {
-        PersonalDataStore.Record(line: Array(line.utf8)).map { PersonalDataStore.Name(seq: $0.seq, participant: $0.participant, name: $0.data["name"]?.stringValue) }
+        PersonalDataStore.Record(line: Array(line.utf8))?.name
     }
 
     static func quickName(_ line: String) -> PersonalDataStore.Name? {

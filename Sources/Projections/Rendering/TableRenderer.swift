@@ -142,9 +142,9 @@ enum TableRenderer {
         let measured = Parallel.map(halves) { range in
             var half = Half(widths: Array(repeating: 0, count: table.columns.count), cells: [])
             half.cells.reserveCapacity(range.count * table.columns.count)
-            for row in table.rows[range] {
+            for row in table.rows[range].lazy.map({ ReportRenderer.cells($0, count: table.columns.count) }) {
                 for c in half.widths.indices {
-                    let text = c < row.count ? row[c].text : ""
+                    let text = row[c].text
                     let cell = Cell(text, alignsRight: false)
                     half.widths[c] = max(half.widths[c], min(cell.width, widest))
                     half.cells.append(cell.text.utf8.count == text.utf8.count ? Int32(cell.width) : -1) // sanitizing lengthens
@@ -159,9 +159,9 @@ enum TableRenderer {
             var lines = Lines()
             lines.reserveCapacity(range.count * (widths.reduce(0, +) * 2 + 2 * widths.count + 1))
             var k = 0
-            for row in table.rows[range] {
+            for row in table.rows[range].lazy.map({ ReportRenderer.cells($0, count: table.columns.count) }) {
                 for c in widths.indices {
-                    let text = c < row.count ? row[c].text : "", alignsRight = table.columns[c].isNumeric
+                    let text = row[c].text, alignsRight = table.columns[c].isNumeric
                     let width = Int(half.cells[k])
                     write(width >= 0 ? Cell(safe: text, width: width, alignsRight: alignsRight) : Cell(text, alignsRight: alignsRight),
                           column: c, widths: widths, into: &lines)
