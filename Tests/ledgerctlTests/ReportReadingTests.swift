@@ -218,6 +218,35 @@ import Testing
         }
     }
 
+    /// The name of someone a report shows is read by a shorter road than the strict parser, which
+    /// must refuse what it refuses: data nested as deep as the limit allows, counted from the line,
+    /// is read; one level more is refused with the line's number, and the ledger is left as it was.
+    @Test func aShownPersonsRecordNestedPastTheLimitIsRefused() throws {
+        try withTemporaryDirectory { temporary in
+            let (dir, _) = try Self.demo(temporary)
+            let store = dir + "/personal.jsonl"
+            let original = try String(contentsOfFile: store, encoding: .utf8)
+            var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // The author of the first proposal, whom the register shows.
+            let proposals = try Self.json(dir, "proposals")
+            let author = try #require((try Self.section(proposals, "rows")["rows"] as? [[String: Any]])?.first?["author"] as? String)
+            let k = try #require(lines.firstIndex { $0.contains("\"name\":\"\(author)\"") })
+            let prefix = try #require(lines[k].components(separatedBy: ",\"data\":{").first)
+            for (depth, refused) in [(62, false), (63, true)] {
+                lines[k] = prefix + #","data":{"name":"\#(author)","x":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}}"
+                try lines.joined(separator: "\n").write(toFile: store, atomically: false, encoding: .utf8)
+                let before = ledgerFiles(dir)
+                let result = try Ledgerctl.run(["--dir", dir, "report", "proposals", "--format", "json"])
+                if refused {
+                    #expect(result.status == 1 && result.stderr.contains("personal.jsonl line \(k + 1): not a personal-data record"), "\(result.stderr)")
+                    #expect(ledgerFiles(dir) == before)
+                } else {
+                    #expect(result.status == 0 && result.stdout.contains(author), "\(result.stderr)")
+                }
+            }
+        }
+    }
+
     /// An address shown otherwise than stored would lead elsewhere: controls and bidirectional
     /// overrides are refused in a URL, as in text, and the ledger is left as it was.
     @Test(arguments: ["https://example.org/\u{202E}lmth.exe", "https://example.org/a\u{0085}b", "https://example.org/\u{2066}x"])
