@@ -37,6 +37,8 @@ public struct EventValidator: Sendable {
         /// The data as it would be stored, public and personal apart (`split`), or why not:
         /// thrown only after the checks against the ledger, which come first.
         let parts: Result<Parts, LedgerError>
+        /// The parts as JSON text, when there are parts.
+        let texts: (publicData: [UInt8], personalData: [UInt8]?)?
     }
 
     typealias Parts = (publicData: JSON, personalData: JSON?)
@@ -47,7 +49,7 @@ public struct EventValidator: Sendable {
         let (type, values) = try checkFields(of: event, allowInternal: allowInternal)
         let parts: Result<Parts, LedgerError>
         do throws(LedgerError) { parts = .success(try split(values, of: type)) } catch { parts = .failure(error) }
-        return CheckedEvent(event: event, type: type, values: values, parts: parts)
+        return CheckedEvent(event: event, type: type, values: values, parts: parts, texts: (try? parts.get()).map(EventValidator.texts(of:)))
     }
 
     /// Finishes the validation of a checked event against `state`.
@@ -55,11 +57,22 @@ public struct EventValidator: Sendable {
         let (event, type, values) = (checked.event, checked.type, checked.values)
         try checkRules(of: type, values, in: state)
         let keys = try checkReferences(of: type, values, in: state)
-        let (publicData, personalData) = try checked.parts.get()
+        let parts = try checked.parts.get()
+        let texts = checked.texts ?? EventValidator.texts(of: parts)
         return ValidatedEvent(type: type.name, id: event.id, occurredAt: event.occurredAt, actor: event.actor,
-                              publicData: publicData, personalData: personalData,
-                              participant: personalData == nil ? nil : values["participant"]?.stringValue,
-                              keys: keys)
+                              publicData: parts.publicData, personalData: parts.personalData,
+                              participant: parts.personalData == nil ? nil : values["participant"]?.stringValue,
+                              keys: keys, publicDataText: texts.publicData, personalDataText: texts.personalData)
+    }
+
+    private static func texts(of parts: Parts) -> (publicData: [UInt8], personalData: [UInt8]?) {
+        var publicText: [UInt8] = []
+        parts.publicData.write(to: &publicText)
+        return (publicText, parts.personalData.map { data in
+            var text: [UInt8] = []
+            data.write(to: &text)
+            return text
+        })
     }
 
     /// Checks the event's fields alone (no rules that need the ledger) and returns its data as it

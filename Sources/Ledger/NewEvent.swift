@@ -65,4 +65,8 @@ public struct ValidatedEvent: Sendable {
     public let participant: String?
     /// Keys this event adds to the ledger's index.
     public let keys: [EntityKey]
+    /// `publicData` and `personalData` as JSON text, made with the checks that need no ledger
+    /// (ahead, on another thread, in an import of a file).
+    let publicDataText: [UInt8]
+    let personalDataText: [UInt8]?
 }

@@ -35,8 +35,20 @@ public struct PersonalDataStore: Sendable {
 
         var line: [UInt8] {
             var out: [UInt8] = []
-            JSON.object([("seq", .integer(seq)), ("participant", .string(participant)), ("data", data)]).write(to: &out)
+            Record.appendLine(seq: seq, to: &out) { out in JSON.writeString(participant, to: &out) } data: { out in data.write(to: &out) }
             return out
+        }
+
+        /// Appends the line of a record (without its line feed): `seq`, then `participant` and
+        /// `data` as `participant` and `data` write their JSON text.
+        static func appendLine(seq: Int64, to out: inout [UInt8], participant: (inout [UInt8]) -> Void, data: (inout [UInt8]) -> Void) {
+            out.append(contentsOf: #"{"seq":"#.utf8)
+            out.append(contentsOf: String(seq).utf8)
+            out.append(contentsOf: #","participant":"#.utf8)
+            participant(&out)
+            out.append(contentsOf: #","data":"#.utf8)
+            data(&out)
+            out.append(UInt8(ascii: "}"))
         }
 
         init?(line: some Collection<UInt8>) {
@@ -91,8 +103,9 @@ public struct PersonalDataStore: Sendable {
             self.files = files
         }
 
-        func add(_ record: Record) throws(SystemError) {
-            pending.append(contentsOf: record.line)
+        /// Gathers the record whose line (`Record.line`, without its line feed) is `line`.
+        func add(line: [UInt8]) throws(SystemError) {
+            pending.append(contentsOf: line)
             pending.append(0x0A)
             if pending.count >= ScratchFile.gatherBytes { try flush() }
         }

@@ -67,6 +67,10 @@ enum ReadAhead {
 
         private let condition = NSCondition()
         private var ready: [Batch] = []
+        /// Batches the consumer is through with, for the producer to free: what a thread
+        /// allocates is best freed on it, since freeing another thread's memory makes the
+        /// allocator take a lock that thread holds.
+        private var spent: [[Item]] = []
         private var stopped = false
         /// True once the producer's thread has returned.
         private var producerDone = false
@@ -119,9 +123,12 @@ enum ReadAhead {
         /// Hands a batch to the consumer, waiting while `depth` are waiting already; false once
         /// the consumer has stopped taking them.
         private func publish(_ batch: Batch) -> Bool {
+            var freed: [[Item]] = []
+            defer { freed.removeAll() } // after the lock is let go, on this thread
             condition.lock()
             defer { condition.unlock() }
             while ready.count >= depth && !stopped { condition.wait() }
+            swap(&freed, &spent)
             guard !stopped else { return false }
             ready.append(batch)
             condition.broadcast()
@@ -136,6 +143,7 @@ enum ReadAhead {
                 if current.isLast { return nil }
                 condition.lock()
                 while ready.isEmpty { condition.wait() }
+                spent.append(current.items)
                 current = ready.removeFirst()
                 condition.broadcast()
                 condition.unlock()

@@ -242,15 +242,20 @@ extension SHA256 {
 
         /// The digest as 64 lowercase hex digits.
         public var hex: String {
-            let digits = Array("0123456789abcdef".utf8)
             var out = [UInt8]()
             out.reserveCapacity(64)
+            appendHex(to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        /// Appends the 64 lowercase hex digits of the digest to `bytes`.
+        func appendHex(to bytes: inout [UInt8]) {
             for word in [high, second, third, low] {
                 for shift in stride(from: 60, through: 0, by: -4) {
-                    out.append(digits[Int((word >> UInt64(shift)) & 0xf)])
+                    let digit = UInt8(truncatingIfNeeded: word >> UInt64(shift)) & 0xF
+                    bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit)
                 }
             }
-            return String(decoding: out, as: UTF8.self)
         }
 
         /// The hex form.

@@ -60,19 +60,24 @@ final class ScratchFile {
 
 /// The events an import accepted, in the order they will be written, kept on disk between the
 /// import's two passes (check everything, then write everything), so that memory does not grow
-/// with the import. Event `k` (from 0) is a JSON object on a line of `records`; `offsets` holds
-/// where each line starts.
+/// with the import. Event `k` (from 0) is a line of `records`; `offsets` holds where each line
+/// starts. A line holds the event's members as the JSON text they are written with, apart by
+/// U+001F (which compact JSON text never holds unescaped): type, id, `occurred_at`, actor,
+/// participant, personal data, data; a member not given is empty. The second pass copies that
+/// text into the stored lines rather than parse and write the data again.
 final class ImportSpool {
     private let records: ScratchFile
     private let offsets: ScratchFile
     private(set) var count: Int64 = 0
+    private static let separator: UInt8 = 0x1F
+    private static let fieldCount = 7
 
     init(in directory: DirectoryDescriptor) throws(SystemError) {
         records = try ScratchFile(in: directory, stem: "import-events")
         offsets = try ScratchFile(in: directory, stem: "import-offsets")
     }
 
-    /// An accepted event as the spool keeps it.
+    /// An accepted event, read back.
     struct Event {
         var type: String
         var id: String
@@ -81,45 +86,36 @@ final class ImportSpool {
         var publicData: JSON
         var personalData: JSON?
         var participant: String?
-
-        var json: JSON {
-            var members: [(key: String, value: JSON)] = [("type", .string(type)), ("id", .string(id))]
-            if let occurredAt { members.append(("occurred_at", .string(occurredAt))) }
-            if let actor { members.append(("actor", .string(actor))) }
-            members.append(("data", publicData))
-            if let personalData, let participant {
-                members.append(("personal", personalData))
-                members.append(("participant", .string(participant)))
-            }
-            return .object(members)
-        }
-
-        init(_ event: ValidatedEvent, id: String) {
-            type = event.type
-            self.id = id
-            occurredAt = event.occurredAt
-            actor = event.actor
-            publicData = event.publicData
-            personalData = event.personalData
-            participant = event.participant
-        }
-
-        init?(json: JSON) {
-            guard let type = json["type"]?.stringValue, let id = json["id"]?.stringValue, let data = json["data"] else { return nil }
-            self.type = type
-            self.id = id
-            occurredAt = json["occurred_at"]?.stringValue
-            actor = json["actor"]?.stringValue
-            publicData = data
-            personalData = json["personal"]
-            participant = json["participant"]?.stringValue
-        }
     }
 
-    func append(_ event: Event) throws(SystemError) {
+    /// A spooled line's members as JSON text (`Field` order), valid while the line is.
+    struct Fields {
+        enum Field: Int { case type, id, occurredAt, actor, participant, personalData, publicData }
+        fileprivate var line: UnsafeBufferPointer<UInt8>
+        fileprivate var ranges: [Range<Int>]
+
+        /// The member's JSON text; empty when it was not given.
+        subscript(field: Field) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: line[ranges[field.rawValue]]) }
+
+        func has(_ field: Field) -> Bool { !ranges[field.rawValue].isEmpty }
+    }
+
+    func append(_ event: ValidatedEvent, id: String) throws(SystemError) {
         try offsets.appendLittleEndian(UInt64(records.size))
         var line: [UInt8] = []
-        event.json.write(to: &line)
+        line.reserveCapacity(event.publicDataText.count + (event.personalDataText?.count ?? 0) + 128)
+        func string(_ value: String?) {
+            if let value { JSON.writeString(value, to: &line) }
+            line.append(ImportSpool.separator)
+        }
+        string(event.type)
+        string(id)
+        string(event.occurredAt)
+        string(event.actor)
+        string(event.personalDataText == nil ? nil : event.participant)
+        if let personal = event.personalDataText, event.participant != nil { line.append(contentsOf: personal) }
+        line.append(ImportSpool.separator)
+        line.append(contentsOf: event.publicDataText)
         line.append(0x0A)
         try records.append(line)
         count += 1
@@ -131,27 +127,54 @@ final class ImportSpool {
             let start = try offsets.read(count: 8, at: k * 8).littleEndianUInt64(at: 0)
             let end = k + 1 < count ? try offsets.read(count: 8, at: (k + 1) * 8).littleEndianUInt64(at: 0) : UInt64(records.size)
             let line = try records.read(count: Int(end - start) - 1, at: Int64(start))
-            return try ImportSpool.decode(line[...], path: records.file.path)
+            return try line.withUnsafeBufferPointer { bytes throws(SystemError) in try event(fields(of: bytes)) }
         }
     }
 
-    /// Calls `body` with each event in order, while it returns true.
-    func forEach(_ body: (_ k: Int64, _ event: Event) throws(LedgerError) -> Bool) throws(LedgerError) {
+    /// Calls `body` with each event's members in order, while it returns true.
+    func forEach(_ body: (_ k: Int64, _ fields: Fields) throws(LedgerError) -> Bool) throws(LedgerError) {
         try io { () throws(SystemError) in try records.flush() }
         var k: Int64 = 0
         try LineReader.forEachLine(in: records.file) { _, line throws(LedgerError) in
-            let event: Event
-            do throws(SystemError) { event = try ImportSpool.decode(line, path: records.file.path) } catch { throw .io(error) }
-            guard try body(k, event) else { return false }
+            let fields: Fields
+            do throws(SystemError) { fields = try self.fields(of: line) } catch { throw .io(error) }
+            guard try body(k, fields) else { return false }
             k += 1
             return true
         }
     }
 
-    private static func decode(_ line: some Collection<UInt8>, path: String) throws(SystemError) -> Event {
-        guard let json = try? JSONParser.parse(line), let event = Event(json: json) else {
-            throw SystemError(operation: "read", path: path, code: EIO)
+    private func damaged() -> SystemError {
+        SystemError(operation: "read", path: records.file.path, code: EIO)
+    }
+
+    private func fields(of line: UnsafeBufferPointer<UInt8>) throws(SystemError) -> Fields {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(ImportSpool.fieldCount)
+        var start = 0
+        for k in 0..<line.count where line[k] == ImportSpool.separator && ranges.count < ImportSpool.fieldCount - 1 {
+            ranges.append(start..<k)
+            start = k + 1
         }
-        return event
+        ranges.append(start..<line.count)
+        guard ranges.count == ImportSpool.fieldCount else { throw damaged() }
+        return Fields(line: line, ranges: ranges)
+    }
+
+    /// The event whose members `fields` holds, parsed.
+    func event(_ fields: Fields) throws(SystemError) -> Event {
+        func json(_ field: Fields.Field) throws(SystemError) -> JSON? {
+            guard fields.has(field) else { return nil }
+            guard let value = try? JSONParser.parse(fields[field]) else { throw damaged() }
+            return value
+        }
+        func string(_ field: Fields.Field) throws(SystemError) -> String? {
+            guard let value = try json(field) else { return nil }
+            guard let string = value.stringValue else { throw damaged() }
+            return string
+        }
+        guard let type = try string(.type), let id = try string(.id), let data = try json(.publicData) else { throw damaged() }
+        return Event(type: type, id: id, occurredAt: try string(.occurredAt), actor: try string(.actor), publicData: data,
+                     personalData: try json(.personalData), participant: try string(.participant))
     }
 }

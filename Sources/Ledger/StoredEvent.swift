@@ -83,24 +83,56 @@ public struct StoredEvent: Sendable, Equatable {
 
     /// The line's bytes, without the line feed.
     public var line: [UInt8] {
-        var members: [(key: String, value: JSON)] = []
-        for member in Member.allCases {
-            switch member {
-            case .seq: members.append((member.name, .integer(seq)))
-            case .id: members.append((member.name, .string(id)))
-            case .type: members.append((member.name, .string(type)))
-            case .occurredAt: members.append((member.name, .string(occurredAt)))
-            case .recordedAt: members.append((member.name, .string(recordedAt)))
-            case .actor: if let actor { members.append((member.name, .string(actor))) }
-            case .batch: if let batch { members.append((member.name, .object([("first", .integer(batch.first)), ("count", .integer(batch.count))]))) }
-            case .data: members.append((member.name, data))
-            case .prev: members.append((member.name, .string(prev.hex)))
-            }
-        }
         var out: [UInt8] = []
         out.reserveCapacity(512)
-        JSON.object(members).write(to: &out)
+        appendLineBeforePrev(to: &out)
+        StoredEvent.appendPrevTail(prev, to: &out)
         return out
+    }
+
+    private func appendLineBeforePrev(to out: inout [UInt8]) {
+        StoredEvent.appendLineBeforePrev(seq: seq, batch: batch, hasActor: actor != nil, to: &out) { member, out in
+            switch member {
+            case .id: JSON.writeString(id, to: &out)
+            case .type: JSON.writeString(type, to: &out)
+            case .occurredAt: JSON.writeString(occurredAt, to: &out)
+            case .recordedAt: JSON.writeString(recordedAt, to: &out)
+            case .actor: JSON.writeString(actor ?? "", to: &out)
+            case .data: data.write(to: &out)
+            case .seq, .batch, .prev: break
+            }
+        }
+    }
+
+    /// Appends a line's members up to the opening quote of `prev`'s value: `seq` and `batch`
+    /// written here, every other member's value by `value` (as JSON text), in the order of
+    /// `Member`. The one writer of the envelope: `line`, and an import's lines made from the
+    /// JSON text it spooled.
+    static func appendLineBeforePrev(seq: Int64, batch: Batch?, hasActor: Bool, to out: inout [UInt8],
+                                     value: (Member, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "{"))
+        for member in Member.allCases {
+            switch member {
+            case .actor where !hasActor: continue
+            case .batch where batch == nil: continue
+            default: break
+            }
+            if member != .seq { out.append(UInt8(ascii: ",")) }
+            JSON.writeString(member.name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            switch member {
+            case .seq: out.append(contentsOf: String(seq).utf8)
+            case .batch:
+                guard let batch else { break }
+                out.append(contentsOf: #"{"first":"#.utf8)
+                out.append(contentsOf: String(batch.first).utf8)
+                out.append(contentsOf: #","count":"#.utf8)
+                out.append(contentsOf: String(batch.count).utf8)
+                out.append(UInt8(ascii: "}"))
+            case .prev: out.append(UInt8(ascii: "\""))
+            default: value(member, &out)
+            }
+        }
     }
 
     /// The line as text.
@@ -112,14 +144,25 @@ public struct StoredEvent: Sendable, Equatable {
     /// The line's bytes before the hex digits of `prev` (its last member): all of the line that a
     /// writer can make before the line ahead of it is hashed.
     var lineBeforePrev: [UInt8] {
-        var line = line
-        line.removeLast(StoredEvent.prevTailBytes)
-        return line
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        appendLineBeforePrev(to: &out)
+        return out
     }
 
     /// The end of a line whose `prev` is `prev`, to follow `lineBeforePrev`.
     static func prevTail(_ prev: SHA256.Digest) -> [UInt8] {
-        Array(prev.hex.utf8) + [UInt8(ascii: "\""), UInt8(ascii: "}")]
+        var tail: [UInt8] = []
+        tail.reserveCapacity(prevTailBytes)
+        appendPrevTail(prev, to: &tail)
+        return tail
+    }
+
+    /// Appends the end of a line whose `prev` is `prev` (`prevTail(prev)`) to `bytes`.
+    static func appendPrevTail(_ prev: SHA256.Digest, to bytes: inout [UInt8]) {
+        prev.appendHex(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Reads a stored line (without its line feed).

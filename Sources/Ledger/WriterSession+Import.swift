@@ -122,7 +122,7 @@ extension WriterSession {
             }
             for key in keys { try index.insert(key, seq: seq) }
         }
-        try io { () throws(SystemError) in try spool.append(ImportSpool.Event(validated, id: id)) }
+        try io { () throws(SystemError) in try spool.append(validated, id: id) }
         return seq
     }
 
@@ -147,39 +147,59 @@ extension WriterSession {
             // batch worth a thread); here, in order, its `prev` ends it and the chain's hash is
             // finished: the one step that must wait for the line before.
             try ReadAhead.run(threaded: count >= 4096, size: { $0.start.count }) { emit throws(LedgerError) in
-                try spool.forEach { k, event throws(LedgerError) in
+                var recordedText: [UInt8] = []
+                JSON.writeString(recorded, to: &recordedText)
+                try spool.forEach { k, fields throws(LedgerError) in
                     let seq = firstSeq + k
-                    let storedEvent = StoredEvent(seq: seq, id: event.id, type: event.type, occurredAt: event.occurredAt ?? recorded,
-                                                  recordedAt: recorded, actor: event.actor, batch: batch, data: event.publicData, prev: .zero)
-                    let start = storedEvent.lineBeforePrev
+                    // The line is made from the JSON text of the spool, as `StoredEvent.line` would write it.
+                    var start: [UInt8] = []
+                    start.reserveCapacity(fields[.publicData].count + 320)
+                    StoredEvent.appendLineBeforePrev(seq: seq, batch: batch, hasActor: fields.has(.actor), to: &start) { member, out in
+                        switch member {
+                        case .id: out.append(contentsOf: fields[.id])
+                        case .type: out.append(contentsOf: fields[.type])
+                        case .occurredAt:
+                            if fields.has(.occurredAt) { out.append(contentsOf: fields[.occurredAt]) } else { out.append(contentsOf: recordedText) }
+                        case .recordedAt: out.append(contentsOf: recordedText)
+                        case .actor: out.append(contentsOf: fields[.actor])
+                        case .data: out.append(contentsOf: fields[.publicData])
+                        case .seq, .batch, .prev: break
+                        }
+                    }
+                    let event = keepingEvents || start.count + StoredEvent.prevTailBytes > Ledger.maximumLineBytes
+                        ? try io { () throws(SystemError) in try spool.event(fields) } : nil
+                    if let event, start.count + StoredEvent.prevTailBytes > Ledger.maximumLineBytes {
+                        throw .invalidEvent(type: event.type, reason: "the stored line would be \(start.count + StoredEvent.prevTailBytes) bytes; the limit is \(Ledger.maximumLineBytes)")
+                    }
                     var hasher = SHA256()
                     hasher.update(start)
-                    let personalRecord = event.personalData.flatMap { data in
-                        event.participant.map { PersonalDataStore.Record(seq: seq, participant: $0, data: data) }
+                    var personalLine: [UInt8]?
+                    if fields.has(.personalData) {
+                        var line: [UInt8] = []
+                        line.reserveCapacity(fields[.personalData].count + 64)
+                        PersonalDataStore.Record.appendLine(seq: seq, to: &line) { $0.append(contentsOf: fields[.participant]) } data: { $0.append(contentsOf: fields[.personalData]) }
+                        personalLine = line
                     }
-                    return emit(PreparedLine(event: storedEvent, start: start, hasher: hasher, personal: personalRecord))
+                    let storedEvent = event.map { event in
+                        StoredEvent(seq: seq, id: event.id, type: event.type, occurredAt: event.occurredAt ?? recorded,
+                                    recordedAt: recorded, actor: event.actor, batch: batch, data: event.publicData, prev: .zero)
+                    }
+                    return emit(PreparedLine(seq: seq, start: start, hasher: hasher, personalLine: personalLine, event: storedEvent))
                 }
             } consume: { (prepared: PreparedLine) throws(LedgerError) in
-                let seq = prepared.event.seq
-                let tail = StoredEvent.prevTail(prev)
-                var line = prepared.start
-                line.append(contentsOf: tail)
-                guard line.count <= Ledger.maximumLineBytes else {
-                    throw .invalidEvent(type: prepared.event.type, reason: "the stored line would be \(line.count) bytes; the limit is \(Ledger.maximumLineBytes)")
+                let seq = prepared.seq
+                if let personalLine = prepared.personalLine {
+                    try io { () throws(SystemError) in try personal.add(line: personalLine) }
                 }
-                if let record = prepared.personal {
-                    try io { () throws(SystemError) in try personal.add(record) }
-                }
-                offsets.append(try lines.add(line, seq: seq))
+                offsets.append(try lines.add(prepared.start, endingWith: prev, seq: seq))
                 if offsets.count >= 65_536 {
                     try index.setOffsets(offsets, from: offsetsFrom)
                     offsetsFrom += Int64(offsets.count)
                     offsets.removeAll(keepingCapacity: true)
                 }
                 var hasher = prepared.hasher
-                hasher.update(tail)
-                if keepingEvents {
-                    var storedEvent = prepared.event
+                hasher.update(lines.lastTail)
+                if var storedEvent = prepared.event {
                     storedEvent.prev = prev
                     stored.append(storedEvent)
                 }
@@ -224,12 +244,15 @@ struct ReadEvent {
     var bytes: Int
 }
 
-/// A line made ready to write but for its `prev`: its bytes and hash so far, and its personal record.
+/// A line made ready to write but for its `prev`: its bytes and hash so far, and its personal
+/// record's line. Only bytes pass between the threads (and the stored event, when kept), so
+/// the writer frees little of what the other thread made.
 struct PreparedLine {
-    var event: StoredEvent
+    var seq: Int64
     var start: [UInt8]
     var hasher: SHA256
-    var personal: PersonalDataStore.Record?
+    var personalLine: [UInt8]?
+    var event: StoredEvent?
 }
 
 /// Writes lines at the end of the ledger, a megabyte at a time, rolling over to a new segment
@@ -255,9 +278,13 @@ struct SegmentAppender {
         size = session.head.segmentSize
     }
 
-    /// Gathers `line`, the line of `seq`; returns its offset in its segment.
-    mutating func add(_ line: [UInt8], seq: Int64) throws(LedgerError) -> Int64 {
-        let length = Int64(line.count) + 1
+    /// The end of the line last added (`StoredEvent.prevTail` of its `prev`).
+    private(set) var lastTail: [UInt8] = []
+
+    /// Gathers the line of `seq`: `start` (`StoredEvent.lineBeforePrev`) ended by `prev`
+    /// (`StoredEvent.prevTail`, kept as `lastTail`); returns its offset in its segment.
+    mutating func add(_ start: [UInt8], endingWith prev: SHA256.Digest, seq: Int64) throws(LedgerError) -> Int64 {
+        let length = Int64(start.count + StoredEvent.prevTailBytes) + 1
         do throws(SystemError) {
             if touched.isEmpty, let segment = session.head.segment, size == 0 || size + length <= session.ledger.configuration.segmentBytes {
                 file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND, soleLink: true)
@@ -274,14 +301,18 @@ struct SegmentAppender {
                 file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, soleLink: true)
                 touched.append(Touched(segment: segment, isNew: true, startSize: 0)) // only once it is ours
                 size = 0
-            } else if pending.count + line.count >= ScratchFile.gatherBytes {
+            } else if pending.count + Int(length) > ScratchFile.gatherBytes {
                 try flush()
             }
         } catch {
             throw LedgerError(error)
         }
         let offset = size
-        pending.append(contentsOf: line)
+        pending.append(contentsOf: start)
+        let tailStart = pending.count
+        StoredEvent.appendPrevTail(prev, to: &pending)
+        lastTail.removeAll(keepingCapacity: true)
+        lastTail.append(contentsOf: pending[tailStart...])
         pending.append(0x0A)
         size += length
         return offset

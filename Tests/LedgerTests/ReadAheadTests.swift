@@ -69,4 +69,43 @@ import Testing
         // Stopped within the batches it may hold ahead: the one taken, `depth` waiting, the one filling.
         #expect(produced.current <= 100 + 16 * 4 + 1, "\(produced.current) produced")
     }
+
+    /// Where each item was freed: on the producer's thread, or elsewhere.
+    final class Frees: @unchecked Sendable {
+        private let lock = NSLock()
+        private var onProducer = 0
+        private var elsewhere = 0
+        private var producer: pthread_t?
+        func setProducer() { lock.withLock { producer = pthread_self() } }
+        func freed() {
+            lock.withLock {
+                if let producer, pthread_equal(producer, pthread_self()) != 0 { onProducer += 1 } else { elsewhere += 1 }
+            }
+        }
+        var counts: (onProducer: Int, elsewhere: Int) { lock.withLock { (onProducer, elsewhere) } }
+    }
+
+    final class Item {
+        let frees: Frees
+        let value: Int
+        init(_ value: Int, _ frees: Frees) { self.value = value; self.frees = frees }
+        deinit { frees.freed() }
+    }
+
+    @Test func theItemsAWriterIsThroughWithAreFreedOnTheProducersThread() throws {
+        let frees = Frees()
+        var taken = 0
+        try ReadAhead.run(threaded: true, batchSize: 16, depth: 2, size: { (_: Item) in 1 }) { emit throws(LedgerError) in
+            frees.setProducer()
+            for k in 0..<10_000 { guard emit(Item(k, frees)) else { return } }
+        } consume: { item throws(LedgerError) in
+            #expect(item.value == taken)
+            taken += 1
+        }
+        #expect(taken == 10_000)
+        let counts = frees.counts
+        #expect(counts.onProducer + counts.elsewhere == 10_000)
+        // All but the last batches, which the producer had handed over before the writer was through with them.
+        #expect(counts.elsewhere <= 16 * 4, "\(counts.elsewhere) freed by the writer")
+    }
 }
