@@ -18,7 +18,7 @@ import Glibc
 /// offset of its line in its segment and the checksum of (salt, n, offset).
 ///
 /// Derived files never decide: every slot and offset is checked when read (an empty slot too,
-/// so zeroed slots are caught), and the salt, drawn when the index is made, ties the two files
+/// so zeroed slots are caught; with `tags`, when the session read it), and the salt, drawn when the index is made, ties the two files
 /// together; any mismatch throws `LedgerError.damagedIndex`, and the writer rebuilds the index
 /// from the events. The checksums find damage, not forgery (see SECURITY.md).
 final class LedgerIndex {
@@ -120,6 +120,8 @@ final class LedgerIndex {
     /// Empties the index, to be rebuilt from the first event, under a new salt.
     func reset() throws(SystemError) {
         forgetPositions()
+        tags = nil
+        slotsProbed = 0
         isProvisional = false
         provisionalSlots = []
         salt = try directory.system.random(count: 8).littleEndianUInt64(at: 0)
@@ -189,6 +191,36 @@ final class LedgerIndex {
         let low: UInt64
     }
 
+    /// One byte a slot, once a session has read many slots (an import): 0 for an empty slot,
+    /// else `tag(of:)` of the key it holds. A key is then followed along its run of slots in
+    /// memory, and only a slot whose tag is the key's is read from the file (and checked): an
+    /// absent key, the usual lookup of an import (a new id, a new entity), reads nothing. The
+    /// tags are made from slots read and checked in this session, or written by it, as the
+    /// lookups it remembers (`known`) are; nil until worth making, and above `maximumTagged`
+    /// slots (a byte a slot: 32 MB for a table of some 16 million keys).
+    private var tags: [UInt8]?
+    /// Slots read from the file by lookups in this session; the tags are made when they reach
+    /// a 128th of the table (reading the whole table costs about as much as that many lookups).
+    private var slotsProbed: UInt64 = 0
+    static let maximumTagged: UInt64 = 1 << 25
+    /// False to read every lookup's slots from the file (tests compare the two ways).
+    var usesTags = true
+    /// True once the tags are made.
+    var hasTags: Bool { tags != nil }
+
+    private static func tag(of probe: Probe) -> UInt8 {
+        0x80 | UInt8(truncatingIfNeeded: probe.low & 0x7F)
+    }
+
+    /// Reads the whole table, checked, into `tags`.
+    private func makeTags() throws(LedgerError) {
+        var made = [UInt8](repeating: 0, count: Int(capacity))
+        try forEachSlot(from: 0, count: capacity) { slot, high, low, seq in
+            if seq != 0 { made[Int(slot)] = LedgerIndex.tag(of: Probe(high: high, low: low)) }
+        }
+        tags = made
+    }
+
     /// Keys found (or inserted) in this session, with their slot and seq: a batch that names the
     /// same engagement or person a thousand times reads its slot once. Slots move only when the
     /// table grows or is rebuilt, which empties this.
@@ -206,17 +238,40 @@ final class LedgerIndex {
         return Probe(high: digest.high.byteSwapped, low: digest.second.byteSwapped)
     }
 
+    /// The last keys hashed, with their probes: a writer looks a key up, then inserts it.
+    private var recentProbes: [(key: EntityKey, probe: Probe)] = []
+    private var nextRecent = 0
+
+    private func probe(_ key: EntityKey) -> Probe {
+        if let recent = recentProbes.first(where: { $0.key == key }) { return recent.probe }
+        let probe = LedgerIndex.probe(key)
+        if recentProbes.count < 8 {
+            recentProbes.append((key, probe))
+        } else {
+            recentProbes[nextRecent] = (key, probe)
+            nextRecent = (nextRecent + 1) % 8
+        }
+        return probe
+    }
+
     /// The seq of the event that added `key`, or nil when the ledger does not hold it.
     /// - Throws: `LedgerError.damagedIndex` when a slot read on the way is damaged.
     func seq(of key: EntityKey) throws(LedgerError) -> Int64? {
-        let probe = LedgerIndex.probe(key)
-        return try find(probe).seq
+        try find(probe(key)).seq
     }
 
     /// The slot holding `probe`, or the empty slot where it would go; `slot` is nil when the
     /// table has no empty slot at all (its count had fallen behind, after a writer died).
     private func find(_ probe: Probe) throws(LedgerError) -> (slot: UInt64?, seq: Int64?) {
         if let hit = known[probe] { return (hit.slot, hit.seq) }
+        if tags != nil {
+            let found = try probeTags(probe)
+            if let slot = found.slot, let seq = found.seq {
+                if known.count >= LedgerIndex.rememberedKeys { forgetPositions() }
+                known[probe] = (slot, seq)
+            }
+            return found
+        }
         if let slot = absent[probe] { return (slot, nil) }
         let found = try probeTable(probe)
         if known.count + absent.count >= LedgerIndex.rememberedKeys { forgetPositions() } // lookups alone never grow memory
@@ -231,11 +286,37 @@ final class LedgerIndex {
         return found
     }
 
+    /// `probeTable` through the tags: only a slot whose tag is the probe's is read.
+    private func probeTags(_ probe: Probe) throws(LedgerError) -> (slot: UInt64?, seq: Int64?) {
+        guard let tags else { return try probeTable(probe) }
+        let mask = capacity - 1
+        let wanted = LedgerIndex.tag(of: probe)
+        var slot = probe.high & mask
+        for _ in 0..<capacity { // bounded: a full table is never probed forever
+            let tag = tags[Int(slot)]
+            if tag == 0 { return (slot, nil) }
+            if tag == wanted {
+                let bytes = try io { () throws(SystemError) in try keys.read(count: LedgerIndex.slotBytes, at: slotOffset(slot)) }
+                guard bytes.count == LedgerIndex.slotBytes else { throw damage(keys, "is shorter than its header says") }
+                let entry = try readSlot(bytes, at: 0, slot: slot)
+                guard entry.seq != 0 else { throw damage(keys, "slot \(slot) was emptied while this writer held the lock") }
+                if entry.high == probe.high && entry.low == probe.low { return (slot, Int64(entry.seq)) }
+            }
+            slot = (slot + 1) & mask
+        }
+        return (nil, nil)
+    }
+
     private func probeTable(_ probe: Probe) throws(LedgerError) -> (slot: UInt64?, seq: Int64?) {
         let mask = capacity - 1
         var slot = probe.high & mask
         var visited: UInt64 = 0
         let run = 8
+        slotsProbed += 1
+        if usesTags && slotsProbed >= capacity / 128 && capacity <= LedgerIndex.maximumTagged {
+            try makeTags()
+            return try probeTags(probe)
+        }
         while visited < capacity { // bounded: a full table is never probed forever
             let available = Int(min(UInt64(run), capacity - slot, capacity - visited))
             let bytes = try io { () throws(SystemError) in try keys.read(count: available * LedgerIndex.slotBytes, at: slotOffset(slot)) }
@@ -284,7 +365,7 @@ final class LedgerIndex {
     /// Records that the event `seq` added `key` (a key already held keeps its first seq).
     func insert(_ key: EntityKey, seq: Int64) throws(LedgerError) {
         if (count + 1) * 2 > capacity { try grow() }
-        let probe = LedgerIndex.probe(key)
+        let probe = probe(key)
         var found = try find(probe)
         if found.slot == nil { // full: the count was behind; count again and grow
             try recount()
@@ -296,6 +377,7 @@ final class LedgerIndex {
         bytes.reserveCapacity(LedgerIndex.slotBytes)
         appendSlot(to: &bytes, slot: slot, high: probe.high, low: probe.low, seq: UInt64(seq))
         try io { () throws(SystemError) in try keys.writeAll(bytes, at: slotOffset(slot)) }
+        tags?[Int(slot)] = LedgerIndex.tag(of: probe)
         for other in absentAt.removeValue(forKey: slot) ?? [] { absent[other] = nil }
         count += 1
         if isProvisional, provisionalSlots != nil {
@@ -336,6 +418,8 @@ final class LedgerIndex {
         let window = min(newCapacity, growthWindow)
         let (temporary, replacement) = try io { () throws(SystemError) in try directory.createUnique("keys") }
         var spill: [(high: UInt64, low: UInt64, seq: UInt64)] = []
+        // The tags of the new table, when this session keeps tags, made as its windows are written.
+        var newTags = tags == nil || newCapacity > LedgerIndex.maximumTagged ? nil : [UInt8](repeating: 0, count: Int(newCapacity))
         do throws(LedgerError) {
             var start: UInt64 = 0
             while start < newCapacity {
@@ -380,6 +464,7 @@ final class LedgerIndex {
                 bytes.reserveCapacity(Int(window) * LedgerIndex.slotBytes)
                 for k in 0..<Int(window) {
                     appendSlot(to: &bytes, slot: start + UInt64(k), high: high[k], low: low[k], seq: seqs[k])
+                    if seqs[k] != 0 { newTags?[Int(start) + k] = LedgerIndex.tag(of: Probe(high: high[k], low: low[k])) }
                 }
                 try io { () throws(SystemError) in
                     try replacement.writeInPages(bytes, at: LedgerIndex.headerBytes + Int64(start) * Int64(LedgerIndex.slotBytes))
@@ -401,6 +486,7 @@ final class LedgerIndex {
                     var bytes: [UInt8] = []
                     appendSlot(to: &bytes, slot: slot, high: entry.high, low: entry.low, seq: entry.seq)
                     try io { () throws(SystemError) in try keys.writeAll(bytes, at: slotOffset(slot)) }
+                    newTags?[Int(slot)] = LedgerIndex.tag(of: Probe(high: entry.high, low: entry.low))
                 }
                 try io { () throws(SystemError) in
                     try writeHeader()
@@ -413,6 +499,7 @@ final class LedgerIndex {
                 count = previousCount
                 throw error
             }
+            tags = newTags
             _ = try? swapped.close() // the old table is replaced; its close error changes nothing
         } catch {
             _ = try? directory.remove(temporary) // keep the first error
@@ -510,6 +597,7 @@ final class LedgerIndex {
             empty.removeAll(keepingCapacity: true)
             appendSlot(to: &empty, slot: slot, high: 0, low: 0, seq: 0)
             try io { () throws(SystemError) in try keys.writeAll(empty, at: slotOffset(slot)) }
+            tags?[Int(slot)] = 0
         }
         count -= UInt64(slots.count)
         isProvisional = false

@@ -39,7 +39,12 @@ public struct EntityKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The bytes the index hashes: kind and parts separated by U+001F, which no id contains.
     var indexBytes: [UInt8] {
-        Array(([kind] + parts).joined(separator: "\u{1F}").utf8)
+        var bytes = Array(kind.utf8)
+        for part in parts {
+            bytes.append(0x1F)
+            bytes.append(contentsOf: part.utf8)
+        }
+        return bytes
     }
 
     public var description: String {

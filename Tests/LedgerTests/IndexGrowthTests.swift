@@ -5,12 +5,16 @@ import Testing
 /// The index table grows a window of slots at a time (memory stays flat however large it is);
 /// every key must be found where linear probing looks for it afterwards.
 @Suite struct IndexGrowthTests {
-    @Test(arguments: [16, 64, 1 << 18])
-    func aTableGrownAWindowAtATimeFindsEveryKeyAndNoOther(window: Int) throws {
+    /// With tags (`usesTags`), lookups follow a key's run of slots in memory once the session
+    /// has read enough slots, and read only the slots whose tag is the key's; without, every
+    /// slot on the way is read from the file. The two must agree.
+    @Test(arguments: [16, 64, 1 << 18], [true, false])
+    func aTableGrownAWindowAtATimeFindsEveryKeyAndNoOther(window: Int, usesTags: Bool) throws {
         try withTemporaryDirectory { dir in
             let ledger = try makeLedger(dir)
             let index = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
             index.growthWindow = UInt64(window)
+            index.usesTags = usesTags
             let count = 6_000 // from 1,024 slots to 16,384: four doublings, most in several windows
             for k in 1...count { try index.insert(EntityKey("participant", ["p\(k)"]), seq: Int64(k)) }
             #expect(index.capacity == 16_384)
@@ -18,24 +22,27 @@ import Testing
             // A fresh session's view: nothing remembered, every slot read and checked.
             try index.commit(seq: 0, hash: .zero)
             let reopened = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
+            reopened.usesTags = usesTags
             for k in 1...count {
                 #expect(try reopened.seq(of: EntityKey("participant", ["p\(k)"])) == Int64(k), "p\(k)")
             }
             for k in (count + 1)...(count + 500) {
                 #expect(try reopened.seq(of: EntityKey("participant", ["p\(k)"])) == nil, "p\(k)")
             }
+            #expect(reopened.hasTags == usesTags)
             let counted = reopened.count
             try reopened.recount()
             #expect(reopened.count == counted)
         }
     }
 
-    @Test(arguments: [64, 1 << 18])
-    func aRefusedImportThatGrewTheTableLeavesTheKeysItFoundAndNoneOfItsOwn(window: Int) throws {
+    @Test(arguments: [64, 1 << 18], [true, false])
+    func aRefusedImportThatGrewTheTableLeavesTheKeysItFoundAndNoneOfItsOwn(window: Int, usesTags: Bool) throws {
         try withTemporaryDirectory { dir in
             let ledger = try makeLedger(dir)
             let index = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
             index.growthWindow = UInt64(window)
+            index.usesTags = usesTags
             for k in 1...300 { try index.insert(EntityKey("participant", ["old\(k)"]), seq: Int64(k)) }
             try index.commit(seq: 300, hash: .zero)
             let capacityBefore = index.capacity
@@ -46,6 +53,7 @@ import Testing
             #expect(!index.isProvisional)
             #expect(index.count == 300)
             let reopened = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
+            reopened.usesTags = usesTags
             #expect(reopened.indexedSeq == 300)
             for k in 1...300 { #expect(try reopened.seq(of: EntityKey("participant", ["old\(k)"])) == Int64(k), "old\(k)") }
             for k in 1...5_000 { #expect(try reopened.seq(of: EntityKey("participant", ["new\(k)"])) == nil, "new\(k)") }
@@ -53,6 +61,59 @@ import Testing
             for k in 1...2_000 { try reopened.insert(EntityKey("participant", ["later\(k)"]), seq: 300 + Int64(k)) }
             for k in 1...300 { #expect(try reopened.seq(of: EntityKey("participant", ["old\(k)"])) == Int64(k), "old\(k)") }
             for k in 1...2_000 { #expect(try reopened.seq(of: EntityKey("participant", ["later\(k)"])) == 300 + Int64(k), "later\(k)") }
+            #expect(reopened.hasTags == usesTags)
+        }
+    }
+
+    /// A refused import that did not grow the table empties its own slots; with tags, their
+    /// tags too, so that the keys it added are absent and new ones take those slots.
+    @Test(arguments: [true, false])
+    func aRefusedImportEmptiesItsSlotsAndTheirTags(usesTags: Bool) throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir)
+            let index = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
+            index.usesTags = usesTags
+            for k in 1...3_000 { try index.insert(EntityKey("participant", ["old\(k)"]), seq: Int64(k)) }
+            try index.commit(seq: 3_000, hash: .zero)
+            let capacity = index.capacity
+            try index.beginProvisional()
+            for k in 1...200 { try index.insert(EntityKey("participant", ["new\(k)"]), seq: 3_000 + Int64(k)) }
+            #expect(index.capacity == capacity) // no growth: the slots are emptied one by one
+            #expect(index.hasTags == usesTags)
+            try index.rollBackProvisional()
+            for k in 1...200 { #expect(try index.seq(of: EntityKey("participant", ["new\(k)"])) == nil, "new\(k)") }
+            for k in 1...3_000 { #expect(try index.seq(of: EntityKey("participant", ["old\(k)"])) == Int64(k), "old\(k)") }
+            for k in 1...200 { try index.insert(EntityKey("participant", ["other\(k)"]), seq: 3_000 + Int64(k)) }
+            try index.commit(seq: 3_200, hash: .zero)
+            let reopened = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
+            reopened.usesTags = false // every slot read from the file
+            #expect(reopened.count == 3_200)
+            for k in 1...200 {
+                #expect(try reopened.seq(of: EntityKey("participant", ["other\(k)"])) == 3_000 + Int64(k), "other\(k)")
+                #expect(try reopened.seq(of: EntityKey("participant", ["new\(k)"])) == nil, "new\(k)")
+            }
+        }
+    }
+
+    /// A slot damaged in the file after the tags were made is caught when a lookup reads it.
+    @Test func aSlotDamagedAfterTheTagsWereMadeIsCaughtWhenRead() throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir)
+            let index = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
+            let keys = (1...3_000).map { EntityKey("participant", ["p\($0)"]) }
+            for (k, key) in keys.enumerated() { try index.insert(key, seq: Int64(k) + 1) }
+            try index.commit(seq: 3_000, hash: .zero)
+            let reopened = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
+            for k in 1...100 { #expect(try reopened.seq(of: EntityKey("participant", ["absent\(k)"])) == nil) }
+            #expect(reopened.hasTags)
+            // Every slot overwritten with zeros (no checksum matches): a key held is read, and refused.
+            let path = dir + "/index/keys"
+            let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            try handle.seek(toOffset: UInt64(LedgerIndex.headerBytes))
+            try handle.write(contentsOf: Data(count: size - Int(LedgerIndex.headerBytes)))
+            try handle.close()
+            #expect(throws: LedgerError.self) { try reopened.seq(of: keys[2_999]) }
         }
     }
 }
