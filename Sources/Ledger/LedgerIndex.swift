@@ -121,6 +121,7 @@ final class LedgerIndex {
     func reset() throws(SystemError) {
         forgetPositions()
         tags = nil
+        unwritten = [:]
         slotsProbed = 0
         isProvisional = false
         provisionalSlots = []
@@ -207,6 +208,51 @@ final class LedgerIndex {
     var usesTags = true
     /// True once the tags are made.
     var hasTags: Bool { tags != nil }
+
+    /// Slots this session has filled but not yet written to the file, while it keeps tags: an
+    /// import fills a slot or two for each event, scattered over the table, and a 32-byte
+    /// write costs a system call and the file system's work for a page. They are written
+    /// together (`writeUnwritten`), the slots near each other in one read and one write, before
+    /// the table is read whole, grown, rolled back or committed, or when there are
+    /// `maximumUnwritten` of them (16 MB at most).
+    private var unwritten: [UInt64: (high: UInt64, low: UInt64, seq: UInt64)] = [:]
+    static let maximumUnwritten = 1 << 18
+    /// The limit of this index (smaller in tests, so that slots are written at the limit too).
+    var unwrittenLimit = LedgerIndex.maximumUnwritten
+
+    /// Writes the slots in `unwritten` to the file: slots less than a page apart as one run,
+    /// read, patched and written back whole (the slots between them as they were).
+    private func writeUnwritten() throws(LedgerError) {
+        guard !unwritten.isEmpty else { return }
+        let slots = unwritten.keys.sorted()
+        let span = UInt64(4096 / LedgerIndex.slotBytes)
+        var k = 0
+        try io { () throws(SystemError) in
+            while k < slots.count {
+                var end = k + 1
+                while end < slots.count && slots[end] - slots[k] < span { end += 1 }
+                let first = slots[k]
+                let count = Int(slots[end - 1] - first) + 1
+                var bytes = count == 1 ? [] : try keys.read(count: count * LedgerIndex.slotBytes, at: slotOffset(first))
+                if count > 1 && bytes.count != count * LedgerIndex.slotBytes {
+                    throw SystemError(operation: "read", path: keys.path, code: EIO) // cut short under the writer
+                }
+                var slot: [UInt8] = []
+                for dirty in slots[k..<end] {
+                    let entry = unwritten[dirty]! // a key of `unwritten`, sorted
+                    slot.removeAll(keepingCapacity: true)
+                    appendSlot(to: &slot, slot: dirty, high: entry.high, low: entry.low, seq: entry.seq)
+                    if count == 1 { bytes = slot } else {
+                        let at = Int(dirty - first) * LedgerIndex.slotBytes
+                        bytes.replaceSubrange(at..<(at + LedgerIndex.slotBytes), with: slot)
+                    }
+                }
+                try keys.writeAll(bytes, at: slotOffset(first))
+                k = end
+            }
+        }
+        unwritten.removeAll()
+    }
 
     private static func tag(of probe: Probe) -> UInt8 {
         0x80 | UInt8(truncatingIfNeeded: probe.low & 0x7F)
@@ -296,6 +342,11 @@ final class LedgerIndex {
             let tag = tags[Int(slot)]
             if tag == 0 { return (slot, nil) }
             if tag == wanted {
+                if let entry = unwritten[slot] {
+                    if entry.high == probe.high && entry.low == probe.low { return (slot, Int64(entry.seq)) }
+                    slot = (slot + 1) & mask
+                    continue
+                }
                 let bytes = try io { () throws(SystemError) in try keys.read(count: LedgerIndex.slotBytes, at: slotOffset(slot)) }
                 guard bytes.count == LedgerIndex.slotBytes else { throw damage(keys, "is shorter than its header says") }
                 let entry = try readSlot(bytes, at: 0, slot: slot)
@@ -353,6 +404,7 @@ final class LedgerIndex {
     /// Counts the occupied slots again: a writer that died after writing slots but before its
     /// header left the count behind, and growth depends on it.
     func recount() throws(LedgerError) {
+        try writeUnwritten()
         var occupied: UInt64 = 0
         try forEachSlot(from: 0, count: capacity) { _, _, _, seq in if seq != 0 { occupied += 1 } }
         count = occupied
@@ -373,11 +425,16 @@ final class LedgerIndex {
             found = try find(probe)
         }
         guard found.seq == nil, let slot = found.slot else { return }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(LedgerIndex.slotBytes)
-        appendSlot(to: &bytes, slot: slot, high: probe.high, low: probe.low, seq: UInt64(seq))
-        try io { () throws(SystemError) in try keys.writeAll(bytes, at: slotOffset(slot)) }
-        tags?[Int(slot)] = LedgerIndex.tag(of: probe)
+        if tags != nil {
+            unwritten[slot] = (probe.high, probe.low, UInt64(seq))
+            tags?[Int(slot)] = LedgerIndex.tag(of: probe)
+            if unwritten.count >= unwrittenLimit { try writeUnwritten() }
+        } else {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(LedgerIndex.slotBytes)
+            appendSlot(to: &bytes, slot: slot, high: probe.high, low: probe.low, seq: UInt64(seq))
+            try io { () throws(SystemError) in try keys.writeAll(bytes, at: slotOffset(slot)) }
+        }
         for other in absentAt.removeValue(forKey: slot) ?? [] { absent[other] = nil }
         count += 1
         if isProvisional, provisionalSlots != nil {
@@ -411,6 +468,7 @@ final class LedgerIndex {
     /// Builds the table anew at `newCapacity` (the same, or twice the old) with the entries
     /// `keeping` accepts (by seq), a window at a time as `grow()` says, and renames it over the old.
     private func rebuild(capacity newCapacity: UInt64, keeping: (UInt64) -> Bool) throws(LedgerError) {
+        try writeUnwritten()
         forgetPositions()
         let oldCapacity = capacity
         let newMask = newCapacity - 1
@@ -548,6 +606,7 @@ final class LedgerIndex {
     /// Makes the index cover the ledger up to `seq`, whose line hashes to `hash`: the slots and
     /// offsets reach the disk before the header that claims them.
     func commit(seq: Int64, hash: SHA256.Digest) throws(LedgerError) {
+        try writeUnwritten()
         try io { () throws(SystemError) in
             try keys.synchronize()
             try offsets.synchronize()
@@ -580,6 +639,7 @@ final class LedgerIndex {
     /// moment. When growth moved the slots, the table is built again without them.
     func rollBackProvisional() throws(LedgerError) {
         guard isProvisional else { return }
+        try writeUnwritten()
         forgetPositions()
         guard let slots = provisionalSlots else {
             // The table grew meanwhile and its slots moved: built again without the entries of

@@ -116,4 +116,29 @@ import Testing
             #expect(throws: LedgerError.self) { try reopened.seq(of: keys[2_999]) }
         }
     }
+
+    /// With tags, the slots a session fills are written together, in runs read, patched and
+    /// written back, at a limit and before the table is read whole, grown or committed: a
+    /// fresh session reading every slot from the file finds each key, and no other.
+    @Test(arguments: [1, 37, LedgerIndex.maximumUnwritten])
+    func slotsWrittenTogetherAreFoundByAFreshSession(limit: Int) throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir)
+            let index = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
+            index.unwrittenLimit = limit
+            for k in 1...20 { #expect(try index.seq(of: EntityKey("participant", ["absent\(k)"])) == nil) }
+            #expect(index.hasTags)
+            for k in 1...6_000 {
+                try index.insert(EntityKey("participant", ["p\(k)"]), seq: Int64(k))
+                if k % 1_000 == 0 { #expect(try index.seq(of: EntityKey("participant", ["p\(k / 2)"])) == Int64(k / 2)) }
+            }
+            try index.commit(seq: 6_000, hash: .zero)
+            let reopened = try LedgerIndex.open(in: ledger.directory, warn: { Issue.record("unexpected warning: \($0)") })
+            reopened.usesTags = false
+            for k in 1...6_000 { #expect(try reopened.seq(of: EntityKey("participant", ["p\(k)"])) == Int64(k), "p\(k)") }
+            for k in 1...500 { #expect(try reopened.seq(of: EntityKey("participant", ["q\(k)"])) == nil, "q\(k)") }
+            try reopened.recount()
+            #expect(reopened.count == 6_000)
+        }
+    }
 }
