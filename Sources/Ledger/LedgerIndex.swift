@@ -289,7 +289,7 @@ final class LedgerIndex {
     private var nextRecent = 0
 
     private func probe(_ key: EntityKey) -> Probe {
-        if let recent = recentProbes.first(where: { $0.key == key }) { return recent.probe }
+        if let recent = recentProbes.first(where: { $0.key.hasSameBytes(as: key) }) { return recent.probe }
         let probe = LedgerIndex.probe(key)
         if recentProbes.count < 8 {
             recentProbes.append((key, probe))

@@ -37,6 +37,13 @@ public struct EntityKey: Sendable, Hashable, CustomStringConvertible {
     /// The key of an event id.
     public static func eventID(_ id: String) -> EntityKey { EntityKey("id", [id]) }
 
+    /// True when `other` has the same `indexBytes` (`==` compares strings as Unicode text,
+    /// where two spellings of one text are equal).
+    func hasSameBytes(as other: EntityKey) -> Bool {
+        kind.utf8.elementsEqual(other.kind.utf8) && parts.count == other.parts.count
+            && zip(parts, other.parts).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+    }
+
     /// The bytes the index hashes: kind and parts separated by U+001F, which no id contains.
     var indexBytes: [UInt8] {
         var bytes = Array(kind.utf8)

@@ -61,16 +61,17 @@ final class ScratchFile {
 /// The events an import accepted, in the order they will be written, kept on disk between the
 /// import's two passes (check everything, then write everything), so that memory does not grow
 /// with the import. Event `k` (from 0) is a line of `records`; `offsets` holds where each line
-/// starts. A line holds the event's members as the JSON text they are written with, apart by
-/// U+001F (which compact JSON text never holds unescaped): type, id, `occurred_at`, actor,
-/// participant, personal data, data; a member not given is empty. The second pass copies that
-/// text into the stored lines rather than parse and write the data again.
+/// starts. A line holds the number of the input line the event came from, then the event's
+/// members as the JSON text they are written with, apart by U+001F (which compact JSON text
+/// never holds unescaped): type, id, `occurred_at`, actor, participant, personal data, data; a
+/// member not given is empty. The second pass copies that text into the stored lines rather
+/// than parse and write the data again.
 final class ImportSpool {
     private let records: ScratchFile
     private let offsets: ScratchFile
     private(set) var count: Int64 = 0
     private static let separator: UInt8 = 0x1F
-    private static let fieldCount = 7
+    private static let fieldCount = 8
 
     init(in directory: DirectoryDescriptor) throws(SystemError) {
         records = try ScratchFile(in: directory, stem: "import-events")
@@ -90,9 +91,11 @@ final class ImportSpool {
 
     /// A spooled line's members as JSON text (`Field` order), valid while the line is.
     struct Fields {
-        enum Field: Int { case type, id, occurredAt, actor, participant, personalData, publicData }
+        enum Field: Int { case type = 1, id, occurredAt, actor, participant, personalData, publicData }
         fileprivate var line: UnsafeBufferPointer<UInt8>
         fileprivate var ranges: [Range<Int>]
+        /// The number of the input line the event came from.
+        let inputLine: Int
 
         /// The member's JSON text; empty when it was not given.
         subscript(field: Field) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: line[ranges[field.rawValue]]) }
@@ -100,10 +103,13 @@ final class ImportSpool {
         func has(_ field: Field) -> Bool { !ranges[field.rawValue].isEmpty }
     }
 
-    func append(_ event: ValidatedEvent, id: String) throws(SystemError) {
+    /// Appends `event`, given `id`, read from line `inputLine` of the input.
+    func append(_ event: ValidatedEvent, id: String, inputLine: Int) throws(SystemError) {
         try offsets.appendLittleEndian(UInt64(records.size))
         var line: [UInt8] = []
         line.reserveCapacity(event.publicDataText.count + (event.personalDataText?.count ?? 0) + 128)
+        line.append(contentsOf: String(inputLine).utf8)
+        line.append(ImportSpool.separator)
         func string(_ value: String?) {
             if let value { JSON.writeString(value, to: &line) }
             line.append(ImportSpool.separator)
@@ -157,8 +163,9 @@ final class ImportSpool {
             start = k + 1
         }
         ranges.append(start..<line.count)
-        guard ranges.count == ImportSpool.fieldCount else { throw damaged() }
-        return Fields(line: line, ranges: ranges)
+        guard ranges.count == ImportSpool.fieldCount,
+              let inputLine = Int(String(decoding: UnsafeBufferPointer(rebasing: line[ranges[0]]), as: UTF8.self)) else { throw damaged() }
+        return Fields(line: line, ranges: ranges, inputLine: inputLine)
     }
 
     /// The event whose members `fields` holds, parsed.

@@ -44,7 +44,7 @@ extension WriterSession {
                         alreadyPresent += 1
                         seq = known
                     } else {
-                        seq = try accept(try read.checked.get())
+                        seq = try accept(try read.checked.get(), inputLine: read.line)
                     }
                 } catch {
                     throw input.located(error, at: read.line)
@@ -59,7 +59,7 @@ extension WriterSession {
             throw error
         }
         let firstSeq = head.seq + 1
-        let written = try writeSpool(keepingEvents: keepEvents)
+        let written = try writeSpool(of: input, keepingEvents: keepEvents)
         var events: [StoredEvent] = []
         if keepEvents {
             events.reserveCapacity(resolved.count)
@@ -101,7 +101,7 @@ extension WriterSession {
 
     /// Validates a new event against the ledger and the events accepted before it, gives it
     /// its seq and id, and spools it.
-    private func accept(_ checked: EventValidator.CheckedEvent) throws(LedgerError) -> Int64 {
+    private func accept(_ checked: EventValidator.CheckedEvent, inputLine: Int) throws(LedgerError) -> Int64 {
         guard let spool else { preconditionFailure("accept outside write") }
         let validated = try ledger.validator.validate(checked, in: self)
         let seq = head.seq + 1 + spool.count
@@ -122,14 +122,14 @@ extension WriterSession {
             }
             for key in keys { try index.insert(key, seq: seq) }
         }
-        try io { () throws(SystemError) in try spool.append(validated, id: id) }
+        try io { () throws(SystemError) in try spool.append(validated, id: id, inputLine: inputLine) }
         return seq
     }
 
     /// Writes the spooled events after the head: personal data, then the lines, each file
     /// flushed to disk; on any failure everything written is cut back and the error is thrown.
     /// - Returns: the stored events, with `keepingEvents` (for `append` and lists), else none.
-    private func writeSpool(keepingEvents: Bool) throws(LedgerError) -> [StoredEvent] {
+    private func writeSpool(of input: ImportInput, keepingEvents: Bool) throws(LedgerError) -> [StoredEvent] {
         guard let spool, spool.count > 0 else { return [] }
         let count = spool.count
         let now = try Timestamp.now(environment: ledger.environment)
@@ -169,7 +169,8 @@ extension WriterSession {
                     let event = keepingEvents || start.count + StoredEvent.prevTailBytes > Ledger.maximumLineBytes
                         ? try io { () throws(SystemError) in try spool.event(fields) } : nil
                     if let event, start.count + StoredEvent.prevTailBytes > Ledger.maximumLineBytes {
-                        throw .invalidEvent(type: event.type, reason: "the stored line would be \(start.count + StoredEvent.prevTailBytes) bytes; the limit is \(Ledger.maximumLineBytes)")
+                        throw input.located(.invalidEvent(type: event.type, reason: "the stored line would be \(start.count + StoredEvent.prevTailBytes) bytes; the limit is \(Ledger.maximumLineBytes)"),
+                                            at: fields.inputLine)
                     }
                     var hasher = SHA256()
                     hasher.update(start)

@@ -84,4 +84,26 @@ import Testing
             #expect(result.events[10] == result.events[4])
         }
     }
+
+    /// A line that would be stored longer than the limit is found when the lines are made, in
+    /// the second pass: the refusal still names its input line, and nothing is imported.
+    @Test(arguments: [2, 40, 4_990]) // the first pass's first events, and past the threaded second pass's first batches
+    func aStoredLineOverTheLimitIsRefusedWithItsInputLine(position: Int) throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir)
+            var input = Self.batch(5_000)
+            // One character to the validator (a letter and its combining accents), 66 KB of UTF-8.
+            input[position].actor = "b" + String(repeating: "\u{301}", count: 33_000)
+            let before = try snapshot(dir).filter { !$0.key.hasPrefix("index") }
+            #expect {
+                try ledger.importBatch(input, source: "batch.jsonl")
+            } throws: { error in
+                "\(error)".hasPrefix("batch.jsonl line \(position + 1): participant.registered: the stored line would be ")
+                    && "\(error)".hasSuffix("; nothing was imported")
+            }
+            #expect(try snapshot(dir).filter { !$0.key.hasPrefix("index") } == before)
+            input[position].actor = "desk"
+            #expect(try ledger.importBatch(input, source: "batch.jsonl").written == 5_000)
+        }
+    }
 }

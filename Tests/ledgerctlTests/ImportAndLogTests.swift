@@ -44,6 +44,31 @@ import Testing
         }
     }
 
+    /// An input line within the limit whose stored line (with its seq, id, times, batch and
+    /// `prev`) would pass it is found when the lines are made, after every check: the refusal
+    /// still names the input line, and nothing is imported.
+    @Test func refusesALineThatWouldBeStoredPastTheLimitNamingItsInputLine() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let before = snapshot(dir)
+            // One character to the validator (a letter and its combining accents), 65 KB of UTF-8.
+            let actor = "b" + String(repeating: "\u{301}", count: 32_650)
+            let long = #"{"type":"participant.registered","data":{"participant":"p-9","group":"citizen","name":"Long"},"actor":"\#(actor)"}"#
+            #expect(long.utf8.count < 65_536)
+            let file = dir + "/../import-\(UUID().uuidString).jsonl"
+            try (batch + long + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let result = try ledger(dir, "import", file)
+            #expect(result.status == 65)
+            let longLine = batch.filter { $0 == "\n" }.count + 1
+            #expect(result.stderr.hasPrefix("error: \(file) line \(longLine): participant.registered: the stored line would be "))
+            #expect(result.stderr.hasSuffix(" bytes; the limit is 65536; nothing was imported\n"))
+            #expect(snapshot(dir) == before)
+            let fits = try ledger(dir, "import", "-", stdin: batch)
+            #expect(fits.status == 0 && fits.stdout == "imported 4 events (seq 3-6)\n")
+        }
+    }
+
     @Test func logFiltersAndPrintsStoredLinesOrASafeTable() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir)
