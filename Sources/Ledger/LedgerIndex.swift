@@ -440,6 +440,8 @@ final class LedgerIndex {
         if isProvisional, provisionalSlots != nil {
             if provisionalSlots!.count < LedgerIndex.rememberedProvisionalSlots { provisionalSlots!.append(slot) } else { provisionalSlots = nil }
         }
+        // With tags, a key written by this session is found in memory (its tag, then `unwritten`).
+        guard tags == nil else { return }
         if known.count + absent.count >= LedgerIndex.rememberedKeys { forgetPositions() }
         known[probe] = (slot, seq)
     }
