@@ -289,7 +289,8 @@ final class LedgerIndex {
     private var nextRecent = 0
 
     private func probe(_ key: EntityKey) -> Probe {
-        if let recent = recentProbes.first(where: { $0.key.hasSameBytes(as: key) }) { return recent.probe }
+        // `==` (fast, and true for the same bytes) first; the bytes, which the probe hashes, decide.
+        if let recent = recentProbes.first(where: { $0.key == key && $0.key.hasSameBytes(as: key) }) { return recent.probe }
         let probe = LedgerIndex.probe(key)
         if recentProbes.count < 8 {
             recentProbes.append((key, probe))

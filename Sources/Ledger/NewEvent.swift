@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An event as a writer submits it, before validation.
 public struct NewEvent: Sendable {
     /// The catalog type, such as `rsvp.submitted`.
@@ -40,8 +44,11 @@ public struct EntityKey: Sendable, Hashable, CustomStringConvertible {
     /// True when `other` has the same `indexBytes` (`==` compares strings as Unicode text,
     /// where two spellings of one text are equal).
     func hasSameBytes(as other: EntityKey) -> Bool {
-        kind.utf8.elementsEqual(other.kind.utf8) && parts.count == other.parts.count
-            && zip(parts, other.parts).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+        func same(_ a: String, _ b: String) -> Bool {
+            var a = a, b = b
+            return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+        }
+        return same(kind, other.kind) && parts.count == other.parts.count && zip(parts, other.parts).allSatisfy(same)
     }
 
     /// The bytes the index hashes: kind and parts separated by U+001F, which no id contains.

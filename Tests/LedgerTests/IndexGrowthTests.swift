@@ -146,4 +146,22 @@ import Testing
             #expect(reopened.count == 6_000)
         }
     }
+
+    /// The index hashes a key's bytes: two spellings of one text (é, and e with a combining
+    /// accent), equal as Swift strings, are two keys, however recently the other was hashed.
+    @Test func keysEqualAsTextButNotAsBytesAreTwoKeys() throws {
+        try withTemporaryDirectory { dir in
+            let ledger = try makeLedger(dir)
+            let index = try openIndex(ledger)
+            let composed = EntityKey("participant", ["caf\u{E9}"])
+            let decomposed = EntityKey("participant", ["cafe\u{301}"])
+            #expect(composed == decomposed && !composed.hasSameBytes(as: decomposed))
+            try index.insert(composed, seq: 1)
+            #expect(try index.seq(of: decomposed) == nil)
+            #expect(try index.seq(of: composed) == 1)
+            try index.insert(decomposed, seq: 2)
+            #expect(try index.seq(of: decomposed) == 2)
+            #expect(try index.seq(of: composed) == 1)
+        }
+    }
 }
