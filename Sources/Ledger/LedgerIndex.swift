@@ -200,8 +200,8 @@ final class LedgerIndex {
     /// lookups it remembers (`known`) are; nil until worth making, and above `maximumTagged`
     /// slots (a byte a slot: 32 MB for a table of some 16 million keys).
     private var tags: [UInt8]?
-    /// Slots read from the file by lookups in this session; the tags are made when they reach
-    /// a 128th of the table (reading the whole table costs about as much as that many lookups).
+    /// Lookups in this session that read the file; the tags are made when they reach a 128th
+    /// of the table's slots (reading the whole table costs about as much as that many lookups).
     private var slotsProbed: UInt64 = 0
     static let maximumTagged: UInt64 = 1 << 25
     /// False to read every lookup's slots from the file (tests compare the two ways).

@@ -192,14 +192,15 @@ extension WriterSession {
                 if let personalLine = prepared.personalLine {
                     try io { () throws(SystemError) in try personal.add(line: personalLine) }
                 }
-                offsets.append(try lines.add(prepared.start, endingWith: prev, seq: seq))
+                let tail = StoredEvent.prevTail(prev)
+                offsets.append(try lines.add(prepared.start, tail, seq: seq))
                 if offsets.count >= 65_536 {
                     try index.setOffsets(offsets, from: offsetsFrom)
                     offsetsFrom += Int64(offsets.count)
                     offsets.removeAll(keepingCapacity: true)
                 }
                 var hasher = prepared.hasher
-                hasher.update(lines.lastTail)
+                hasher.update(tail)
                 if var storedEvent = prepared.event {
                     storedEvent.prev = prev
                     stored.append(storedEvent)
@@ -279,13 +280,10 @@ struct SegmentAppender {
         size = session.head.segmentSize
     }
 
-    /// The end of the line last added (`StoredEvent.prevTail` of its `prev`).
-    private(set) var lastTail: [UInt8] = []
-
-    /// Gathers the line of `seq`: `start` (`StoredEvent.lineBeforePrev`) ended by `prev`
-    /// (`StoredEvent.prevTail`, kept as `lastTail`); returns its offset in its segment.
-    mutating func add(_ start: [UInt8], endingWith prev: SHA256.Digest, seq: Int64) throws(LedgerError) -> Int64 {
-        let length = Int64(start.count + StoredEvent.prevTailBytes) + 1
+    /// Gathers the line of `seq`: `start` (`StoredEvent.lineBeforePrev`) and `tail`
+    /// (`StoredEvent.prevTail` of its `prev`); returns its offset in its segment.
+    mutating func add(_ start: [UInt8], _ tail: [UInt8], seq: Int64) throws(LedgerError) -> Int64 {
+        let length = Int64(start.count + tail.count) + 1
         do throws(SystemError) {
             if touched.isEmpty, let segment = session.head.segment, size == 0 || size + length <= session.ledger.configuration.segmentBytes {
                 file = try session.directory.files.open(segment.name, O_WRONLY | O_APPEND, soleLink: true)
@@ -310,10 +308,7 @@ struct SegmentAppender {
         }
         let offset = size
         pending.append(contentsOf: start)
-        let tailStart = pending.count
-        StoredEvent.appendPrevTail(prev, to: &pending)
-        lastTail.removeAll(keepingCapacity: true)
-        lastTail.append(contentsOf: pending[tailStart...])
+        pending.append(contentsOf: tail)
         pending.append(0x0A)
         size += length
         return offset
