@@ -122,7 +122,7 @@ final class LedgerIndex {
         forgetPositions()
         tags = nil
         unwritten = [:]
-        slotsProbed = 0
+        lookupsRead = 0
         isProvisional = false
         provisionalSlots = []
         salt = try directory.system.random(count: 8).littleEndianUInt64(at: 0)
@@ -202,14 +202,15 @@ final class LedgerIndex {
     private var tags: [UInt8]?
     /// Lookups in this session that read the file; the tags are made when they reach a 128th
     /// of the table's slots (reading the whole table costs about as much as that many lookups).
-    private var slotsProbed: UInt64 = 0
+    private var lookupsRead: UInt64 = 0
     static let maximumTagged: UInt64 = 1 << 25
     /// False to read every lookup's slots from the file (tests compare the two ways).
     var usesTags = true
     /// True once the tags are made.
     var hasTags: Bool { tags != nil }
 
-    /// Slots this session has filled but not yet written to the file, while it keeps tags: an
+    /// Slots this session has filled but not yet written to the file (without tags, none: each
+    /// is written as it is filled, by the same `writeUnwritten`), while it keeps tags: an
     /// import fills a slot or two for each event, scattered over the table, and a 32-byte
     /// write costs a system call and the file system's work for a page. They are written
     /// together (`writeUnwritten`), the slots near each other in one read and one write, before
@@ -364,8 +365,8 @@ final class LedgerIndex {
         var slot = probe.high & mask
         var visited: UInt64 = 0
         let run = 8
-        slotsProbed += 1
-        if usesTags && slotsProbed >= capacity / 128 && capacity <= LedgerIndex.maximumTagged {
+        lookupsRead += 1
+        if usesTags && lookupsRead >= capacity / 128 && capacity <= LedgerIndex.maximumTagged {
             try makeTags()
             return try probeTags(probe)
         }
@@ -426,16 +427,10 @@ final class LedgerIndex {
             found = try find(probe)
         }
         guard found.seq == nil, let slot = found.slot else { return }
-        if tags != nil {
-            unwritten[slot] = (probe.high, probe.low, UInt64(seq))
-            tags?[Int(slot)] = LedgerIndex.tag(of: probe)
-            if unwritten.count >= unwrittenLimit { try writeUnwritten() }
-        } else {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(LedgerIndex.slotBytes)
-            appendSlot(to: &bytes, slot: slot, high: probe.high, low: probe.low, seq: UInt64(seq))
-            try io { () throws(SystemError) in try keys.writeAll(bytes, at: slotOffset(slot)) }
-        }
+        unwritten[slot] = (probe.high, probe.low, UInt64(seq))
+        tags?[Int(slot)] = LedgerIndex.tag(of: probe)
+        // Without tags the slot is written at once: lookups then read the file.
+        if tags == nil || unwritten.count >= unwrittenLimit { try writeUnwritten() }
         for other in absentAt.removeValue(forKey: slot) ?? [] { absent[other] = nil }
         count += 1
         if isProvisional, provisionalSlots != nil {
