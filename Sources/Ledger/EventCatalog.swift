@@ -20,12 +20,7 @@ public struct EventCatalog: Sendable {
 
     /// True when the catalog has a type of that name (given as UTF-8), without making a string of it.
     func hasType(named name: UnsafeBufferPointer<UInt8>) -> Bool {
-        typeName(of: name) != nil
-    }
-
-    /// The name of the catalog's type whose UTF-8 is `name` (the catalog's own string), or nil.
-    func typeName(of name: UnsafeBufferPointer<UInt8>) -> String? {
-        typeNames.firstIndex { $0.count == name.count && name.hasBytes($0) }.map { types[$0].name }
+        typeNames.contains { $0.count == name.count && name.hasBytes($0) }
     }
 }
 

@@ -154,12 +154,13 @@ public struct EventLog: Sendable {
 
     /// The seq in a line's `{"seq":N,` prefix, which every stored line starts with; nil otherwise.
     public static func seqPrefix(of line: some Collection<UInt8>) -> Int64? {
-        let prefix = Array("{\"seq\":".utf8)
-        guard line.count > prefix.count, line.starts(with: prefix) else { return nil }
+        var bytes = line.makeIterator()
+        for expected in #"{"seq":"#.utf8 {
+            guard bytes.next() == expected else { return nil }
+        }
         var value: Int64 = 0
         var digits = 0
-        for byte in line.dropFirst(prefix.count) {
-            guard byte >= 0x30, byte <= 0x39 else { break }
+        while let byte = bytes.next(), byte >= 0x30, byte <= 0x39 {
             guard digits < 18 else { return nil }
             value = value * 10 + Int64(byte - 0x30)
             digits += 1

@@ -2,15 +2,64 @@
 /// constants, never on string literals, so that a misspelt name does not compile. Not
 /// expressible by a string literal, on purpose. The catalog (`EventCatalog.version1`) defines
 /// one type for each constant.
+///
+/// A name with a constant is held as its position among `EventTypeName.known`, so comparing two
+/// names, hashing one or copying one touches no string: a projection's fold switches on the name
+/// of every event it reads.
 public struct EventTypeName: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    /// The dotted name, as stored in the `type` member of an event.
-    public let rawValue: String
+    /// The name's position among `known`, or -1 for any other name.
+    private let code: Int
+    /// The name, when it is not among `known`.
+    private let other: String?
 
     public init(rawValue: String) {
-        self.rawValue = rawValue
+        if let code = Self.known.firstIndex(of: rawValue) {
+            self.init(code: code, other: nil)
+        } else {
+            self.init(code: -1, other: rawValue)
+        }
     }
 
+    private init(code: Int, other: String?) {
+        self.code = code
+        self.other = other
+    }
+
+    /// The name whose UTF-8 is `bytes`, found without making a string when it is a known one.
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        if let code = Self.knownUTF8.firstIndex(where: { $0.count == bytes.count && bytes.hasBytes($0) }) {
+            self.init(code: code, other: nil)
+        } else {
+            self.init(rawValue: String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// The dotted name, as stored in the `type` member of an event.
+    public var rawValue: String { other ?? Self.known[code] }
+
     public var description: String { rawValue }
+
+    // A name among `known` has its code however it was made (`init(rawValue:)` looks it up), so
+    // equal names have equal codes, and codes are compared before any string.
+    public static func == (lhs: EventTypeName, rhs: EventTypeName) -> Bool {
+        lhs.code == rhs.code && (lhs.code >= 0 || lhs.other == rhs.other)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        if let other { hasher.combine(other) } else { hasher.combine(code) }
+    }
+
+    /// The names of the constants below, each once. A name missing here still works as any
+    /// other string does, only slower (`EventTypeNameTests` checks that every constant is here).
+    static let known = ["project.defined", "engagement.scheduled", "participant.registered", "participant.updated",
+                        "rsvp.submitted", "rsvp.cancelled", "attendance.checked_in", "contest.announced",
+                        "quiz.question.published", "quiz.answer.submitted", "photo.entry.submitted",
+                        "jury.score.recorded", "contest.winner.announced", "proposal.submitted", "proposal.supported",
+                        "proposal.status.changed", "indicator.target.set", "project.organisation.added", "participant.erased"]
+    private static let knownUTF8 = known.map { Array($0.utf8) }
+
+    /// True when the name is one of `known` (held as a code).
+    var isKnown: Bool { code >= 0 }
 }
 
 extension EventTypeName {
@@ -75,11 +124,8 @@ extension EntityKey {
 }
 
 extension ReplayedEvent {
-    /// Its catalog type, to compare or switch on with the constants of `EventTypeName`.
-    public var typeName: EventTypeName { EventTypeName(rawValue: type) }
-
     /// True when the event is of type `name`.
-    public func `is`(_ name: EventTypeName) -> Bool { type == name.rawValue }
+    public func `is`(_ name: EventTypeName) -> Bool { typeName == name }
 }
 
 extension NewEvent {

@@ -483,6 +483,7 @@ private extension Parser {
         var prev = SHA256.Digest.zero
         var members: [EventPayload.Member] = []
         var batch: JSON?
+        var plainBatch: (first: Int64, count: Int64)?
         while true {
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString(),
@@ -513,7 +514,7 @@ private extension Parser {
                 }
             case .batch:
                 guard bytes[index] == UInt8(ascii: "{") else { return nil }
-                if let canonical = canonicalBatch() { batch = canonical } else { batch = try parseValue() }
+                if let plain = canonicalBatch() { plainBatch = plain } else { batch = try parseValue() }
             case .data:
                 guard bytes[index] == UInt8(ascii: "{") else { return nil }
                 let start = index
@@ -527,7 +528,10 @@ private extension Parser {
         skipWhiteSpace()
         guard index == bytes.count, seen & Parser.requiredMembers == Parser.requiredMembers, seq >= 1 else { return nil }
         var readBatch: StoredEvent.Batch?
-        if let batch {
+        if let plainBatch {
+            guard let read = StoredEvent.Batch(first: plainBatch.first, count: plainBatch.count, seq: seq) else { return nil }
+            readBatch = read
+        } else if let batch {
             guard let read = StoredEvent.Batch(json: batch, seq: seq) else { return nil }
             readBatch = read
         }
@@ -537,7 +541,7 @@ private extension Parser {
 
     /// `{"first":F,"count":N}` exactly as writers write it (two plain integers), read without
     /// building a tree; nil, with `index` unmoved, for any other text.
-    mutating func canonicalBatch() -> JSON? {
+    mutating func canonicalBatch() -> (first: Int64, count: Int64)? {
         let start = index
         func expect(_ text: StaticString) -> Bool {
             let utf8 = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
@@ -559,7 +563,7 @@ private extension Parser {
             index = start
             return nil
         }
-        return .object([("first", .integer(first)), ("count", .integer(count))])
+        return (first, count)
     }
 
     /// An object's members at `index` (its names without escapes, none twice), each value checked.

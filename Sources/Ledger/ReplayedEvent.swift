@@ -4,8 +4,10 @@
 public struct ReplayedEvent: Sendable {
     /// The global position.
     public let seq: Int64
-    /// Its catalog type.
-    public let type: String
+    /// Its catalog type, to compare or switch on with the constants of `EventTypeName`.
+    public let typeName: EventTypeName
+    /// Its catalog type, as stored.
+    public var type: String { typeName.rawValue }
     /// When it happened (RFC 3339, as given).
     public let occurredAt: String
     /// `occurredAt` as an instant (nil when it is not a valid RFC 3339 date-time).
@@ -27,8 +29,7 @@ public struct ReplayedEvent: Sendable {
         }
         let type = UnsafeBufferPointer(rebasing: line[scanned.type])
         let occurred = UnsafeBufferPointer(rebasing: line[scanned.occurredAt])
-        // The catalog's own string for a known type: no copy per event, and equal strings compare at once.
-        self.init(seq: scanned.seq, type: EventCatalog.version1.typeName(of: type) ?? String(decoding: type, as: UTF8.self),
+        self.init(seq: scanned.seq, typeName: EventTypeName(utf8: type),
                   occurredAt: String(decoding: occurred, as: UTF8.self), occurred: Timestamp(rfc3339: occurred),
                   data: EventPayload(text: Array(UnsafeBufferPointer(rebasing: line[scanned.data])), members: scanned.members),
                   prev: scanned.prev, batch: scanned.batch)
@@ -36,14 +37,14 @@ public struct ReplayedEvent: Sendable {
 
     /// The replayed form of an event read in full.
     public init(_ event: StoredEvent) {
-        self.init(seq: event.seq, type: event.type, occurredAt: event.occurredAt, occurred: Timestamp(rfc3339: event.occurredAt),
+        self.init(seq: event.seq, typeName: EventTypeName(rawValue: event.type), occurredAt: event.occurredAt, occurred: Timestamp(rfc3339: event.occurredAt),
                   data: EventPayload(event.data), prev: event.prev, batch: event.batch)
     }
 
-    private init(seq: Int64, type: String, occurredAt: String, occurred: Timestamp?, data: EventPayload, prev: SHA256.Digest,
+    private init(seq: Int64, typeName: EventTypeName, occurredAt: String, occurred: Timestamp?, data: EventPayload, prev: SHA256.Digest,
                  batch: StoredEvent.Batch?) {
         self.seq = seq
-        self.type = type
+        self.typeName = typeName
         self.occurredAt = occurredAt
         self.occurred = occurred
         self.data = data

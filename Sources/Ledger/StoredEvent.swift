@@ -33,13 +33,20 @@ public struct StoredEvent: Sendable, Equatable {
         }
 
         /// The seq of the batch's last line.
-        public var last: Int64 { first + count - 1 }
+        public var last: Int64 { first + (count - 1) }
 
         /// Reads `{"first": F, "count": N}` as stored on line `seq`: nil unless N >= 2 and the
         /// batch's lines include `seq`.
         init?(json: JSON, seq: Int64) {
-            guard let first = json["first"]?.integerValue, let count = json["count"]?.integerValue, count >= 2,
-                  first >= 1, first <= seq, seq <= first + count - 1 else { return nil }
+            guard let first = json["first"]?.integerValue, let count = json["count"]?.integerValue else { return nil }
+            self.init(first: first, count: count, seq: seq)
+        }
+
+        /// The batch of `count` lines from `first`, as stored on line `seq`: nil unless
+        /// `count` >= 2, the batch's lines include `seq`, and its last seq is an `Int64`.
+        /// (Written without a sum that could overflow: the values are read from files.)
+        init?(first: Int64, count: Int64, seq: Int64) {
+            guard count >= 2, first >= 1, first <= seq, seq - first < count, count - 1 <= Int64.max - first else { return nil }
             self.init(first: first, count: count)
         }
     }

@@ -76,6 +76,38 @@ import Glibc
         #expect(cases == Self.damages.count * commands.count)
     }
 
+    /// A line's `batch` holds numbers read from the file: at the edges of `Int64` they are
+    /// damage that every reader names (in the middle of the ledger) or a batch that never ended
+    /// (on the last line, which `verify` names), never a sum that overflows and stops the process.
+    @Test(arguments: [#"{"first": 1,"count":9223372036854775807}"#, #"{"first":1,"count": 9223372036854775806}"#,
+                      #"{"first": 9223372036854775807,"count":2}"#, #"{"first": 1,"count":-9223372036854775808}"#])
+    func batchNumbersAtTheEdgesOfInt64AreDamageNotACrash(batch: String) throws {
+        for onLastLine in [false, true] {
+            try withTemporaryDirectory { dir in
+                try demoLedger(dir)
+                let people = (1...3).map { #"{"type":"participant.registered","data":{"participant":"b\#($0)","group":"academia","name":"B"}}"# }
+                try given(dir, "import", "-", stdin: people.joined(separator: "\n") + "\n")
+                if !onLastLine { try given(dir, "append", "participant.registered", "participant=after", "group=academia", "name=A") }
+                let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasPrefix("segment-") })
+                var lineNumber = 0
+                try Self.edit(dir + "/" + segment) { text in
+                    var all = text.split(separator: "\n").map(String.init)
+                    lineNumber = all.lastIndex { $0.contains(#""batch":"#) }! + 1
+                    all[lineNumber - 1] = all[lineNumber - 1].replacing(#/"batch":\{[^}]*\}/#, with: #""batch":"# + batch)
+                    return all.joined(separator: "\n") + "\n"
+                }
+                for command in [["verify"], ["log"], ["log", "--json"], ["report", "impact"], ["report", "attendees"], ["checkpoint"]] {
+                    let result = try Ledgerctl.run(["--dir", dir] + command)
+                    #expect(result.exited, "\(batch), last line \(onLastLine), \(command): crashed")
+                    if !onLastLine || command == ["verify"] {
+                        #expect(result.status == 1, "\(batch), last line \(onLastLine), \(command): exit \(result.status)")
+                        #expect(result.stderr.contains("\(segment) line \(lineNumber)"), "\(batch), \(command): \(result.stderr)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Replay folds a chunk's lines while another core hashes them and checks the links after:
     /// with an edited line early in a chunk and garbage later in it, reports still name the
     /// first damage (the broken link after the edit), as `verify` does.
