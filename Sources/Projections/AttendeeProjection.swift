@@ -102,7 +102,7 @@ public struct AttendeeProjection: Sendable {
               let engagementID = data["engagement"]?.stringValue, onlyEngagement == nil || engagementID == onlyEngagement,
               engagements[engagementID] != nil,
               let participant = data["participant"]?.stringValue, let profile = directory[participant],
-              let occurred = Timestamp(rfc3339: event.occurredAt) else { return }
+              let occurred = event.occurred else { return }
         // Mutated in place through the dictionary: copying an engagement out and back would copy
         // its whole attendee table on every event.
         engagements[engagementID]!.record(event.typeName, participant: participant, profile: profile, at: occurred, seq: event.seq,

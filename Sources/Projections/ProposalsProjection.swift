@@ -53,7 +53,7 @@ public struct ProposalsProjection: Sendable {
     public mutating func apply(_ event: ReplayedEvent) {
         if event.is(.participantErased), let participant = event.data["participant"]?.stringValue { erased.insert(participant) }
         let data = event.data
-        let occurred = Timestamp(rfc3339: event.occurredAt)
+        let occurred = event.occurred
         switch event.typeName {
         case .engagementScheduled:
             if let info = EngagementInfo(event) { zones[info.id] = info.timeZone }

@@ -81,7 +81,7 @@ public struct StandingsProjection: Sendable {
             case .attendanceCheckedIn:
                 if let engagement = data["engagement"]?.stringValue, engagements[engagement] != nil,
                    let participant = data["participant"]?.stringValue, registered.contains(participant),
-                   Timestamp(rfc3339: event.occurredAt) != nil {
+                   event.occurred != nil {
                     checkedIn[engagement]!.insert(participant)
                 }
             default:
@@ -112,7 +112,7 @@ public struct StandingsProjection: Sendable {
     public mutating func apply(_ event: ReplayedEvent) {
         attendance.apply(event)
         let data = event.data
-        let occurred = Timestamp(rfc3339: event.occurredAt)
+        let occurred = event.occurred
         if event.is(.contestAnnounced), let id = data["contest"]?.stringValue {
             contests[id] = Contest(
                 id: id, engagement: data["engagement"]?.stringValue ?? "", kind: data["kind"]?.stringValue ?? "quiz",

@@ -32,6 +32,28 @@ import Testing
         #expect(event.data.json == strict.data)
     }
 
+    /// A replayed line keeps its members' places, its payload and its `occurred_at` in one
+    /// buffer (`LineText`): every member, of any number and kind, reads back as the strict reader
+    /// gives it, from the scanned line and from the strict reader's event alike.
+    @Test(arguments: [0, 1, 3, 40])
+    func keepsEveryMemberAndTheDate(memberCount: Int) throws {
+        let values = [#""Айгүл""#, "-2.5e3", #"[1,{"k":"v"}]"#, "null", "true", #"{"nested":{"deep":[]}}"#, #""""#]
+        let members = (0..<memberCount).map { #""m\#($0)":"# + values[$0 % values.count] }
+        let occurredAt = "2017-11-30T09:00:00.5+06:00"
+        let text = #"{"seq":3,"id":"e","type":"rsvp.sent","occurred_at":""# + occurredAt + #"","recorded_at":"x","data":{"#
+            + members.joined(separator: ",") + #"},"prev":""# + Self.prev + #""}"#
+        #expect(scans(text))
+        let strict = try StoredEvent(line: Array(text.utf8))
+        for event in [try replayed(text), ReplayedEvent(strict)] {
+            #expect(event.occurredAt == occurredAt && event.type == "rsvp.sent" && event.seq == 3)
+            for k in 0..<memberCount {
+                #expect(event.data["m\(k)"] == strict.data["m\(k)"] && event.data["m\(k)"] != nil, "member m\(k)")
+            }
+            #expect(event.data["m\(memberCount)"] == nil)
+            #expect(event.data.json == strict.data)
+        }
+    }
+
     @Test(arguments: [
         // Valid, but not in the writers' form: read by the strict reader, same fields.
         #"{ "seq" : 7, "id":"e","type":"t","occurred_at":"2017-11-30T09:00:00Z","recorded_at":"x","data":{ "a" : 1 },"prev":"PREV"} "#,
