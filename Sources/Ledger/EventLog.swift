@@ -154,13 +154,17 @@ public struct EventLog: Sendable {
 
     /// The seq in a line's `{"seq":N,` prefix, which every stored line starts with; nil otherwise.
     public static func seqPrefix(of line: some Collection<UInt8>) -> Int64? {
-        var bytes = line.makeIterator()
-        for expected in #"{"seq":"#.utf8 {
-            guard bytes.next() == expected else { return nil }
-        }
+        line.withContiguousStorageIfAvailable(seqPrefix(of:)) ?? Array(line).withUnsafeBufferPointer(seqPrefix(of:))
+    }
+
+    private static let seqKey = Array(#"{"seq":"#.utf8)
+
+    private static func seqPrefix(of line: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard line.hasBytes(seqKey) else { return nil }
         var value: Int64 = 0
         var digits = 0
-        while let byte = bytes.next(), byte >= 0x30, byte <= 0x39 {
+        for byte in line[seqKey.count...] {
+            guard byte >= 0x30, byte <= 0x39 else { break }
             guard digits < 18 else { return nil }
             value = value * 10 + Int64(byte - 0x30)
             digits += 1

@@ -423,10 +423,63 @@ struct ScannedLine {
     var actor: Range<Int>?
     var batch: StoredEvent.Batch?
     var prev: SHA256.Digest
-    /// The `data` object, braces included (offsets within the line), and its members (offsets
-    /// within the object, as `EventPayload` keeps them).
+    /// The `data` object, braces included (offsets within the line). Its members (offsets within
+    /// the object, as `EventPayload` keeps them) went to the `MemberList` the scan was given.
     var data: Range<Int>
-    var members: [EventPayload.Member]
+}
+
+/// Where a scan of an object puts the members it finds (`Parser.scanMembers(into:)`).
+protocol MemberList {
+    var count: Int { get }
+    subscript(k: Int) -> EventPayload.Member { get }
+    /// Adds `member` at the end; false when there is no room for it.
+    mutating func add(_ member: EventPayload.Member) -> Bool
+}
+
+extension Array: MemberList where Element == EventPayload.Member {
+    mutating func add(_ member: EventPayload.Member) -> Bool {
+        append(member)
+        return true
+    }
+}
+
+/// Room for a few members on the stack: a line's scan allocates nothing for them. A payload with
+/// more top-level members than this is read by the strict reader instead (the catalog's types
+/// have a dozen fields at most). 32 members take 768 bytes: the standard library keeps a
+/// temporary allocation on the stack only up to 1,024.
+struct MemberBuffer: MemberList {
+    static let capacity = 32
+    private let base: UnsafeMutablePointer<EventPayload.Member>
+    private(set) var count = 0
+
+    /// Calls `body` with an empty buffer that lives until it returns.
+    static func with<Result, Failure: Error>(_ body: (inout MemberBuffer) throws(Failure) -> Result) throws(Failure) -> Result {
+        let outcome: Swift.Result<Result, Failure> = withUnsafeTemporaryAllocation(of: EventPayload.Member.self, capacity: capacity) { room in
+            var buffer = MemberBuffer(base: room.baseAddress!)
+            do throws(Failure) {
+                return .success(try body(&buffer))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    private init(base: UnsafeMutablePointer<EventPayload.Member>) {
+        self.base = base
+    }
+
+    /// The members added so far.
+    var members: UnsafeBufferPointer<EventPayload.Member> { UnsafeBufferPointer(start: base, count: count) }
+
+    subscript(k: Int) -> EventPayload.Member { base[k] }
+
+    mutating func add(_ member: EventPayload.Member) -> Bool {
+        guard count < Self.capacity else { return false }
+        (base + count).initialize(to: member)
+        count += 1
+        return true
+    }
 }
 
 extension JSONParser {
@@ -435,9 +488,21 @@ extension JSONParser {
     /// building only the envelope strings a replay needs. Returns nil for anything it does not
     /// accept, valid or not: the caller then reads the line with the strict parser, which gives
     /// the reason when there is one.
-    static func scanStoredLine(_ line: UnsafeBufferPointer<UInt8>) -> ScannedLine? {
+    /// - Parameter members: where the payload's members go (nil is returned when they do not fit).
+    static func scanStoredLine(_ line: UnsafeBufferPointer<UInt8>, members: inout some MemberList) -> ScannedLine? {
         var parser = Parser(bytes: line)
-        return try? parser.scanStoredLine()
+        return try? parser.scanStoredLine(members: &members)
+    }
+
+    /// `scanStoredLine(_:members:)` with room for `MemberBuffer.capacity` members on the stack,
+    /// handed to `body` while they are there.
+    static func scanStoredLine<Result, Failure: Error>(
+        _ line: UnsafeBufferPointer<UInt8>,
+        _ body: (ScannedLine?, UnsafeBufferPointer<EventPayload.Member>) throws(Failure) -> Result) throws(Failure) -> Result {
+        try MemberBuffer.with { (members: inout MemberBuffer) throws(Failure) -> Result in
+            let scanned = scanStoredLine(line, members: &members)
+            return try body(scanned, members.members)
+        }
     }
 
     /// The members of a JSON object's text, or nil when a name has escapes or is repeated.
@@ -446,7 +511,8 @@ extension JSONParser {
     static func scanMembers(_ text: UnsafeBufferPointer<UInt8>, atDepth depth: Int = 0) -> [EventPayload.Member]? {
         var parser = Parser(bytes: text)
         parser.depth = depth
-        guard let members = try? parser.scanMembers(), parser.index == text.count else { return nil }
+        var members: [EventPayload.Member] = []
+        guard (try? parser.scanMembers(into: &members)) == true, parser.index == text.count else { return nil }
         return members
     }
 
@@ -471,7 +537,7 @@ private extension Parser {
     /// The bits of the members every line has.
     static let requiredMembers: UInt16 = StoredEvent.Member.allCases.reduce(0) { $1.isRequired ? $0 | 1 << $1.rawValue : $0 }
 
-    mutating func scanStoredLine() throws(JSONParser.Failure) -> ScannedLine? {
+    mutating func scanStoredLine(members: inout some MemberList) throws(JSONParser.Failure) -> ScannedLine? {
         guard bytes.count > 1, bytes[0] == UInt8(ascii: "{") else { return nil }
         try enter()
         index = 1
@@ -481,7 +547,6 @@ private extension Parser {
         var id = 0..<0, type = 0..<0, occurredAt = 0..<0, recordedAt = 0..<0, data = 0..<0
         var actor: Range<Int>?
         var prev = SHA256.Digest.zero
-        var members: [EventPayload.Member] = []
         var batch: JSON?
         var plainBatch: (first: Int64, count: Int64)?
         while true {
@@ -518,8 +583,7 @@ private extension Parser {
             case .data:
                 guard bytes[index] == UInt8(ascii: "{") else { return nil }
                 let start = index
-                guard let found = try scanMembers() else { return nil }
-                members = found
+                guard try scanMembers(into: &members) else { return nil }
                 data = start..<index
             }
             guard let more = afterMember() else { return nil }
@@ -536,7 +600,7 @@ private extension Parser {
             readBatch = read
         }
         return ScannedLine(seq: seq, id: id, type: type, occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, batch: readBatch,
-                           prev: prev, data: data, members: members)
+                           prev: prev, data: data)
     }
 
     /// `{"first":F,"count":N}` exactly as writers write it (two plain integers), read without
@@ -566,31 +630,33 @@ private extension Parser {
         return (first, count)
     }
 
-    /// An object's members at `index` (its names without escapes, none twice), each value checked.
-    mutating func scanMembers() throws(JSONParser.Failure) -> [EventPayload.Member]? {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+    /// An object's members at `index` (its names without escapes, none twice), each value
+    /// checked, added to `members`; false for an object it does not accept, or when `members`
+    /// has no room for another.
+    mutating func scanMembers(into members: inout some MemberList) throws(JSONParser.Failure) -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
         let base = index
         try enter()
         index += 1
-        var members: [EventPayload.Member] = []
-        members.reserveCapacity(12)
         skipWhiteSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return members
+            return true
         }
         while true {
             skipWhiteSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString() else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString() else { return false }
             let key = UnsafeBufferPointer(rebasing: bytes[name])
             // Names are compared byte for byte: only ASCII names, whose equal texts are equal bytes
             // (the strict parser compares names as strings, canonical equivalence included).
-            guard key.allSatisfy({ $0 < 0x80 }), !members.contains(where: { $0.keyEnd - $0.keyStart == key.count && bytes.hasBytes(key, at: $0.keyStart + base) }) else {
-                return nil
+            guard key.allSatisfy({ $0 < 0x80 }) else { return false }
+            for k in 0..<members.count where members[k].keyEnd - members[k].keyStart == key.count
+                && bytes.hasBytes(key, at: members[k].keyStart + base) {
+                return false
             }
             skipWhiteSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
             index += 1
             skipWhiteSpace()
             let valueStart = index
@@ -599,12 +665,12 @@ private extension Parser {
             } else {
                 try skipScalar()
             }
-            members.append(EventPayload.Member(keyStart: name.lowerBound - base, keyEnd: name.upperBound - base, valueStart: valueStart - base))
-            guard let more = afterMember() else { return nil }
+            guard members.add(EventPayload.Member(keyStart: name.lowerBound - base, keyEnd: name.upperBound - base, valueStart: valueStart - base)),
+                  let more = afterMember() else { return false }
             if !more { break }
         }
         depth -= 1
-        return members
+        return true
     }
 
     /// After an object's member: true past a `,` (another member follows), false past the `}`

@@ -28,16 +28,20 @@ public struct ReplayedEvent: Sendable {
     /// Reads a stored line (without its line feed).
     /// - Throws: why the line is not a well-formed stored event, as `StoredEvent(line:)` says.
     public init(line: UnsafeBufferPointer<UInt8>) throws(StoredEvent.Malformed) {
-        guard let scanned = JSONParser.scanStoredLine(line) else {
+        let read = JSONParser.scanStoredLine(line) { scanned, members -> ReplayedEvent? in
+            guard let scanned else { return nil }
+            let occurred = UnsafeBufferPointer(rebasing: line[scanned.occurredAt])
+            return ReplayedEvent(seq: scanned.seq, typeName: EventTypeName(utf8: UnsafeBufferPointer(rebasing: line[scanned.type])),
+                                 occurred: Timestamp(rfc3339: occurred), prev: scanned.prev, batch: scanned.batch,
+                                 text: LineText(data: UnsafeBufferPointer(rebasing: line[scanned.data]), members: members, occurredAt: occurred),
+                                 built: nil)
+        }
+        if let read {
+            self = read
+        } else {
             // Not in the writers' form (or not valid at all): the strict reader decides.
             self.init(try StoredEvent(line: line))
-            return
         }
-        let occurred = UnsafeBufferPointer(rebasing: line[scanned.occurredAt])
-        self.init(seq: scanned.seq, typeName: EventTypeName(utf8: UnsafeBufferPointer(rebasing: line[scanned.type])),
-                  occurred: Timestamp(rfc3339: occurred), prev: scanned.prev, batch: scanned.batch,
-                  text: LineText(data: UnsafeBufferPointer(rebasing: line[scanned.data]), members: scanned.members, occurredAt: occurred),
-                  built: nil)
     }
 
     /// The replayed form of an event read in full.
@@ -47,7 +51,9 @@ public struct ReplayedEvent: Sendable {
         var occurredAt = event.occurredAt
         let members = data.withUnsafeBufferPointer { JSONParser.scanMembers($0) }
         let text = data.withUnsafeBufferPointer { data in
-            occurredAt.withUTF8 { LineText(data: members == nil ? .init(start: nil, count: 0) : data, members: members ?? [], occurredAt: $0) }
+            (members ?? []).withUnsafeBufferPointer { kept in
+                occurredAt.withUTF8 { LineText(data: members == nil ? .init(start: nil, count: 0) : data, members: kept, occurredAt: $0) }
+            }
         }
         self.init(seq: event.seq, typeName: EventTypeName(rawValue: event.type), occurred: Timestamp(rfc3339: event.occurredAt),
                   prev: event.prev, batch: event.batch, text: text,
@@ -83,7 +89,7 @@ struct LineText: @unchecked Sendable {
     /// The bytes of one member's three offsets.
     private static var memberSize: Int { 3 * MemoryLayout<Int32>.size }
 
-    init(data: UnsafeBufferPointer<UInt8>, members: [EventPayload.Member], occurredAt: UnsafeBufferPointer<UInt8>) {
+    init(data: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<EventPayload.Member>, occurredAt: UnsafeBufferPointer<UInt8>) {
         let counts = Counts(members: members.count, data: data.count, occurredAt: occurredAt.count)
         storage = unsafeDowncast(Storage.create(minimumCapacity: members.count * Self.memberSize + data.count + occurredAt.count) { _ in counts },
                                  to: Storage.self)

@@ -95,7 +95,7 @@ public struct Verifier: Sendable {
             end = try log.readChain { location, line throws(LedgerError) in
                 var text: [UInt8]?
                 let scanned: ScannedLine
-                if let fast = JSONParser.scanStoredLine(line) {
+                if let fast = JSONParser.scanStoredLine(line, { scanned, _ in scanned }) {
                     scanned = fast
                 } else {
                     // Not in the writers' form: read strictly, then checked the same way.
@@ -111,7 +111,7 @@ public struct Verifier: Sendable {
                         return (bytes.count - string.utf8.count)..<bytes.count
                     }
                     scanned = ScannedLine(seq: event.seq, id: add(event.id), type: add(event.type), occurredAt: add(event.occurredAt),
-                                          recordedAt: add(event.recordedAt), actor: nil, batch: event.batch, prev: event.prev, data: 0..<0, members: [])
+                                          recordedAt: add(event.recordedAt), actor: nil, batch: event.batch, prev: event.prev, data: 0..<0)
                     text = bytes
                 }
                 /// Checks what the chain does not, of this line alone: the type, the id, the instants.
