@@ -136,10 +136,26 @@ public struct EventLog: Sendable {
             guard let line = try LineReader.line(in: file, at: start), let event = try? StoredEvent(line: line) else {
                 return .max // not an event: reading reaches it and names the damage
             }
-            if let batch = event.batch, event.seq < batch.last { return batch.first - 1 }
+            if let batch = event.batch, event.seq < batch.last, try !isDisowned(batch) { return batch.first - 1 }
             return event.seq
         }
         return 0
+    }
+
+    /// True when the line with seq `batch.first` is there but does not carry `batch`: the last
+    /// line's claim to belong to an unfinished import is then false (an edit), and reading on to
+    /// it names the damage instead of hiding the events before. (A first line that is not there
+    /// at all is what a repair that died part way leaves; the claim is believed then.)
+    private func isDisowned(_ batch: StoredEvent.Batch) throws(LedgerError) -> Bool {
+        guard let segment = try directory.segments().last(where: { $0.firstSeq <= batch.first }),
+              let file = try io({ () throws(SystemError) in try directory.files.openIfExists(segment.name) }) else { return false }
+        var disowned = false
+        _ = try LineReader.forEachLine(in: file) { _, line in
+            guard EventLog.seqPrefix(of: line) == batch.first else { return true }
+            disowned = (try? StoredEvent(line: line))?.batch != batch
+            return false
+        }
+        return disowned
     }
 
     /// The event a line holds.

@@ -47,11 +47,42 @@ extension WriterSession {
                     } else {
                         throw .damaged(file: batchPath, line: 0, reason: "an unfinished import batch starts at seq \(batch.first), which is not in this segment")
                     }
+                    // Only the batch's own lines are moved: the last line's claim is believed only
+                    // when every line from the batch's first on carries the same batch, in order.
+                    // (An edited last line must not take the ledger before it away.)
+                    let firstKept = cutOffset == 0 ? segments[cutIndex].firstSeq : batch.first // a repair that died cut the lines before
+                    if let stranger = try firstLineOutside(batch, startingAt: firstKept, from: segments[cutIndex...], offset: cutOffset, in: directory) {
+                        throw .damaged(file: directory.path + "/" + stranger.segment, line: 0,
+                                       reason: "the last line claims an unfinished import batch from seq \(batch.first), but seq \(stranger.seq) is not part of it; "
+                                           + "nothing was moved (run 'ledgerctl verify')")
+                    }
                 }
             }
             if cutIndex == segments.count - 1 && cutOffset == size { return }
             try quarantine(segments[cutIndex...], from: cutOffset, ledger: ledger, what: "repaired a torn tail left by a writer that died")
         }
+    }
+
+    /// The first line from `offset` of the first of `segments` to the end that is not the next
+    /// line of `batch` (its seq in order from `seq`, its `batch` the same), or nil when every one is.
+    private static func firstLineOutside(_ batch: StoredEvent.Batch, startingAt seq: Int64, from segments: ArraySlice<LedgerDirectory.Segment>,
+                                         offset: Int64, in directory: LedgerDirectory) throws(LedgerError) -> (segment: String, seq: Int64)? {
+        var expected = seq
+        for (k, segment) in zip(segments.indices, segments) {
+            let file = try io { () throws(SystemError) in try directory.files.open(segment.name, O_RDONLY) }
+            var outside: Int64?
+            _ = try LineReader.forEachLine(in: file, from: k == segments.startIndex ? offset : 0) { _, line in
+                let event = try? ReplayedEvent(line: line)
+                guard let event, event.seq == expected, event.batch == batch else {
+                    outside = event?.seq ?? EventLog.seqPrefix(of: line) ?? expected
+                    return false
+                }
+                expected += 1
+                return true
+            }
+            if let outside { return (segment.name, outside) }
+        }
+        return nil
     }
 
     /// The seq of a segment's last complete line, or nil.

@@ -108,6 +108,44 @@ import Glibc
         }
     }
 
+    /// The last line's `batch` is what tells a writer that an import died part way, and what
+    /// it moves to `quarantine/`. An edit that gives the last line a batch it never had must not
+    /// make the next writer move the ledger before it away (with the personal data): the writer
+    /// refuses and changes nothing, and readers name the line instead of showing an empty ledger.
+    @Test func aLastLineThatClaimsABatchItIsNotInMovesNothing() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "import", "-", stdin: (1...3).map { #"{"type":"participant.registered","data":{"participant":"b\#($0)","group":"academia","name":"B"}}"# }
+                .joined(separator: "\n") + "\n")
+            try given(dir, "append", "participant.registered", "participant=last", "group=academia", "name=L")
+            let segments = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("segment-") }.sorted()
+            let segment = try #require(segments.last)
+            var lastLine = 0, lastSeq = 0
+            try Self.edit(dir + "/" + segment) { text in
+                var all = text.split(separator: "\n").map(String.init)
+                lastLine = all.count
+                lastSeq = Int(all[all.count - 1].split(separator: ",")[0].dropFirst(7))!
+                // Claims: an import that started at seq 1 (or at the earlier import's first line) and did not finish.
+                all[all.count - 1] = all[all.count - 1].replacingOccurrences(of: #","data":"#, with: #","batch":{"first":1,"count":\#(lastSeq + 5)},"data":"#)
+                return all.joined(separator: "\n") + "\n"
+            }
+            let before = snapshot(dir).filter { !$0.key.hasPrefix("index/") }
+            for write in [["append", "participant.registered", "participant=next", "group=academia", "name=N"], ["import", "-"], ["repair"]] {
+                let result = try Ledgerctl.run(["--dir", dir] + write, stdin: #"{"type":"participant.registered","data":{"participant":"x","group":"academia","name":"X"}}"# + "\n")
+                #expect(result.exited, "\(write): crashed")
+                if write != ["repair"] {
+                    #expect(result.status == 1 && result.stderr.contains("claims an unfinished import batch from seq 1"), "\(write): \(result.stderr)")
+                }
+                #expect(snapshot(dir).filter { !$0.key.hasPrefix("index/") && $0.key != "lock" } == before.filter { $0.key != "lock" }, "\(write) changed the ledger")
+                #expect(!FileManager.default.fileExists(atPath: dir + "/quarantine"))
+            }
+            for read in [["verify"], ["log"], ["report", "impact"], ["report", "attendees"], ["report", "proposals"]] {
+                let result = try Ledgerctl.run(["--dir", dir] + read)
+                #expect(result.status == 1 && result.stderr.contains("\(segment) line \(lastLine)"), "\(read): \(result.stderr)")
+            }
+        }
+    }
+
     /// Replay folds a chunk's lines while another core hashes them and checks the links after:
     /// with an edited line early in a chunk and garbage later in it, reports still name the
     /// first damage (the broken link after the edit), as `verify` does.
