@@ -61,7 +61,7 @@ extension EventLog {
             stamp.lastSeq = event.seq
             let isIncluded: Bool = if case .time(let instant) = cutoff { event.occurred.map { $0 <= instant } ?? false } else { true }
             if isIncluded {
-                stamp.eventsIncluded += 1
+                stamp.eventsIncluded = stamp.eventsIncluded.adding(saturating: 1) // a saved state gives the start
                 try body(event)
             }
             if case .seq(let last) = cutoff, event.seq >= last { return false }
@@ -114,7 +114,7 @@ extension EventLog {
         } accept: { _, line, _, event throws(LedgerError) in
             if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
             stamp.lastSeq = event.seq
-            stamp.eventsIncluded += 1
+            stamp.eventsIncluded = stamp.eventsIncluded.adding(saturating: 1) // a saved state gives the start
             return try body(event, line)
         } linked: { _, hash in
             stamp.headHash = hash

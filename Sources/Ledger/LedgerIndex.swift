@@ -583,7 +583,7 @@ final class LedgerIndex {
     }
 
     private func position(of seq: Int64) -> Int64 {
-        LedgerIndex.offsetsHeaderBytes + (seq - 1) * LedgerIndex.offsetBytes
+        LedgerIndex.offsetsHeaderBytes.adding(saturating: (seq - 1).multiplied(saturating: LedgerIndex.offsetBytes)) // seq may come from a header
     }
 
     /// The offset of the line of `seq` in its segment, or nil when the index has none.

@@ -45,7 +45,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let seconds = millis.floorDivided(by: 1000)
         let days = seconds.floorDivided(by: 86_400)
         let (year, month, day) = Timestamp.civil(fromDays: days)
-        return (year, month, day, seconds - days * 86_400, millis - seconds * 1000)
+        // Remainders, not `millis - seconds * 1000`: that product passes Int64 at its smallest values.
+        return (year, month, day, (seconds % 86_400 + 86_400) % 86_400, (millis % 1000 + 1000) % 1000)
     }
 
     /// Writes `value` (0 or more, at most `width` digits) as `width` decimal digits, zeros first.

@@ -70,7 +70,7 @@ public enum LocalTime {
     /// `2017-11-29 12:00[:01]` in `zone`, up to `part`, written digit by digit.
     private static func text(_ instant: Timestamp, in zone: TimeZone, upTo part: Part) -> String {
         let offset = Int64(zone.secondsFromGMT(for: instant.date)) * 1000
-        let local = Timestamp(millisecondsSinceEpoch: instant.millisecondsSinceEpoch + offset)
+        let local = Timestamp(millisecondsSinceEpoch: instant.millisecondsSinceEpoch.adding(saturating: offset))
         let (year, month, day, secondOfDay, millisecond) = local.fields
         guard (0...9999).contains(year) else { // a year of five digits: as the full text has it, cut
             let shifted = local.description

@@ -260,6 +260,7 @@ enum ReportCellFormat {
     /// Up to two decimals, without trailing zeros.
     static func decimal(_ value: Double) -> String {
         var text = ReportCell.format(value, decimals: 2)
+        guard text.contains("."), !text.contains("e") else { return text } // a whole number, or one written with an exponent
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text

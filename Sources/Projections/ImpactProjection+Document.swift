@@ -14,7 +14,7 @@ extension ImpactProjection {
     static func value(_ indicator: IndicatorResult) -> ReportCell {
         guard let value = indicator.value else { return .empty }
         let decimals = Indicator.byID[indicator.id]?.decimals ?? 0
-        return decimals > 0 ? .measure(value, decimals: decimals) : .integer(Int(value))
+        return decimals > 0 ? .measure(value, decimals: decimals) : ReportCell.whole(value)
     }
 
     static func document(_ results: ImpactResults, labels: Labels, stamp: ReportStamp, periods reporting: [PeriodActuals] = []) -> ReportDocument {
@@ -27,7 +27,7 @@ extension ImpactProjection {
             ReportColumn(id: "definition", label: labels["definition"], isNote: true),
         ], rows: results.indicators.map { indicator in
             let sexes = EventCatalog.sexes.map { sex in
-                indicator.bySex.first { $0.sex == sex }.map { ReportCell.integer(Int($0.value)) } ?? .empty
+                indicator.bySex.first { $0.sex == sex }.map { ReportCell.whole($0.value) } ?? .empty
             }
             return [.text(indicator.id), .text(Indicator.byID[indicator.id]?.title(in: labels.language) ?? indicator.title), value(indicator)]
                 + sexes + [.integer(Int(indicator.events)), .text(Indicator.byID[indicator.id]?.definition(forEngagement: results.engagementID != nil, in: labels.language) ?? indicator.definition)]
@@ -57,9 +57,9 @@ extension ImpactProjection {
                 ReportColumn(id: "baseline", label: labels["baseline"], isNumeric: true), ReportColumn(id: "target", label: labels["target"], isNumeric: true),
             ], rows: reporting.flatMap { period in period.rows.map { row in
                 let cell: (Double?) -> ReportCell = { value in
-                    value.map { row.indicator.decimals > 0 ? .measure($0, decimals: row.indicator.decimals) : .integer(Int($0)) } ?? .empty
+                    value.map { row.indicator.decimals > 0 ? .measure($0, decimals: row.indicator.decimals) : ReportCell.whole($0) } ?? .empty
                 }
-                let sexes = EventCatalog.sexes.map { sex in row.bySex.first { $0.sex == sex }.map { ReportCell.integer(Int($0.value)) } ?? .empty }
+                let sexes = EventCatalog.sexes.map { sex in row.bySex.first { $0.sex == sex }.map { ReportCell.whole($0.value) } ?? .empty }
                 return [.text(row.indicator.id), .text("\(period.start) – \(period.end)"), cell(row.actual)] + sexes + [cell(row.baseline), cell(row.target)]
             } }))))
         }

@@ -223,7 +223,7 @@ extension ImpactProjection {
         var answersAtScheduled: Int64 = 0
         for id in scope {
             guard let number = engagementNumbers[id] else { continue }
-            for (k, count) in engagements[Int(number)].actionCounts.enumerated() { actionCounts[k] += count }
+            for (k, count) in engagements[Int(number)].actionCounts.enumerated() { actionCounts[k] = actionCounts[k].adding(saturating: count) }
             answersAtScheduled += Int64(engagements[Int(number)].answers.count)
         }
         func actions(_ type: EventTypeName) -> Int64 { actionCounts[Self.actionOrder.firstIndex(of: type)!] } // invariant: an action type

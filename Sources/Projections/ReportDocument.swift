@@ -168,19 +168,28 @@ public enum ReportCell: Sendable, Equatable {
     }
 
     /// `value` rounded half away from zero to `decimals` decimals, with a point.
+    /// A value too large for that (beyond about 9.2 x 10^18 in units of the last decimal, which
+    /// only an edited file can hold) is written as Swift writes a `Double`, such as `1e+300`.
     public static func format(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "" }
-        var scale = 1.0
+        guard (0...18).contains(decimals) else { return value.description }
+        var scale: Int64 = 1
         for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-        let whole = Int64(scaled / scale)
-        var text = (value < 0 && scaled > 0 ? "-" : "") + String(whole)
+        let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
+        guard scaled < 9.2e18 else { return value.description }
+        let units = Int64(scaled)
+        var text = (value < 0 && units > 0 ? "-" : "") + String(units / scale)
         if decimals > 0 {
-            let fraction = Int64(scaled) - whole * Int64(scale)
-            let digits = String(fraction)
+            let digits = String(units % scale)
             text += "." + String(repeating: "0", count: decimals - digits.count) + digits
         }
         return text
+    }
+
+    /// A whole number's cell: `.integer` toward zero, or, for a value beyond `Int`'s range (only
+    /// an edited file holds one), `.measure` with no decimals, which writes it as `format` does.
+    public static func whole(_ value: Double) -> ReportCell {
+        abs(value) < 9.2e18 ? .integer(Int(value)) : .measure(value, decimals: 0)
     }
 }
 

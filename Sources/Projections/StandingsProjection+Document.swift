@@ -22,11 +22,11 @@ extension StandingsProjection {
         let deadline = contest.entryDeadlineText.flatMap { Timestamp(deadline: $0, timeZone: zone) }
         let scored = evaluatedEntries(of: contest, language: labels.language)
         let eligible = scored.filter { $0.reasons.isEmpty }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.entry.id < $1.entry.id }
-        let scoreOf = Dictionary(uniqueKeysWithValues: scored.map { ($0.entry.id, $0.score) })
+        let scoreOf = Dictionary(scored.map { ($0.entry.id, $0.score) }, uniquingKeysWith: { first, _ in first }) // ids are unique unless a file was edited
         let ranking = StandingsProjection.rank(eligible.map(\.entry.id), prizes: contest.prizeCount) {
             abs(scoreOf[$0]! - scoreOf[$1]!) < 1e-9
         }
-        let rankOf = Dictionary(uniqueKeysWithValues: ranking.map { ($0.key, $0) })
+        let rankOf = Dictionary(ranking.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let rows = (eligible + scored.filter { !$0.reasons.isEmpty }).map { item -> [ReportCell] in
             let ranked = rankOf[item.entry.id]
             return [ranked.map { .integer($0.rank) } ?? .empty, .text(item.entry.id), name(item.entry.participant),
@@ -132,7 +132,7 @@ extension StandingsProjection {
         struct Line { var participant: String; var score: Int; var milliseconds: Int64; var finished: Int64; var ignored: Int }
         let lines = contest.players.map { participant, player in
             Line(participant: participant, score: player.answers.values.filter(\.correct).count,
-                 milliseconds: player.answers.values.reduce(0) { $0 + $1.milliseconds },
+                 milliseconds: player.answers.values.reduce(0) { $0.adding(saturating: $1.milliseconds) },
                  finished: player.answers.values.map(\.at.millisecondsSinceEpoch).max() ?? 0, ignored: player.ignored)
         }.sorted { a, b in
             if a.score != b.score { return a.score > b.score }
@@ -140,7 +140,7 @@ extension StandingsProjection {
             if a.finished != b.finished { return a.finished < b.finished }
             return a.participant < b.participant
         }
-        let byID = Dictionary(uniqueKeysWithValues: lines.map { ($0.participant, $0) })
+        let byID = Dictionary(lines.map { ($0.participant, $0) }, uniquingKeysWith: { first, _ in first })
         let ranking = StandingsProjection.rank(lines.map(\.participant), prizes: contest.prizeCount) { a, b in
             let x = byID[a]!, y = byID[b]!
             return x.score == y.score && x.milliseconds == y.milliseconds && x.finished == y.finished

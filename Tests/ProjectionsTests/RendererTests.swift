@@ -3,6 +3,21 @@ import Testing
 @testable import Projections
 
 @Suite struct RendererTests {
+    /// Figures are rounded half away from zero with integer arithmetic; one beyond the digits of
+    /// `Int64` (only an edited file holds one) is written as Swift writes a `Double`, and
+    /// trailing zeros are trimmed only after a decimal point.
+    @Test func formatsEveryFiniteValueWithoutATrap() {
+        #expect(ReportCell.format(2.345, decimals: 2) == "2.35" && ReportCell.format(-0.004, decimals: 2) == "0.00")
+        #expect(ReportCell.format(-2.5, decimals: 0) == "-3" && ReportCell.format(430_000, decimals: 2) == "430000.00")
+        #expect(ReportCell.format(92_233_720_368_547_758.07, decimals: 2) == "9.223372036854776e+16")
+        #expect(ReportCell.format(1e300, decimals: 2) == "1e+300" && ReportCell.format(-1e300, decimals: 0) == "-1e+300")
+        #expect(ReportCell.format(-9_223_372_036_854_775_808, decimals: 0) == "-9.223372036854776e+18")
+        #expect(ReportCell.format(.infinity, decimals: 1) == "" && ReportCell.format(.nan, decimals: 1) == "")
+        #expect(ReportCellFormat.decimal(1e300) == "1e+300" && ReportCellFormat.decimal(2.50) == "2.5" && ReportCellFormat.decimal(100) == "100")
+        #expect(ReportRenderer.chartValueText(1e300) == "1e+300" && ReportRenderer.chartValueText(0.25) == "0.25")
+        #expect(ReportCell.whole(1e20) == .measure(1e20, decimals: 0) && ReportCell.whole(-7.9) == .integer(-7))
+    }
+
     // MARK: - Fixtures
 
     static let hash = String(repeating: "ab", count: 32)

@@ -72,6 +72,17 @@ import Testing
         #expect(LocalTime.format(try #require(Timestamp(rfc3339: "2017-11-29T06:00:00Z")), in: zone) == "2017-11-29 12:00")
         #expect(LocalTime.format(try #require(Timestamp(rfc3339: "2017-11-29T06:00:01Z")), in: zone) == "2017-11-29 12:00:01")
     }
+
+    /// A saved state holds instants as numbers, which an edited file can set anywhere: shifting
+    /// one into a zone never overflows (the text is then of a far year, as it is).
+    @Test func localTimesOfInstantsAtTheEdgesOfInt64() throws {
+        let zone = try #require(EngagementInfo.almaty)
+        let west = try #require(TimeZone(secondsFromGMT: -12 * 3600))
+        for (instant, zone) in [(Int64.max, zone), (Int64.min, west), (Int64.max - 1, west), (Int64.min + 1, zone)] {
+            #expect(!LocalTime.format(Timestamp(millisecondsSinceEpoch: instant), in: zone).isEmpty)
+            #expect(!LocalTime.day(Timestamp(millisecondsSinceEpoch: instant), in: zone).isEmpty)
+        }
+    }
 }
 
 extension EngagementInfo {

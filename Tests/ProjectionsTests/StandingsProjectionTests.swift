@@ -48,6 +48,25 @@ import Testing
         #expect(rows.last?["ignored_answers"] == "1")
     }
 
+    /// Dates run from year 1 to 9999, so one answer can take 3.2 x 10^14 ms: a person's total
+    /// over 29,300 such answers passes `Int64`. It is held at the largest value (the person
+    /// still ranks, last on time), as `append` and `verify` accept every one of these events.
+    @Test func aTotalTimePastInt64IsHeldAtItsLargestValue() throws {
+        var ledger = quiz(prizes: 1)
+        let questions = 29_300
+        for k in 0..<questions {
+            ledger.add("quiz.question.published", at: "0001-01-01T00:00:00Z", ["contest": "quiz", "question": "x\(k)", "correct": "a"])
+        }
+        for k in 0..<questions {
+            ledger.add("quiz.answer.submitted", at: "9999-12-31T23:59:59.999Z", ["contest": "quiz", "question": "x\(k)", "participant": "ann", "answer": "a"])
+        }
+        ledger.add("quiz.answer.submitted", at: "2017-11-30T11:00:30+06:00", ["contest": "quiz", "question": "q1", "participant": "bob", "answer": "river"])
+        let rows = try document(ledger, contest: "quiz").rows()
+        #expect(rows.map { $0["participant"]! } == ["ann", "bob"])
+        #expect(rows.first?["score"] == "\(questions)")
+        #expect(rows.first?["time_s"] == ReportCell.format(Double(Int64.max) / 1000, decimals: 1))
+    }
+
     @Test func showsATieForTheLastPrizeAsATie() throws {
         var ledger = quiz(prizes: 1)
         for who in ["ann", "bob"] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Ledger
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -142,6 +143,55 @@ import Glibc
             for read in [["verify"], ["log"], ["report", "impact"], ["report", "attendees"], ["report", "proposals"]] {
                 let result = try Ledgerctl.run(["--dir", dir] + read)
                 #expect(result.status == 1 && result.stderr.contains("\(segment) line \(lastLine)"), "\(read): \(result.stderr)")
+            }
+        }
+    }
+
+    /// Rewrites the lines of `seqs` in the ledger at `dir` with `change`, then links every later
+    /// line to the one before again, as someone with the files and a SHA-256 tool could: the
+    /// ledger still verifies, and only its values are unusual.
+    static func rewriteAndRelink(_ dir: String, seqs: Set<Int>, _ change: (String) -> String) throws {
+        let segments = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("segment-") }.sorted()
+        var previous: SHA256.Digest?
+        for segment in segments {
+            let path = dir + "/" + segment
+            var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+            for k in lines.indices {
+                let seq = Int(lines[k].dropFirst(7).prefix { $0.isNumber })!
+                if seqs.contains(seq) { lines[k] = change(lines[k]) }
+                if let previous { lines[k] = lines[k].replacing(#/"prev":"[0-9a-f]{64}"/#, with: #""prev":"# + "\"" + previous.hex + "\"") }
+                previous = SHA256.hash(Array(lines[k].utf8))
+            }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        }
+    }
+
+    /// Numbers in events are doubles (the catalog bounds what `append` takes, not what a file
+    /// holds): amounts, targets, weights and scores at the edges of `Double` and `Int64`, and an
+    /// entry id used twice, are written in every report and format, never a trap.
+    @Test(arguments: [
+        ("budget", [1], #""budget_eur":430000"#, #""budget_eur":1e300"#),
+        ("target", [7], #""baseline":0"#, #""baseline":1e20"#),
+        ("target", [7], #""target":300"#, #""target":-9223372036854775808"#),
+        ("weights", [445], #""idea":0.6"#, #""idea":1e300"#),
+        ("weights", [445], #""creativity":0.4"#, #""creativity":-1e17"#),
+        ("score", [1166, 1167], #""score":[0-9.]+"#, #""score":-1e300"#),
+        ("entry", [637], #""entry":"e02""#, #""entry":"e01""#),
+    ])
+    func editedValuesAtTheEdgesAreWrittenNotTrapped(what: String, seqs: [Int], pattern: String, value: String) throws {
+        try withTemporaryDirectory { top in
+            let dir = top + "/events" // the shipped demo: a published project, contests, scores
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            let regex = try Regex(pattern)
+            try Self.rewriteAndRelink(dir, seqs: Set(seqs)) { $0.replacing(regex, with: value) }
+            #expect(try Ledgerctl.run(["--dir", dir, "verify"]).status == 0)
+            var commands: [[String]] = ["table", "json", "csv", "md", "html", "iati"].map { ["report", "impact", "--format", $0] }
+            commands += [["report", "impact", "--period", "year"], ["report", "impact", "--period", "month", "--format", "html"]]
+            commands += ["table", "json", "html"].map { ["report", "standings", "--contest", "photo-2", "--format", $0] }
+            commands += [["report", "standings", "--contest", "quiz-2"], ["report", "attendees", "--engagement", "forum-2"], ["report", "proposals"]]
+            for command in commands {
+                let result = try Ledgerctl.run(["--dir", dir] + command)
+                #expect(result.exited && result.status == 0, "\(what) \(value), \(command): exit \(result.status) \(result.stderr.prefix(300))")
             }
         }
     }

@@ -108,10 +108,7 @@ extension ReportRenderer {
     static func chartValueText(_ value: Double) -> String {
         guard value.isFinite else { return "" }
         if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
-        var text = ReportCell.format(value, decimals: 2)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        return ReportCellFormat.decimal(value)
     }
 
     /// The names of a chart's series: the first defaults to the unit; the second is nil when there is none.

@@ -141,6 +141,10 @@ enum SVGChart {
         var high: Double { ticks[ticks.count - 1] }
 
         init(from lowest: Double, to highest: Double, wholeSteps: Bool) {
+            // Values beyond 10^15 either way, which only an edited file holds, are scaled as if
+            // at that bound (and drawn past the edge): the ticks stay a handful.
+            func bounded(_ value: Double) -> Double { value.isFinite ? min(max(value, -1e15), 1e15) : 0 }
+            let lowest = bounded(lowest), highest = bounded(highest)
             let rough = (highest > lowest ? highest - lowest : 1) / 4
             var exponent = 0
             while Self.value(1, exponent) > rough { exponent -= 1 }
