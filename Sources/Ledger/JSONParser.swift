@@ -528,10 +528,10 @@ private extension Parser {
     /// The envelope's member names (`StoredEvent.Member`), in the order a bit stands for each.
     static let envelopeNames: [[UInt8]] = StoredEvent.Member.allCases.map { Array($0.name.utf8) }
     /// The position of `name` among `envelopeNames`, trying `expected` first, or nil.
-    static func envelopePosition(of name: UnsafeBufferPointer<UInt8>, expected: Int) -> Int? {
-        func isName(_ k: Int) -> Bool { envelopeNames[k].count == name.count && name.hasBytes(envelopeNames[k]) }
-        if expected < envelopeNames.count, isName(expected) { return expected }
-        return envelopeNames.indices.first(where: isName)
+    static func envelopePosition(of name: UnsafeBufferPointer<UInt8>, expected: Int, among names: [[UInt8]]) -> Int? {
+        func isName(_ k: Int) -> Bool { names[k].count == name.count && name.hasBytes(names[k]) }
+        if expected < names.count, isName(expected) { return expected }
+        return names.indices.first(where: isName)
     }
 
     /// The bits of the members every line has.
@@ -543,6 +543,7 @@ private extension Parser {
         index = 1
         var seen: UInt16 = 0
         var expected = 0 // writers write the members in the order of `envelopeNames`
+        let names = Parser.envelopeNames // once a line, not once a member (a global's every use checks it is made)
         var seq: Int64 = 0
         var id = 0..<0, type = 0..<0, occurredAt = 0..<0, recordedAt = 0..<0, data = 0..<0
         var actor: Range<Int>?
@@ -552,7 +553,7 @@ private extension Parser {
         while true {
             skipWhiteSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = try plainString(),
-                  let position = Parser.envelopePosition(of: UnsafeBufferPointer(rebasing: bytes[name]), expected: expected),
+                  let position = Parser.envelopePosition(of: UnsafeBufferPointer(rebasing: bytes[name]), expected: expected, among: names),
                   let which = StoredEvent.Member(rawValue: position), seen & (1 << position) == 0 else { return nil }
             expected = position + 1
             seen |= 1 << position

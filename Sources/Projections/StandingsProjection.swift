@@ -196,7 +196,18 @@ extension StandingsProjection {
         }
         if isComposedByItsRange(caption) {
             // Already NFC, and each scalar is a character of its own (CR LF aside, which ends a tag either way).
-            for scalar in caption.unicodeScalars { take(Character(scalar)) }
+            for scalar in caption.unicodeScalars {
+                guard scalar.isASCII else {
+                    take(Character(scalar))
+                    continue
+                }
+                // ASCII without Unicode's tables: its letters and digits are the only ones, and it has no marks.
+                switch scalar {
+                case "#": take("#")
+                case "a"..."z", "A"..."Z", "0"..."9", "_", "-": if current != nil { current!.unicodeScalars.append(scalar) } else { finish() }
+                default: finish()
+                }
+            }
         } else {
             for character in caption.precomposedStringWithCanonicalMapping { take(character) }
         }
