@@ -161,6 +161,9 @@ public struct StateDecoder: Sendable {
     /// Where the next read starts, and where reading must end.
     @usableFromInline var position = 0
     @usableFromInline let end: Int
+    /// The most a count read with `count()` may be: a saved state's seq, since no count of events,
+    /// or of what they made, can pass the number of events folded.
+    public let countLimit: Int64
     /// Where the next read starts.
     public var offset: Int { position }
 
@@ -170,16 +173,17 @@ public struct StateDecoder: Sendable {
     }
 
     /// Reads a copy of `bytes`.
-    public init(bytes: [UInt8]) {
-        self.init(storage: StateBytes(bytes), from: 0, to: bytes.count)
+    public init(bytes: [UInt8], countLimit: Int64 = 1 << 40) {
+        self.init(storage: StateBytes(bytes), from: 0, to: bytes.count, countLimit: countLimit)
     }
 
     /// Reads `storage`'s bytes from `start` to `end` (shared, not copied).
-    public init(storage: StateBytes, from start: Int, to end: Int) {
+    public init(storage: StateBytes, from start: Int, to end: Int, countLimit: Int64 = 1 << 40) {
         precondition(0 <= start && start <= end && end <= storage.buffer.count) // invariant: callers pass a range of the bytes
         self.storage = storage
         self.position = start
         self.end = end
+        self.countLimit = countLimit
     }
 
     /// True when every byte has been read.
@@ -215,7 +219,27 @@ public struct StateDecoder: Sendable {
         }
     }
     @inlinable public mutating func double() throws(Malformed) -> Double { Double(bitPattern: try uint64()) }
-    @inlinable public mutating func timestamp() throws(Malformed) -> Timestamp { Timestamp(millisecondsSinceEpoch: try int64()) }
+    /// An instant of the years the ledger reads and writes (0001-9999).
+    @inlinable public mutating func timestamp() throws(Malformed) -> Timestamp {
+        let instant = Timestamp(millisecondsSinceEpoch: try int64())
+        guard instant.isInRange else { throw Malformed() }
+        return instant
+    }
+
+    /// A count (or a seq) from 0 to `countLimit`.
+    @inlinable public mutating func count() throws(Malformed) -> Int64 {
+        let value = try int64()
+        guard value >= 0, value <= countLimit else { throw Malformed() }
+        return value
+    }
+
+    /// A span of milliseconds between two instants of the ledger's years, either way.
+    @inlinable public mutating func span() throws(Malformed) -> Int64 {
+        let value = try int64()
+        let widest = Timestamp.latest.millisecondsSinceEpoch - Timestamp.earliest.millisecondsSinceEpoch
+        guard value >= -widest, value <= widest else { throw Malformed() }
+        return value
+    }
     public mutating func digest() throws(Malformed) -> SHA256.Digest {
         SHA256.Digest(high: try uint64(), second: try uint64(), third: try uint64(), low: try uint64())
     }

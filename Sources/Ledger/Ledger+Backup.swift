@@ -48,6 +48,7 @@ extension Ledger {
         // A moment under the lock: where the ledger ends, and its personal data at that end.
         let log = EventLog(directory: directory, system: system)
         let snapshot: (end: Int64, sizes: [(segment: LedgerDirectory.Segment, size: Int64)])
+        let personalCopy: String // DEST's personal data as it stood at that end, under a temporary name
         do {
             let lock = try WriterLock.acquire(directory.files, timeout: lockTimeout)
             defer { lock.release() }
@@ -62,39 +63,60 @@ extension Ledger {
                 let file = try io { () throws(SystemError) in try directory.files.open(last.segment.name, O_RDONLY) }
                 sizes[sizes.count - 1].size = try Ledger.offset(after: end, in: file, size: last.size)
             }
-            try io { () throws(SystemError) in
+            personalCopy = try io { () throws(SystemError) in
                 let (temporary, copy) = try target.files.createUnique(PersonalDataStore.fileName)
                 do throws(SystemError) {
                     if let personal = try directory.files.openIfExists(PersonalDataStore.fileName) {
                         try copy.append(try personal.size(), bytesOf: personal, from: 0)
                     }
                     try copy.synchronize()
-                    try target.files.rename(temporary, to: PersonalDataStore.fileName)
                 } catch {
                     _ = try? target.files.remove(temporary)
                     throw error
                 }
+                return temporary
             }
             snapshot = (end, sizes)
+        }
+
+        // Nothing in DEST is replaced before every segment it holds is known to be a prefix of
+        // this ledger's: a refused backup leaves DEST's personal data, and all else, as it was.
+        var haves: [Int64] = []
+        do throws(LedgerError) {
+            let wanted = Set(snapshot.sizes.map(\.segment.name))
+            if let stray = try target.segments().first(where: { !wanted.contains($0.name) }) {
+                throw .invalidArgument("\(destination)/\(stray.name) is not a segment of this ledger up to seq \(snapshot.end): "
+                                       + "\(destination) is not a backup of it, or the ledger was rewritten; back up to a new directory")
+            }
+            for (segment, size) in snapshot.sizes {
+                guard let copy = try io({ () throws(SystemError) in try target.files.openIfExists(segment.name) }) else {
+                    haves.append(0)
+                    continue
+                }
+                let source = try io { () throws(SystemError) in try directory.files.open(segment.name, O_RDONLY) }
+                let have = try io { () throws(SystemError) in try copy.size() }
+                guard have <= size, try Ledger.samePrefix(copy, source, length: have) else {
+                    throw .invalidArgument("\(destination)/\(segment.name) is not a prefix of this ledger's: \(destination) is not a backup of it, "
+                                           + "or the ledger was rewritten; back up to a new directory")
+                }
+                haves.append(have)
+            }
+            try io { () throws(SystemError) in try target.files.rename(personalCopy, to: PersonalDataStore.fileName) }
+        } catch {
+            _ = try? target.files.remove(personalCopy)
+            throw error
         }
 
         // The segments: only the bytes the copy lacks, each file flushed.
         var copied: Int64 = 0
         var written = 0
-        let wanted = Set(snapshot.sizes.map(\.segment.name))
-        if let stray = try target.segments().first(where: { !wanted.contains($0.name) }) {
-            throw .invalidArgument("\(destination)/\(stray.name) is not a segment of this ledger up to seq \(snapshot.end): "
-                                   + "\(destination) is not a backup of it, or the ledger was rewritten; back up to a new directory")
-        }
-        for (segment, size) in snapshot.sizes {
+        for ((segment, size), have) in zip(snapshot.sizes, haves) {
+            guard have < size else { continue }
             let source = try io { () throws(SystemError) in try directory.files.open(segment.name, O_RDONLY) }
             let copy = try io { () throws(SystemError) in try target.files.open(segment.name, O_RDWR | O_APPEND | O_CREAT, soleLink: true) }
-            let have = try io { () throws(SystemError) in try copy.size() }
-            guard have <= size, try Ledger.samePrefix(copy, source, length: have) else {
-                throw .invalidArgument("\(destination)/\(segment.name) is not a prefix of this ledger's: \(destination) is not a backup of it, "
-                                       + "or the ledger was rewritten; back up to a new directory")
+            guard try io({ () throws(SystemError) in try copy.size() }) == have else {
+                throw .invalidArgument("\(destination)/\(segment.name) changed while it was backed up to; run the backup again")
             }
-            guard have < size else { continue }
             try io { () throws(SystemError) in
                 try copy.append(size - have, bytesOf: source, from: have)
                 try copy.synchronize()

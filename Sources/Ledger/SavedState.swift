@@ -43,7 +43,7 @@ public struct SavedState: Sendable {
     private let body: Range<Int>
 
     /// A reader of the fold's own encoding of its state (no copy of it is made).
-    public var state: StateDecoder { StateDecoder(storage: file, from: body.lowerBound, to: body.upperBound) }
+    public var state: StateDecoder { StateDecoder(storage: file, from: body.lowerBound, to: body.upperBound, countLimit: position.seq) }
 
     static let magic = Array("ledger-fold-state\n".utf8)
 
@@ -73,7 +73,8 @@ public struct SavedState: Sendable {
                                     eventsIncluded: try decoder.int64())
             guard position.seq >= 1, position.line >= 1, position.line < Int(Int32.max), position.offset >= 0,
                   position.offset < 1 << 48, position.length >= 0,
-                  position.length <= LineReader.maximumLineBytes, position.firstSeq >= 0, position.eventsIncluded >= 0 else { return nil }
+                  position.length <= LineReader.maximumLineBytes, position.firstSeq >= 0, position.firstSeq <= position.seq,
+                  position.eventsIncluded >= 0, position.eventsIncluded <= position.seq else { return nil }
             let count = try decoder.int64()
             guard count >= 0, count <= checked - decoder.offset else { return nil }
             let start = decoder.offset

@@ -73,7 +73,7 @@ extension AttendeeProjection: SavedFold {
                 engagement.people[participant] = person
             }
             engagement.answers = try input.array { input throws(StateDecoder.Malformed) in
-                Answer(at: try input.timestamp(), seq: try input.int64(), participant: try input.string(), kind: try input.string())
+                Answer(at: try input.timestamp(), seq: try input.count(), participant: try input.string(), kind: try input.string())
             }
             return engagement
         }) {

@@ -467,7 +467,8 @@ extension ImpactProjection {
 
     /// The actual value of an indicator over a period (dates inclusive, local dates), or nil when it has no data.
     func actualValue(_ indicator: String, from start: String, to end: String, in context: ActualsContext) -> (value: Double?, bySex: [(sex: String, value: Double)]) {
-        guard let first = Timestamp.days(ofDate: start), let last = Timestamp.days(ofDate: end), let definition = Indicator.byID[indicator] else { return (nil, []) }
+        guard let first = Timestamp.days(ofDate: start), let last = Timestamp.days(ofDate: end), first <= last, // an edited file can turn them round
+              let definition = Indicator.byID[indicator] else { return (nil, []) }
         let computed = figure(definition, in: context, over: first...last)
         return (computed.value, computed.people.map(bySex) ?? [])
     }

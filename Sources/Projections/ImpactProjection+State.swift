@@ -131,9 +131,11 @@ extension ImpactProjection: SavedFold {
             let info = try input.optional { input throws(StateDecoder.Malformed) in try input.engagementInfo() }
             guard info == nil || info?.id == id else { throw StateDecoder.Malformed() }
             let answers = try input.plainArray(of: Answer.self)
-            let seats = try input.optional { input throws(StateDecoder.Malformed) in (Int(try input.int64()), try input.plainArray(of: Int32.self)) }
+            let seats = try input.optional { input throws(StateDecoder.Malformed) in (Int(try input.count()), try input.plainArray(of: Int32.self)) }
             let counts = try input.plainArray(of: Int64.self)
-            guard counts.count == ImpactProjection.actionOrder.count else { throw StateDecoder.Malformed() }
+            guard counts.count == ImpactProjection.actionOrder.count, counts.allSatisfy({ $0 >= 0 && $0 <= input.countLimit }) else {
+                throw StateDecoder.Malformed()
+            }
             let counted = try input.optional { input throws(StateDecoder.Malformed) in try input.plainArray(of: Int64.self) }
             guard counted == nil || counted?.count == 2 else { throw StateDecoder.Malformed() }
             return Engagement(id: id, info: info, answers: answers, seats: seats, actionCounts: counts, counted: counted.map { ($0[0], $0[1]) })
@@ -149,7 +151,7 @@ extension ImpactProjection: SavedFold {
         }
         proposals = try input.array { input throws(StateDecoder.Malformed) in
             Proposal(id: try input.string(), engagement: try input.string(), theme: try input.string(), submittedAt: try input.optionalTimestamp(),
-                     supports: Int(try input.int64()),
+                     supports: Int(try input.count()),
                      history: try input.array { input throws(StateDecoder.Malformed) in (try input.string(), try input.optionalTimestamp()) })
         }
         guard input.isAtEnd else { throw StateDecoder.Malformed() }

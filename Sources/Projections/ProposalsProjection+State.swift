@@ -43,7 +43,7 @@ extension ProposalsProjection: SavedFold {
         proposals = try input.array { input throws(StateDecoder.Malformed) in
             Proposal(id: try input.string(), engagement: try input.string(), participant: try input.string(), theme: try input.string(),
                      title: try input.string(), district: try input.optionalString(), submittedAt: try input.optionalTimestamp(),
-                     supports: Int(try input.int64()),
+                     supports: Int(try input.count()),
                      history: try input.array { input throws(StateDecoder.Malformed) in
                          (try input.string(), try input.optionalTimestamp(), try input.optionalString())
                      })

@@ -106,10 +106,10 @@ extension StandingsProjection: SavedFold {
             }
             for (participant, player) in try input.array({ input throws(StateDecoder.Malformed) -> (String, Player) in
                 let participant = try input.string()
-                var player = Player(firstSeq: try input.int64())
-                player.ignored = Int(try input.int64())
+                var player = Player(firstSeq: try input.count())
+                player.ignored = Int(try input.count())
                 for (question, answer) in try input.array({ input throws(StateDecoder.Malformed) in
-                    (try input.string(), (correct: try input.bool(), milliseconds: try input.int64(), at: try input.timestamp(), seq: try input.int64()))
+                    (try input.string(), (correct: try input.bool(), milliseconds: try input.span(), at: try input.timestamp(), seq: try input.count()))
                 }) {
                     player.answers[question] = answer
                 }

@@ -67,6 +67,29 @@ import Testing
         #expect(rows.first?["time_s"] == ReportCell.format(Double(Int64.max) / 1000, decimals: 1))
     }
 
+    /// A saved state is trusted when the line it was saved at is in place, but its numbers could
+    /// be any: a count past the events folded, or an instant outside the years 0001-9999, makes it
+    /// malformed (the report then folds from the first event), never a sum that overflows later.
+    @Test func aStateWhoseNumbersNoEventsCouldMakeIsRefused() throws {
+        var ledger = quiz(prizes: 1)
+        ledger.add("quiz.answer.submitted", at: "2017-11-30T11:00:30+06:00", ["contest": "quiz", "question": "q1", "participant": "ann", "answer": "bus"])
+        ledger.add("quiz.answer.submitted", at: "2017-11-30T11:00:40+06:00", ["contest": "quiz", "question": "q1", "participant": "ann", "answer": "river"])
+        var projection = StandingsProjection()
+        for event in ledger.events { projection.apply(ReplayedEvent(event)) }
+        let folded = Int64(ledger.events.count)
+        func decodes(_ state: StandingsProjection) -> Bool {
+            (try? StandingsProjection(decoding: StateDecoder(bytes: state.encodedState, countLimit: folded), scopeOf: StandingsProjection())) != nil
+        }
+        #expect(decodes(projection))
+        var counted = projection
+        counted.contests["quiz"]!.players["ann"]!.ignored = Int(folded) + 1
+        var published = projection
+        published.contests["quiz"]!.questions["q1"]!.publishedAt = Timestamp(millisecondsSinceEpoch: .min)
+        var answered = projection
+        answered.contests["quiz"]!.players["ann"]!.answers["q1"]!.milliseconds = .max
+        for forged in [counted, published, answered] { #expect(!decodes(forged)) }
+    }
+
     @Test func showsATieForTheLastPrizeAsATie() throws {
         var ledger = quiz(prizes: 1)
         for who in ["ann", "bob"] {

@@ -90,9 +90,22 @@ import Testing
             bytes[20] ^= 0x01
             try bytes.write(to: URL(fileURLWithPath: copy + "/" + segment))
             try given(source, "append", "participant.registered", "participant=n1", "group=citizen", "name=N")
+            let copyBefore = snapshot(copy)
             let mismatch = try ledger(source, "backup", copy)
             #expect(mismatch.status == 65 && mismatch.stderr.contains("is not a prefix of this ledger's"), "\(mismatch.stderr)")
-            #expect(FileManager.default.contents(atPath: copy + "/" + segment) == bytes)
+            // Refused before anything in it is replaced: its personal data too (it was replaced first).
+            #expect(snapshot(copy) == copyBefore)
+            // Another ledger of the same settings (the same ledger.json) is refused the same way.
+            let foreign = dir + "/foreign"
+            try given(foreign, "init")
+            try given(foreign, "append", "participant.registered", "participant=f1", "group=citizen", "name=Foreign")
+            bytes[20] ^= 0x01 // the copy as the backup wrote it
+            try bytes.write(to: URL(fileURLWithPath: copy + "/" + segment))
+            let intactCopy = snapshot(copy)
+            let foreignBackup = try ledger(foreign, "backup", copy)
+            #expect(foreignBackup.status == 65 && foreignBackup.stderr.contains("is not a prefix of this ledger's"), "\(foreignBackup.stderr)")
+            #expect(snapshot(copy) == intactCopy)
+            #expect(String(decoding: try #require(FileManager.default.contents(atPath: copy + "/personal.jsonl")), as: UTF8.self).contains("Foreign") == false)
         }
     }
 

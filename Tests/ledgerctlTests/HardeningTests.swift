@@ -177,6 +177,7 @@ import Glibc
         ("weights", [445], #""creativity":0.4"#, #""creativity":-1e17"#),
         ("score", [1166, 1167], #""score":[0-9.]+"#, #""score":-1e300"#),
         ("entry", [637], #""entry":"e02""#, #""entry":"e01""#),
+        ("period", [7], #""period_start":"2017-04-01""#, #""period_start":"2018-04-01""#), // after its period_end
     ])
     func editedValuesAtTheEdgesAreWrittenNotTrapped(what: String, seqs: [Int], pattern: String, value: String) throws {
         try withTemporaryDirectory { top in
