@@ -197,15 +197,15 @@ extension StandingsProjection {
         if isComposedByItsRange(caption) {
             // Already NFC, and each scalar is a character of its own (CR LF aside, which ends a tag either way).
             for scalar in caption.unicodeScalars {
-                guard scalar.isASCII else {
-                    take(Character(scalar))
-                    continue
-                }
-                // ASCII without Unicode's tables: its letters and digits are the only ones, and it has no marks.
+                // ASCII and Cyrillic without Unicode's tables. ASCII's letters and digits are the
+                // only ones in it, and it has no marks; every scalar of U+0400-U+04FF is a letter
+                // but U+0482 (a sign) and U+0483-U+0489 (marks, which this branch never holds).
                 switch scalar {
                 case "#": take("#")
-                case "a"..."z", "A"..."Z", "0"..."9", "_", "-": if current != nil { current!.unicodeScalars.append(scalar) } else { finish() }
-                default: finish()
+                case "a"..."z", "A"..."Z", "0"..."9", "_", "-", "\u{400}"..."\u{481}", "\u{48A}"..."\u{4FF}":
+                    if current != nil { current!.unicodeScalars.append(scalar) } else { finish() }
+                case _ where scalar.isASCII, "\u{482}": finish()
+                default: take(Character(scalar))
                 }
             }
         } else {

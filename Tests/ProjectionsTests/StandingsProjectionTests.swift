@@ -90,6 +90,17 @@ import Testing
         for forged in [counted, published, answered] { #expect(!decodes(forged)) }
     }
 
+    /// Hashtags read ASCII and Cyrillic without Unicode's tables: each such character ends a tag
+    /// or belongs to it exactly as its Unicode properties say.
+    @Test func hashtagsTakeASCIIAndCyrillicAsUnicodeSays() {
+        for value in Array(0x21...0x7E) + Array(0x400...0x482) + Array(0x48A...0x4FF) where value != 0x23 {
+            let character = Character(Unicode.Scalar(value)!)
+            let belongs = character.isLetter || character.isNumber || character == "_" || character == "-"
+            let tags = StandingsProjection.hashtags(in: "#a\(character)b")
+            #expect(tags.count == 1 && tags.first!.count == (belongs ? 4 : 2), "U+\(String(value, radix: 16)): \(tags)")
+        }
+    }
+
     @Test func showsATieForTheLastPrizeAsATie() throws {
         var ledger = quiz(prizes: 1)
         for who in ["ann", "bob"] {
