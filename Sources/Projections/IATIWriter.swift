@@ -174,7 +174,7 @@ public enum IATIWriter {
     }
 
     private static func number(_ value: Double) -> String {
-        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : ReportCellFormat.decimal(value)
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : ReportCellFormat.decimal(value, exactly: true)
     }
 }
 
@@ -257,12 +257,42 @@ final class IATIElement {
 }
 
 enum ReportCellFormat {
-    /// Up to two decimals, without trailing zeros.
-    static func decimal(_ value: Double) -> String {
+    /// Up to two decimals, without trailing zeros. A value past `Int64`'s digits (which only an
+    /// edited file holds) is written as `ReportCell.format` writes it (`1e+300`), or `exactly`,
+    /// with all its digits: a decimal number, as IATI's `xsd:decimal` values must be.
+    static func decimal(_ value: Double, exactly: Bool = false) -> String {
         var text = ReportCell.format(value, decimals: 2)
-        guard text.contains("."), !text.contains("e") else { return text } // a whole number, or one written with an exponent
+        if text.contains("e") { return exactly ? (value < 0 ? "-" : "") + wholeDigits(abs(value)) : text }
+        guard text.contains(".") else { return text }
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
+    /// The exact decimal digits of a finite `value` of at least 2^53 (every such `Double` is a
+    /// whole number): its 53-bit significand doubled as often as its exponent says, in base 10^9.
+    static func wholeDigits(_ value: Double) -> String {
+        precondition(value.isFinite && value >= 0x1p53) // invariant: callers pass what `format` could not write
+        var limbs: [UInt64] = [] // least significant first, each below 10^9
+        var significand = (UInt64(1) << 52) | value.significandBitPattern
+        while significand > 0 {
+            limbs.append(significand % 1_000_000_000)
+            significand /= 1_000_000_000
+        }
+        for _ in 0..<(Int(value.exponent) - 52) {
+            var carry: UInt64 = 0
+            for k in limbs.indices {
+                let doubled = limbs[k] * 2 + carry
+                limbs[k] = doubled % 1_000_000_000
+                carry = doubled / 1_000_000_000
+            }
+            if carry > 0 { limbs.append(carry) }
+        }
+        var text = String(limbs.last!)
+        for limb in limbs.dropLast().reversed() {
+            let digits = String(limb)
+            text += String(repeating: "0", count: 9 - digits.count) + digits
+        }
         return text
     }
 }

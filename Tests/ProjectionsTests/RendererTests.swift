@@ -14,6 +14,12 @@ import Testing
         #expect(ReportCell.format(-9_223_372_036_854_775_808, decimals: 0) == "-9.223372036854776e+18")
         #expect(ReportCell.format(.infinity, decimals: 1) == "" && ReportCell.format(.nan, decimals: 1) == "")
         #expect(ReportCellFormat.decimal(1e300) == "1e+300" && ReportCellFormat.decimal(2.50) == "2.5" && ReportCellFormat.decimal(100) == "100")
+        // IATI's values are xsd:decimal: every digit of a whole Double (as Python's int() gives them).
+        #expect(ReportCellFormat.decimal(-0x1p53 * 1024, exactly: true) == "-9223372036854775808")
+        #expect(ReportCellFormat.decimal(9.3e18, exactly: true) == "9300000000000000000")
+        #expect(ReportCellFormat.decimal(1e300, exactly: true).hasPrefix("10000000000000000525047602552044202487044685811081591549158541155118024579889081"))
+        #expect(ReportCellFormat.decimal(1e300, exactly: true).count == 301)
+        #expect(ReportCellFormat.decimal(.greatestFiniteMagnitude, exactly: true).hasPrefix("17976931348623157081452742373170435679807056752584499659891747680315726078002853"))
         #expect(ReportRenderer.chartValueText(1e300) == "1e+300" && ReportRenderer.chartValueText(0.25) == "0.25")
         #expect(ReportCell.whole(1e20) == .measure(1e20, decimals: 0) && ReportCell.whole(-7.9) == .integer(-7))
     }
