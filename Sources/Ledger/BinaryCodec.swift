@@ -219,11 +219,14 @@ public struct StateDecoder: Sendable {
         }
     }
     @inlinable public mutating func double() throws(Malformed) -> Double { Double(bitPattern: try uint64()) }
-    /// An instant of the years the ledger reads and writes (0001-9999).
+    /// An instant of the years the ledger reads and writes (0001-9999), give or take the two
+    /// days a local deadline's offset can move it past either end.
     @inlinable public mutating func timestamp() throws(Malformed) -> Timestamp {
-        let instant = Timestamp(millisecondsSinceEpoch: try int64())
-        guard instant.isInRange else { throw Malformed() }
-        return instant
+        let milliseconds = try int64()
+        let twoDays: Int64 = 2 * 86_400_000
+        guard milliseconds >= Timestamp.earliest.millisecondsSinceEpoch - twoDays,
+              milliseconds <= Timestamp.latest.millisecondsSinceEpoch + twoDays else { throw Malformed() }
+        return Timestamp(millisecondsSinceEpoch: milliseconds)
     }
 
     /// A count (or a seq) from 0 to `countLimit`.
