@@ -89,7 +89,7 @@ extension Ledger {
                                        + "\(destination) is not a backup of it, or the ledger was rewritten; back up to a new directory")
             }
             for (segment, size) in snapshot.sizes {
-                guard let copy = try io({ () throws(SystemError) in try target.files.openIfExists(segment.name) }) else {
+                guard let copy = try io({ () throws(SystemError) in try target.files.openIfExists(segment.name, soleLink: true) }) else {
                     haves.append(0)
                     continue
                 }

@@ -122,9 +122,13 @@ public struct SavedState: Sendable {
         return (try? index.replaceAtomically(fileName(name), with: encoder.pieces)) != nil
     }
 
-    /// True when the line at `position` is still there, whole and the same, and part of the ledger.
+    /// True when the line at `position` is still there, whole and the same, and part of the
+    /// ledger, whose first segment is still there: a state would otherwise report the events of a
+    /// segment removed or emptied since (every other reader names that damage).
     static func isInPlace(_ position: Position, log: EventLog) -> Bool {
-        guard let end = try? log.committedEnd(), end >= position.seq,
+        guard let segments = try? log.directory.segments(), let first = segments.first, first.firstSeq == 1,
+              let firstFile = try? log.directory.files.openIfExists(first.name), let firstSize = try? firstFile.size(), firstSize > 0,
+              let end = try? log.committedEnd(), end >= position.seq,
               let file = try? log.directory.files.openIfExists(position.segment),
               let bytes = try? file.read(count: position.length + 1, at: position.offset) else { return false }
         try? file.close()

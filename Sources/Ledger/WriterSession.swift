@@ -72,6 +72,23 @@ final class WriterSession: LedgerState {
         guard event.seq >= last.firstSeq else {
             throw .damaged(file: path, line: 0, reason: "the last line has seq \(event.seq), before the segment's first seq \(last.firstSeq)")
         }
+        // The last line decides where the next one goes and which personal records are kept: it
+        // must follow the line before it (the next seq, `prev` that line's SHA-256), or an edit
+        // of it alone would have writers trim the personal data of events still in the ledger.
+        var before: [UInt8]?
+        if start > 0 {
+            before = try LineReader.line(in: file, at: try LineReader.lastLineStart(in: file, end: start))
+        } else if segments.count > 1 {
+            let previous = segments[segments.count - 2]
+            let earlier = try io { () throws(SystemError) in try directory.files.open(previous.name, O_RDONLY) }
+            let end = try io { () throws(SystemError) in try earlier.size() }
+            before = try LineReader.line(in: earlier, at: try LineReader.lastLineStart(in: earlier, end: end))
+        }
+        let follows = before.map { EventLog.seqPrefix(of: $0) == event.seq - 1 && SHA256.hash($0) == event.prev } ?? (event.seq == 1 && event.prev == .zero)
+        guard follows else {
+            throw .damaged(file: path, line: 0, reason: "the last line (seq \(event.seq)) does not follow the line before it; "
+                           + "nothing was written (run 'ledgerctl verify')")
+        }
         return Head(seq: event.seq, hash: SHA256.hash(line), recordedAt: Timestamp(rfc3339: event.recordedAt),
                     segment: last, segmentSize: size)
     }

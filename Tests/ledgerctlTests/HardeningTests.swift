@@ -200,6 +200,61 @@ import Glibc
         }
     }
 
+    /// The last line decides where a writer's next line goes and which personal records it
+    /// keeps: a last line whose seq was edited (it no longer follows the line before) stops every
+    /// writer before it trims anything, and `repair --apply` then moves that line alone.
+    @Test func aLastLineThatDoesNotFollowTheOneBeforeStopsWritersBeforeTheyTrim() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            try given(dir, "append", "participant.registered", "participant=z1", "group=citizen", "name=Zed")
+            try given(dir, "append", "participant.updated", "participant=z1", "name=Zed Two")
+            try given(dir, "append", "participant.updated", "participant=z1", "district=medeu")
+            let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("segment-") }.sorted().last)
+            var lastSeq = 0
+            try Self.edit(dir + "/" + segment) { text in
+                var all = text.split(separator: "\n").map(String.init)
+                lastSeq = Int(all[all.count - 1].dropFirst(7).prefix { $0.isNumber })!
+                all[all.count - 1] = all[all.count - 1].replacingOccurrences(of: #"{"seq":\#(lastSeq),"#, with: #"{"seq":3,"#)
+                return all.joined(separator: "\n") + "\n"
+            }
+            let before = snapshot(dir).filter { $0.key.hasPrefix("segment-") || $0.key == "personal.jsonl" }
+            for write in [["append", "participant.updated", "participant=z1", "district=almaly"], ["import", "-"], ["forget", "z1"]] {
+                let result = try Ledgerctl.run(["--dir", dir] + write, stdin: #"{"type":"participant.updated","data":{"participant":"z1","district":"almaly"}}"# + "\n")
+                #expect(result.status == 1 && result.stderr.contains("does not follow the line before it"), "\(write): \(result.stderr)")
+                #expect(snapshot(dir).filter { $0.key.hasPrefix("segment-") || $0.key == "personal.jsonl" } == before, "\(write) changed the ledger")
+            }
+            #expect(try Ledgerctl.run(["--dir", dir, "repair", "--apply"]).status == 0)
+            let next = try Ledgerctl.run(["--dir", dir, "append", "participant.updated", "participant=z1", "district=almaly"])
+            #expect(next.status == 0 && next.stdout.hasPrefix(#"{"seq":\#(lastSeq),"#), "\(next.stdout)\(next.stderr)")
+            #expect(String(decoding: try #require(FileManager.default.contents(atPath: dir + "/personal.jsonl")), as: UTF8.self).contains("Zed Two"))
+        }
+    }
+
+    /// A saved state stands for the events before it only while the ledger still starts at its
+    /// first segment: with that segment removed or emptied, reports name the damage as a replay
+    /// from the first event does, rather than the figures of events no longer there.
+    @Test(arguments: [true, false])
+    func aReportFromASavedStateNamesAFirstSegmentRemovedOrEmptied(removed: Bool) throws {
+        try withTemporaryDirectory { top in
+            let dir = top + "/events" // the shipped demo: two segments, and enough events that reports save their state
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            let segments = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("segment-") }.sorted()
+            try #require(segments.count >= 2)
+            let reports = [["report", "impact"], ["report", "proposals"], ["report", "attendees", "--engagement", "forum-1"]]
+            for report in reports { #expect(try Ledgerctl.run(["--dir", dir] + report).status == 0) } // each saves its state
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/index").filter { $0.hasSuffix(".state") }.count >= 3)
+            if removed {
+                try FileManager.default.removeItem(atPath: dir + "/" + segments[0])
+            } else {
+                try Data().write(to: URL(fileURLWithPath: dir + "/" + segments[0]))
+            }
+            for report in reports {
+                let result = try Ledgerctl.run(["--dir", dir] + report)
+                #expect(result.exited && result.status == 1 && result.stderr.hasPrefix("error: "), "\(report): \(result.status) \(result.stderr)")
+            }
+        }
+    }
+
     /// Replay folds a chunk's lines while another core hashes them and checks the links after:
     /// with an edited line early in a chunk and garbage later in it, reports still name the
     /// first damage (the broken link after the edit), as `verify` does.
