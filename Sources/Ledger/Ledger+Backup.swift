@@ -79,10 +79,12 @@ extension Ledger {
             snapshot = (end, sizes)
         }
 
-        // Nothing in DEST is replaced before every segment it holds is known to be a prefix of
-        // this ledger's: a refused backup leaves DEST's personal data, and all else, as it was.
+        // Nothing in DEST is replaced before this ledger's chain is known to check, and every
+        // segment DEST holds to be a prefix of this ledger's: a refused backup leaves DEST's
+        // personal data, and all else, as it was.
         var haves: [Int64] = []
         do throws(LedgerError) {
+            if let damage = try Verifier(path: directory.path).verify().damage { throw damage }
             let wanted = Set(snapshot.sizes.map(\.segment.name))
             if let stray = try target.segments().first(where: { !wanted.contains($0.name) }) {
                 throw .invalidArgument("\(destination)/\(stray.name) is not a segment of this ledger up to seq \(snapshot.end): "

@@ -109,6 +109,28 @@ import Testing
         }
     }
 
+    /// A ledger whose chain does not check (a line edited after the last backup) is not copied
+    /// at all: the good backup is left as it was, not given the edited lines and then refused.
+    @Test func aDamagedLedgerIsNotCopiedOverAGoodBackup() throws {
+        try withTemporaryDirectory { dir in
+            let source = dir + "/ledger", copy = dir + "/copy"
+            try demoLedger(source)
+            try given(source, "backup", copy)
+            for k in 1...3 { try given(source, "append", "participant.registered", "participant=b\(k)", "group=citizen", "name=B \(k)") }
+            let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: source).filter { $0.hasPrefix("segment-") }.sorted().last)
+            try HardeningTests.edit(source + "/" + segment) { text in
+                var all = text.split(separator: "\n").map(String.init)
+                all[all.count - 2] = all[all.count - 2].replacingOccurrences(of: "citizen", with: "business") // the next line's prev no longer matches
+                return all.joined(separator: "\n") + "\n"
+            }
+            let before = snapshot(copy)
+            let refused = try ledger(source, "backup", copy)
+            #expect(refused.status == 1 && refused.stderr.contains(segment), "\(refused.stderr)")
+            #expect(snapshot(copy) == before)
+            #expect(try ledger(copy, "verify").status == 0)
+        }
+    }
+
     @Test func theNextBackupNoLongerHoldsAPersonForgottenSince() throws {
         try withTemporaryDirectory { dir in
             let source = dir + "/ledger", copy = dir + "/copy"
