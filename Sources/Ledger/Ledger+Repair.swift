@@ -31,6 +31,9 @@ extension Ledger {
         var previous = SHA256.Digest.zero
         var lastGood: (segment: Int, end: Int64)? = nil
         var damage: (segment: Int, reason: String)? = nil
+        // Where the import batch the last good line belongs to began, while that batch is open:
+        // a batch is all or nothing, so damage inside it moves the batch's good lines too.
+        var openBatch: (batch: StoredEvent.Batch, segment: Int, offset: Int64)? = nil
         scan: for (k, segment) in segments.enumerated() {
             let file = try io { () throws(SystemError) in try files.open(segment.name, O_RDONLY) }
             let size = try io { () throws(SystemError) in try file.size() }
@@ -57,6 +60,8 @@ extension Ledger {
                     previous = SHA256.hash(line)
                     expected += 1
                     lastGood = (k, offset + Int64(line.count) + 1)
+                    if let batch = event.batch, event.seq == batch.first { openBatch = (batch, k, offset) }
+                    if openBatch.map({ event.batch != $0.batch || event.seq == $0.batch.last }) ?? false { openBatch = nil }
                     return true
                 }
             } catch {
@@ -72,12 +77,18 @@ extension Ledger {
                 break scan
             }
         }
-        guard let damage else { return nil }
-        // The cut: after the last good line, or the start of the damaged segment when none of it is good.
+        guard var damage else { return nil }
+        // The cut: after the last good line, or the start of the damaged segment when none of it
+        // is good; or, when that line is inside an import batch, at the batch's first line.
         var cutSegment = damage.segment
         var cutOffset: Int64 = 0
         if let lastGood, lastGood.segment == damage.segment { cutOffset = lastGood.end }
         if let lastGood, lastGood.segment < damage.segment { cutSegment = lastGood.segment + 1 }
+        if let open = openBatch {
+            (cutSegment, cutOffset) = (open.segment, open.offset)
+            damage.reason += "; the import batch from seq \(open.batch.first) goes with it, since an import is all or nothing"
+            expected = open.batch.first
+        }
         var bytes: Int64 = 0
         var lines = 0
         for (k, segment) in segments.enumerated() where k >= cutSegment {

@@ -69,6 +69,32 @@ import Testing
 
     /// An edited line in the middle: a dry run changes nothing and names where the chain
     /// stops; `--apply` never moves a line before the edited one.
+    /// Damage inside an import batch cuts the batch short, and a batch is all or nothing: the
+    /// dry run says the batch's good lines go too, from its first, and `--apply` moves exactly
+    /// that (one move, the ledger ending just before the batch), nothing more than it said.
+    @Test func damageInsideAnImportBatchMovesTheBatchFromItsFirstLineAsTheDryRunSays() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let people = (1...6).map { #"{"type":"participant.registered","data":{"participant":"b\#($0)","group":"academia","name":"B \#($0)"}}"# }
+            try given(dir, "import", "-", stdin: people.joined(separator: "\n") + "\n") // seq 3-8, one batch
+            try given(dir, "append", "participant.registered", "participant=after", "group=academia", "name=A")
+            let segment = try #require(try FileSafetyTests.segments(dir).last)
+            try HardeningTests.edit(dir + "/" + segment) { text in
+                var all = text.split(separator: "\n").map(String.init)
+                all[5] = String(all[5].dropLast(2)) + " }" // seq 6, inside the batch: not JSON any more
+                return all.joined(separator: "\n") + "\n"
+            }
+            let dryRun = try ledger(dir, "repair")
+            #expect(dryRun.status == 0 && dryRun.stdout.contains("after seq 2") && dryRun.stdout.contains("the import batch from seq 3 goes with it"),
+                    "\(dryRun.stdout)")
+            let apply = try ledger(dir, "repair", "--apply")
+            #expect(apply.status == 0 && apply.stdout.contains("after seq 2"), "\(apply.stdout)")
+            #expect(apply.stderr.components(separatedBy: "warning:").count == 3, "one move and the personal records: \(apply.stderr)") // no second cut
+            let verify = try ledger(dir, "verify")
+            #expect(verify.status == 0 && verify.stdout.contains("ok: 2 events"), "\(verify.stdout)")
+        }
+    }
+
     @Test func repairNeverMovesTheLinesBeforeDamageInTheMiddle() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir, segmentSize: "1K")
