@@ -49,6 +49,9 @@ public struct Checkpoint: Sendable, Equatable, CustomStringConvertible {
         guard let hashText = fields["sha256"], let hash = SHA256.Digest(hex: hashText) else {
             throw .invalidArgument("\(source): 'sha256' is missing or not 64 lowercase hex digits")
         }
+        guard seq > 0 || hash == .zero else {
+            throw .invalidArgument("\(source): a checkpoint of seq 0 (the empty ledger) has a 'sha256' of 64 zeros; no line has this one")
+        }
         self.init(seq: seq, hash: hash, recordedAt: fields["recorded_at"])
     }
 }

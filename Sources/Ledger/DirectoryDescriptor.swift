@@ -131,12 +131,24 @@ final class DirectoryDescriptor: @unchecked Sendable { // immutable after init; 
     /// - Returns: the file and its name, to be renamed into place or removed.
     func createUnique(_ stem: String) throws(SystemError) -> (name: String, file: FileDescriptor) {
         while true {
-            let random = try system.random(count: 8)
-            let name = stem + ".tmp-" + random.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+            let random = try system.random(count: DirectoryDescriptor.uniqueBytes)
+            let name = stem + DirectoryDescriptor.uniqueMark + random.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
             let fd = SystemCalls.retryingInterrupts { system.open(rawValue, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
             if fd >= 0 { return (name, FileDescriptor(adopting: fd, path: path(of: name), system: system)) }
             guard errno == EEXIST else { throw SystemError(operation: "open", path: path(of: name), code: errno) }
         }
+    }
+
+    private static let uniqueMark = ".tmp-"
+    private static let uniqueBytes = 8
+
+    /// True when `name` has the form `createUnique(stem)` gives its files: `stem`, `.tmp-`
+    /// and 16 lowercase hexadecimal digits. Nothing else is taken for a file the ledger left.
+    static func isUnique(_ name: String, of stem: String) -> Bool {
+        let prefix = stem + uniqueMark
+        guard name.hasPrefix(prefix) else { return false }
+        let rest = name.utf8.dropFirst(prefix.utf8.count)
+        return rest.count == 2 * uniqueBytes && rest.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// Writes `bytes` as the file `name`, atomically: a new file of its own, fsync, rename over

@@ -132,8 +132,7 @@ public struct EventLog: Sendable {
             let size = try io { () throws(SystemError) in try file.size() }
             let end = try LineReader.completeEnd(of: file, size: size)
             guard end > 0 else { continue }
-            let start = try LineReader.lastLineStart(in: file, end: end)
-            guard let line = try LineReader.line(in: file, at: start), let event = try? StoredEvent(line: line) else {
+            guard let (_, line) = try LineReader.lastLine(in: file, end: end), let event = try? StoredEvent(line: line) else {
                 return .max // not an event: reading reaches it and names the damage
             }
             if let batch = event.batch, event.seq < batch.last, try !isDisowned(batch) { return batch.first - 1 }

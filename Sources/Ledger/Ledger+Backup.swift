@@ -148,8 +148,7 @@ extension Ledger {
     /// complete end when the last line is that seq, else found by reading the lines.
     static func offset(after seq: Int64, in file: FileDescriptor, size: Int64) throws(LedgerError) -> Int64 {
         let end = try LineReader.completeEnd(of: file, size: size)
-        if end > 0, let line = try LineReader.line(in: file, at: try LineReader.lastLineStart(in: file, end: end)),
-           EventLog.seqPrefix(of: line) == seq {
+        if let (_, line) = try LineReader.lastLine(in: file, end: end), EventLog.seqPrefix(of: line) == seq {
             return end
         }
         var found: Int64?

@@ -20,6 +20,9 @@ extension Ledger {
         public let lines: Int
         /// What is wrong with the first line that moves.
         public let reason: String
+        /// How many personal-data records belong to the events that move: they are deleted, not
+        /// moved, since personal data is kept only for events in the ledger.
+        public let personalRecords: Int
     }
 
     /// Finds what `repair(apply:)` would move. Reads only; takes no lock.
@@ -98,7 +101,8 @@ extension Ledger {
             try LineReader.forEachLine(in: file, from: from) { _, _ in lines += 1; return true }
         }
         return RepairPlan(segment: segments[cutSegment].name, offset: cutOffset, laterSegments: segments[(cutSegment + 1)...].map(\.name),
-                          bytes: bytes, lastGoodSeq: expected - 1, lines: lines, reason: damage.reason)
+                          bytes: bytes, lastGoodSeq: expected - 1, lines: lines, reason: damage.reason,
+                          personalRecords: try PersonalDataStore(directory: directory).count(after: expected - 1))
     }
 
     /// Moves everything after the last line whose chain checks to `quarantine/`, under the
@@ -115,7 +119,8 @@ extension Ledger {
         try WriterSession.quarantine(segments[first...], from: plan.offset, ledger: self,
                                      what: "repair moved what follows the last line whose chain checks")
         try LedgerIndex.discard(in: directory)
-        _ = try WriterSession(ledger: self) // trims personal data past the new head and rebuilds the index
+        // Trims the personal data of the moved events (the plan counts it) and rebuilds the index.
+        _ = try WriterSession(ledger: self, trimming: "of the events moved to quarantine/")
         return plan
     }
 }

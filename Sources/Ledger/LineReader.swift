@@ -445,8 +445,9 @@ struct LineReader {
     static func lastLineStart(in file: FileDescriptor, end: Int64) throws(LedgerError) -> Int64 {
         guard end > 0 else { return 0 }
         var position = end - 1 // the line feed that ends the last line
-        let step: Int64 = 64 * 1024
+        var step: Int64 = 4096 // a line is usually a few hundred bytes; longer ones are read in growing steps
         while position > 0 {
+            defer { step = min(4 * step, 64 * 1024) }
             let from = max(0, position - step)
             let chunk: [UInt8]
             do {
@@ -462,14 +463,24 @@ struct LineReader {
         return 0
     }
 
+    /// The line that ends at `end` (just after its line feed): where it starts and its bytes,
+    /// without the line feed; nil when `end` is 0.
+    static func lastLine(in file: FileDescriptor, end: Int64) throws(LedgerError) -> (start: Int64, bytes: [UInt8])? {
+        guard end > 0 else { return nil }
+        let start = try lastLineStart(in: file, end: end)
+        return try line(in: file, at: start).map { (start, $0) }
+    }
+
     /// The bytes of the line starting at `offset` (without its line feed), or nil when no line feed ends it.
     static func line(in file: FileDescriptor, at offset: Int64) throws(LedgerError) -> [UInt8]? {
         var collected: [UInt8] = []
         var position = offset
+        var step = 4096
         while collected.count <= maximumLineBytes {
+            defer { step = min(4 * step, 64 * 1024) }
             let chunk: [UInt8]
             do {
-                chunk = try file.read(count: 64 * 1024, at: position)
+                chunk = try file.read(count: step, at: position)
             } catch {
                 throw .io(error)
             }

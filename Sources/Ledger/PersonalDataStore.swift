@@ -178,6 +178,29 @@ public struct PersonalDataStore: Sendable {
         return nil
     }
 
+    /// How many records belong to events after `head` (the records `trim(after:)` would cut).
+    func count(after head: Int64) throws(LedgerError) -> Int {
+        guard let file = try io({ () throws(SystemError) in try files.openIfExists(Self.fileName) }) else { return 0 }
+        let size = try io { () throws(SystemError) in try file.size() }
+        return try Self.recordsAfter(head, in: file, size: size, path: path).count
+    }
+
+    /// Where the records of events after `head` start (they are at the end: records are
+    /// written in seq order), and how many there are, reading back from the last line feed.
+    private static func recordsAfter(_ head: Int64, in file: FileDescriptor, size: Int64, path: String) throws(LedgerError) -> (start: Int64, count: Int) {
+        var end = try LineReader.completeEnd(of: file, size: size)
+        var count = 0
+        while let (start, line) = try LineReader.lastLine(in: file, end: end) {
+            guard let record = Record(line: line) else {
+                throw .damaged(file: path, line: 0, reason: "a record at byte \(start) is not readable")
+            }
+            guard record.seq > head else { break }
+            end = start
+            count += 1
+        }
+        return (end, count)
+    }
+
     /// Cuts records of events after `head` (their events never reached the log) and any torn
     /// last line. They belong to appends that were never acknowledged, so they are dropped, not
     /// quarantined: keeping personal data that nothing refers to would defeat erasure.
@@ -185,15 +208,7 @@ public struct PersonalDataStore: Sendable {
     func trim(after head: Int64) throws(LedgerError) -> Int64 {
         guard let file = try io({ () throws(SystemError) in try files.openIfExists(Self.fileName, O_RDWR, soleLink: true) }) else { return 0 }
         let size = try io { () throws(SystemError) in try file.size() }
-        var end = try LineReader.completeEnd(of: file, size: size)
-        while end > 0 {
-            let start = try LineReader.lastLineStart(in: file, end: end)
-            guard let line = try LineReader.line(in: file, at: start), let record = Record(line: line) else {
-                throw .damaged(file: path, line: 0, reason: "a record at byte \(start) is not readable")
-            }
-            guard record.seq > head else { break }
-            end = start
-        }
+        let end = try Self.recordsAfter(head, in: file, size: size, path: path).start
         guard end < size else { return 0 }
         try io { () throws(SystemError) in
             try file.truncate(to: end)
@@ -383,11 +398,17 @@ public struct PersonalDataStore: Sendable {
     }
 
     /// Removes temporary copies of the store left by a rewrite that died before its rename (they
-    /// hold the personal data of people erased since).
+    /// hold the personal data of people erased since): regular files under the names such a
+    /// rewrite gives (`DirectoryDescriptor.isUnique`, or `personal.jsonl.tmp`, the name of the
+    /// first versions). Any other entry, whatever its name, is not the ledger's to remove and
+    /// is left alone.
     /// - Returns: how many were removed.
     func removeLeftovers() throws(LedgerError) -> Int {
         try io { () throws(SystemError) -> Int in
-            let leftovers = try files.entries().filter { $0.hasPrefix(Self.fileName + ".tmp") }
+            var leftovers: [String] = []
+            for name in try files.entries() where DirectoryDescriptor.isUnique(name, of: Self.fileName) || name == Self.fileName + ".tmp" {
+                if let info = try files.status(of: name), info.st_mode & S_IFMT == S_IFREG { leftovers.append(name) }
+            }
             for name in leftovers { try files.remove(name) }
             if !leftovers.isEmpty { try files.synchronize() }
             return leftovers.count

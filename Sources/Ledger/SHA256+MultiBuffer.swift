@@ -3,6 +3,10 @@
 // do). SHA-256 has no data-dependent branch, so the lanes never diverge inside a block; a lane
 // whose message has ended takes the next message at once, so no lane waits for a longer one.
 extension SHA256 {
+    /// The 64 round constants, each repeated in every lane (a load, where a constant taken
+    /// from `roundConstants` would be moved into every lane in each round).
+    private static let laneConstants: [Lanes] = roundConstants.map { Lanes(repeating: $0) }
+
     /// The words of one step, a message to a lane.
     ///
     /// Four lanes of 32 bits fill the 128-bit registers that every x86-64 and arm64 CPU has, so
@@ -28,7 +32,7 @@ extension SHA256 {
         withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 64) { schedule in
             withUnsafeTemporaryAllocation(of: Lane.self, capacity: laneCount) { lanes in
                 withUnsafeTemporaryAllocation(byteCount: 128 * laneCount, alignment: 16) { tails in
-                    roundConstants.withUnsafeBufferPointer { k in
+                    laneConstants.withUnsafeBufferPointer { k in
                         var state = LaneState()
                         var next = messages.startIndex
                         var taken = 0
@@ -148,23 +152,27 @@ extension SHA256 {
             x &>> Lanes(repeating: n)
         }
 
-        /// One round, as `SHA256.round` does it for one message.
+        /// One round, as `SHA256.round` does it for one message. The majority is taken as
+        /// `b ^ ((a ^ b) & (b ^ c))`, where `b ^ c` is the round before's `a ^ b` (`bc`, passed
+        /// on): two operations where the textbook form takes four.
         @inline(__always)
         private static func round(_ a: Lanes, _ b: Lanes, _ c: Lanes, _ d: inout Lanes,
-                                  _ e: Lanes, _ f: Lanes, _ g: Lanes, _ h: inout Lanes, _ kw: Lanes) {
+                                  _ e: Lanes, _ f: Lanes, _ g: Lanes, _ h: inout Lanes, _ kw: Lanes, _ bc: inout Lanes) {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let choice = g ^ (e & (f ^ g))
             let t1 = h &+ s1 &+ choice &+ kw
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let majority = (a & b) | (c & (a | b))
+            let ab = a ^ b
+            let majority = b ^ (ab & bc)
+            bc = ab
             d = d &+ t1
             h = t1 &+ s0 &+ majority
         }
 
         /// Compresses one block in every lane; `schedule` holds the blocks' first 16 words (the
-        /// other 48 are written here) and `constants` the 64 round constants.
+        /// other 48 are written here) and `constants` the 64 round constants, each in every lane.
         @inline(__always)
-        mutating func compress(schedule w: UnsafeMutablePointer<Lanes>, constants k: UnsafePointer<UInt32>) {
+        mutating func compress(schedule w: UnsafeMutablePointer<Lanes>, constants k: UnsafePointer<Lanes>) {
             for t in 16..<64 {
                 let x = w[t - 15], y = w[t - 2]
                 let s0 = LaneState.rotr(x, 7) ^ LaneState.rotr(x, 18) ^ LaneState.shr(x, 3)
@@ -172,15 +180,16 @@ extension SHA256 {
                 w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
             }
             var (a, b, c, d, e, f, g, h) = (self.a, self.b, self.c, self.d, self.e, self.f, self.g, self.h)
+            var bc = b ^ c
             for t in stride(from: 0, to: 64, by: 8) {
-                LaneState.round(a, b, c, &d, e, f, g, &h, Lanes(repeating: k[t]) &+ w[t])
-                LaneState.round(h, a, b, &c, d, e, f, &g, Lanes(repeating: k[t + 1]) &+ w[t + 1])
-                LaneState.round(g, h, a, &b, c, d, e, &f, Lanes(repeating: k[t + 2]) &+ w[t + 2])
-                LaneState.round(f, g, h, &a, b, c, d, &e, Lanes(repeating: k[t + 3]) &+ w[t + 3])
-                LaneState.round(e, f, g, &h, a, b, c, &d, Lanes(repeating: k[t + 4]) &+ w[t + 4])
-                LaneState.round(d, e, f, &g, h, a, b, &c, Lanes(repeating: k[t + 5]) &+ w[t + 5])
-                LaneState.round(c, d, e, &f, g, h, a, &b, Lanes(repeating: k[t + 6]) &+ w[t + 6])
-                LaneState.round(b, c, d, &e, f, g, h, &a, Lanes(repeating: k[t + 7]) &+ w[t + 7])
+                LaneState.round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t], &bc)
+                LaneState.round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1], &bc)
+                LaneState.round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2], &bc)
+                LaneState.round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[t + 3], &bc)
+                LaneState.round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[t + 4], &bc)
+                LaneState.round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[t + 5], &bc)
+                LaneState.round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[t + 6], &bc)
+                LaneState.round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[t + 7], &bc)
             }
             self.a &+= a; self.b &+= b; self.c &+= c; self.d &+= d
             self.e &+= e; self.f &+= f; self.g &+= g; self.h &+= h

@@ -28,10 +28,8 @@ extension WriterSession {
             let end = try LineReader.completeEnd(of: file, size: size)
             var cutIndex = segments.count - 1
             var cutOffset = end
-            if end > 0 {
-                let start = try LineReader.lastLineStart(in: file, end: end)
-                if let line = try LineReader.line(in: file, at: start), let event = try? StoredEvent(line: line),
-                   let batch = event.batch, event.seq < batch.last {
+            if let (_, line) = try LineReader.lastLine(in: file, end: end) {
+                if let event = try? StoredEvent(line: line), let batch = event.batch, event.seq < batch.last {
                     guard let found = segments.lastIndex(where: { $0.firstSeq <= batch.first }) else {
                         throw .damaged(file: lastPath, line: 0, reason: "an unfinished import batch starts at seq \(batch.first), before every segment")
                     }
@@ -89,8 +87,7 @@ extension WriterSession {
     private static func lastSeq(of file: FileDescriptor) throws(LedgerError) -> Int64? {
         let size = try io { () throws(SystemError) in try file.size() }
         let end = try LineReader.completeEnd(of: file, size: size)
-        guard end > 0, let line = try LineReader.line(in: file, at: try LineReader.lastLineStart(in: file, end: end)) else { return nil }
-        return EventLog.seqPrefix(of: line)
+        return try LineReader.lastLine(in: file, end: end).flatMap { EventLog.seqPrefix(of: $0.bytes) }
     }
 
     /// The offset of the line whose seq is `seq`, found by reading each line's `{"seq":N` prefix.

@@ -39,27 +39,30 @@ final class WriterSession: LedgerState {
     var system: SystemCalls { ledger.system }
     var personalStore: PersonalDataStore { PersonalDataStore(directory: directory) }
 
-    init(ledger: Ledger) throws(LedgerError) {
+    /// - Parameter trimming: whose personal data a trim past the head drops, for its warning.
+    init(ledger: Ledger, trimming: String = "written by an append that did not complete") throws(LedgerError) {
         self.ledger = ledger
         try Self.repairTail(of: ledger)
         segments = try ledger.directory.segments()
         head = try Self.readHead(of: ledger.directory, segments: segments)
         let cut = try PersonalDataStore(directory: ledger.directory).trim(after: head.seq)
-        if cut > 0 { ledger.warn("dropped \(cut) bytes of personal data written by an append that did not complete") }
+        if cut > 0 { ledger.warn("deleted \(cut) bytes of personal data \(trimming): personal data is kept only for events in the ledger") }
         index = try LedgerIndex.open(in: ledger.directory, warn: ledger.warn)
         try catchUpIndex()
     }
 
     // MARK: - The head
 
+    /// Where the ledger ends, read from its last line, once the segments' names are found to
+    /// agree with their lines (`checkSegments`): a writer must not append to, or trim the
+    /// personal data of, a ledger whose files were removed, renamed or edited at their joins.
     static func readHead(of directory: LedgerDirectory, segments: [LedgerDirectory.Segment]) throws(LedgerError) -> Head {
         guard let last = segments.last else { return Head() }
         let path = directory.path + "/" + last.name
         // The segment the next line goes to: refused now, before anything is written, if another name holds it.
         let file = try io { () throws(SystemError) in try directory.files.open(last.name, O_RDONLY, soleLink: true) }
         let size = try io { () throws(SystemError) in try file.size() }
-        let start = try LineReader.lastLineStart(in: file, end: size)
-        guard let line = try LineReader.line(in: file, at: start) else {
+        guard let (start, line) = try LineReader.lastLine(in: file, end: size) else {
             throw .damaged(file: path, line: 0, reason: "the last line has no line feed")
         }
         let event: StoredEvent
@@ -69,21 +72,11 @@ final class WriterSession: LedgerState {
             throw .damaged(file: path, line: 0, reason: "the last line is not a stored event (\(error)); "
                            + "after a power cut, 'ledgerctl repair' shows what would move to quarantine/ and 'ledgerctl repair --apply' moves it")
         }
-        guard event.seq >= last.firstSeq else {
-            throw .damaged(file: path, line: 0, reason: "the last line has seq \(event.seq), before the segment's first seq \(last.firstSeq)")
-        }
+        let previousEnd = try checkSegments(segments, of: directory)
         // The last line decides where the next one goes and which personal records are kept: it
         // must follow the line before it (the next seq, `prev` that line's SHA-256), or an edit
         // of it alone would have writers trim the personal data of events still in the ledger.
-        var before: [UInt8]?
-        if start > 0 {
-            before = try LineReader.line(in: file, at: try LineReader.lastLineStart(in: file, end: start))
-        } else if segments.count > 1 {
-            let previous = segments[segments.count - 2]
-            let earlier = try io { () throws(SystemError) in try directory.files.open(previous.name, O_RDONLY) }
-            let end = try io { () throws(SystemError) in try earlier.size() }
-            before = try LineReader.line(in: earlier, at: try LineReader.lastLineStart(in: earlier, end: end))
-        }
+        let before = start > 0 ? try LineReader.lastLine(in: file, end: start)?.bytes : previousEnd
         let follows = before.map { EventLog.seqPrefix(of: $0) == event.seq - 1 && SHA256.hash($0) == event.prev } ?? (event.seq == 1 && event.prev == .zero)
         guard follows else {
             throw .damaged(file: path, line: 0, reason: "the last line (seq \(event.seq)) does not follow the line before it; "
@@ -93,6 +86,40 @@ final class WriterSession: LedgerState {
                     segment: last, segmentSize: size)
     }
 
+    /// Checks that the segments' names agree with their lines where one segment meets the next:
+    /// the first is named for seq 1, each begins with the seq its name gives, and each begins
+    /// with the line that follows the last line of the one before (the next seq, `prev` its
+    /// SHA-256). A segment removed, emptied or renamed is found here, with two short reads a
+    /// segment, and not only by readers; the lines inside a segment are `verify`'s to check.
+    /// - Returns: the last line of the segment before the last one (nil with one segment).
+    private static func checkSegments(_ segments: [LedgerDirectory.Segment], of directory: LedgerDirectory) throws(LedgerError) -> [UInt8]? {
+        var previous: (name: String, lastLine: [UInt8])?
+        for (k, segment) in segments.enumerated() {
+            let path = directory.path + "/" + segment.name
+            let file = try io { () throws(SystemError) in try directory.files.open(segment.name, O_RDONLY) }
+            guard let first = try LineReader.line(in: file, at: 0), let event = try? StoredEvent(line: first) else {
+                throw .damaged(file: path, line: 1, reason: "the segment is empty or its first line is not a stored event; nothing was written (run 'ledgerctl verify')")
+            }
+            if k == 0, segment.firstSeq != 1 {
+                throw .damaged(file: path, line: 1, reason: "the first segment is named for seq \(segment.firstSeq): the segments before it are missing; nothing was written (run 'ledgerctl verify')")
+            }
+            guard event.seq == segment.firstSeq else {
+                throw .damaged(file: path, line: 1, reason: "the segment begins with seq \(event.seq), not the seq \(segment.firstSeq) its name gives; nothing was written (run 'ledgerctl verify')")
+            }
+            let follows = previous.map { EventLog.seqPrefix(of: $0.lastLine) == event.seq - 1 && SHA256.hash($0.lastLine) == event.prev } ?? (event.prev == .zero)
+            guard follows else {
+                let after = previous.map { "the last line of \($0.name)" } ?? "the start of the ledger"
+                throw .damaged(file: path, line: 1, reason: "the first line (seq \(event.seq)) does not follow \(after): a segment is missing or was changed; nothing was written (run 'ledgerctl verify')")
+            }
+            guard k < segments.count - 1 else { break }
+            let size = try io { () throws(SystemError) in try file.size() }
+            guard let (_, last) = try LineReader.lastLine(in: file, end: size) else {
+                throw .damaged(file: path, line: 0, reason: "the last line has no line feed")
+            }
+            previous = (segment.name, last)
+        }
+        return previous?.lastLine
+    }
 
     // MARK: - LedgerState
 

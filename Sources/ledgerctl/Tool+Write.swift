@@ -195,10 +195,14 @@ extension Tool {
         let later = plan.laterSegments.isEmpty ? "" : " and the later segment(s) \(plan.laterSegments.joined(separator: ", "))"
         let what = "\(plan.bytes) bytes (\(plan.lines) complete line(s)) from \(plan.segment) at byte \(plan.offset)\(later), "
             + "after seq \(plan.lastGoodSeq), the last line whose chain checks: \(plan.reason)"
+        let personal = plan.personalRecords == 0 ? nil
+            : "the personal-data records of \(plan.personalRecords) of those event(s)"
         if apply {
             try printOut("moved to \(context.directory)/quarantine/: \(what)")
+            if let personal { try printOut("deleted \(personal): personal data is kept only for events in the ledger") }
         } else {
             try printOut("would move to \(context.directory)/quarantine/: \(what)")
+            if let personal { try printOut("would delete \(personal), not move them: personal data is kept only for events in the ledger") }
             if plan.lines > 1 {
                 try printOut("more than one line would move: damage this far from the end is not a torn write; "
                              + "check with 'ledgerctl verify' and your checkpoints before --apply")

@@ -69,6 +69,42 @@ import Glibc
         }
     }
 
+    /// `forget` removes the copies of the store that a rewrite dying before its rename leaves
+    /// (they hold the data of people erased since), and nothing else that merely shares the
+    /// start of their name: a user's file, a directory of that name (which made every later
+    /// `forget` fail once the store was rewritten).
+    @Test func forgetRemovesOnlyTheCopiesARewriteLeaves() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir)
+            let name = "Zhanar Forgettable"
+            try given(dir, "append", "participant.registered", "participant=p1", "group=citizen", "name=\(name)")
+            try given(dir, "append", "participant.registered", "participant=p2", "group=citizen", "name=Second Person")
+            let leftovers = [dir + "/personal.jsonl.tmp-0123456789abcdef", dir + "/personal.jsonl.tmp"] // the second: the first versions' name
+            for leftover in leftovers {
+                #expect(FileManager.default.createFile(atPath: leftover, contents: FileManager.default.contents(atPath: dir + "/personal.jsonl")))
+            }
+            let kept = ["personal.jsonl.tmp-notes", "personal.jsonl.tmp-0123456789ABCDEF", "personal.jsonl.tmp-0123456789abcdef0", "personal.jsonl.tmp-"]
+            for file in kept { #expect(FileManager.default.createFile(atPath: dir + "/" + file, contents: Data("not the ledger's: \(file)\n".utf8))) }
+            let directory = dir + "/personal.jsonl.tmp-fedcba9876543210"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            for who in ["p1", "p2"] {
+                let result = try ledger(dir, "forget", who)
+                #expect(result.exited && result.status == 0, "forget \(who): \(result.status) \(result.stderr)")
+            }
+            for leftover in leftovers {
+                #expect(!FileManager.default.fileExists(atPath: leftover), "\(leftover): the copy a rewrite left, with the erased name, is still there")
+            }
+            for file in kept {
+                #expect(FileManager.default.contents(atPath: dir + "/" + file) == Data("not the ledger's: \(file)\n".utf8), "\(file) was changed or removed")
+            }
+            #expect(Self.fileType(directory) == S_IFDIR)
+            #expect(try ledger(dir, "verify").status == 0)
+            for (file, bytes) in snapshot(dir) where !kept.contains(file) {
+                #expect(!String(decoding: bytes, as: UTF8.self).contains(name), "\(file) still holds the forgotten name")
+            }
+        }
+    }
+
     @Test func anAppendRefusesASegmentThatIsALink() throws {
         try withLedgerAndOutside { dir, outside in
             try demoLedger(dir)

@@ -230,6 +230,41 @@ import Glibc
         }
     }
 
+    /// Writers check where one segment meets the next before they trust the index: a segment
+    /// removed, emptied or renamed (the index still up to date with the ledger as it was) stops
+    /// `append`, `import` and `forget` with the file named and nothing changed, where before
+    /// they appended after it.
+    @Test(arguments: ["first removed", "first emptied", "middle removed", "middle renamed", "last renamed"])
+    func aSegmentRemovedOrRenamedStopsWriters(change: String) throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir, segmentSize: "2K")
+            let people = (1...20).map { #"{"type":"participant.registered","data":{"participant":"s\#($0)","group":"citizen","name":"Person \#($0)"}}"# }
+            try given(dir, "import", "-", stdin: people.joined(separator: "\n") + "\n")
+            try given(dir, "append", "participant.updated", "participant=s1", "district=medeu") // the index is up to date
+            let segments = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("segment-") }.sorted()
+            try #require(segments.count >= 4)
+            let files = FileManager.default
+            switch change {
+            case "first removed": try files.removeItem(atPath: dir + "/" + segments[0])
+            case "first emptied": #expect(truncate(dir + "/" + segments[0], 0) == 0)
+            case "middle removed": try files.removeItem(atPath: dir + "/" + segments[1])
+            case "middle renamed", "last renamed":
+                let old = change == "last renamed" ? segments[segments.count - 1] : segments[1]
+                let seq = Int(old.dropFirst("segment-".count).prefix { $0.isNumber })!
+                let new = "segment-" + String(repeating: "0", count: 12 - String(seq + 1).count) + String(seq + 1) + ".jsonl"
+                try files.moveItem(atPath: dir + "/" + old, toPath: dir + "/" + new)
+            default: Issue.record("no such change")
+            }
+            let before = ledgerFiles(dir)
+            for write in [["append", "participant.updated", "participant=s2", "district=almaly"], ["import", "-"], ["forget", "s3"]] {
+                let result = try Ledgerctl.run(["--dir", dir] + write, stdin: #"{"type":"participant.updated","data":{"participant":"s2","district":"almaly"}}"# + "\n")
+                #expect(result.status == 1 && result.stderr.contains("segment-") && result.stderr.contains("nothing was written"), "\(change), \(write): \(result.status) \(result.stderr)")
+                #expect(ledgerFiles(dir) == before, "\(change): \(write) changed the ledger")
+            }
+            #expect(try ledger(dir, "verify").status == 1, "\(change): verify passed")
+        }
+    }
+
     /// A saved state stands for the events before it only while the ledger still starts at its
     /// first segment: with that segment removed or emptied, reports name the damage as a replay
     /// from the first event does, rather than the figures of events no longer there.

@@ -92,6 +92,12 @@ import Testing
             #expect(apply.stderr.components(separatedBy: "warning:").count == 3, "one move and the personal records: \(apply.stderr)") // no second cut
             let verify = try ledger(dir, "verify")
             #expect(verify.status == 0 && verify.stdout.contains("ok: 2 events"), "\(verify.stdout)")
+            // The personal data of the seven moved registrations is deleted, as the dry run said, and named as such.
+            #expect(dryRun.stdout.contains("would delete the personal-data records of 7 of those event(s), not move them"), "\(dryRun.stdout)")
+            #expect(apply.stdout.contains("deleted the personal-data records of 7 of those event(s)"), "\(apply.stdout)")
+            #expect(apply.stderr.contains("of the events moved to quarantine/") && !apply.stderr.contains("did not complete"), "\(apply.stderr)")
+            let personal = String(decoding: try #require(FileManager.default.contents(atPath: dir + "/personal.jsonl")), as: UTF8.self)
+            #expect(!personal.contains("B 1") && !personal.contains(#""name":"A""#), "\(personal)")
         }
     }
 
