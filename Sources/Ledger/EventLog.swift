@@ -147,14 +147,9 @@ public struct EventLog: Sendable {
     /// at all is what a repair that died part way leaves; the claim is believed then.)
     private func isDisowned(_ batch: StoredEvent.Batch) throws(LedgerError) -> Bool {
         guard let segment = try directory.segments().last(where: { $0.firstSeq <= batch.first }),
-              let file = try io({ () throws(SystemError) in try directory.files.openIfExists(segment.name) }) else { return false }
-        var disowned = false
-        _ = try LineReader.forEachLine(in: file) { _, line in
-            guard EventLog.seqPrefix(of: line) == batch.first else { return true }
-            disowned = (try? StoredEvent(line: line))?.batch != batch
-            return false
-        }
-        return disowned
+              let file = try io({ () throws(SystemError) in try directory.files.openIfExists(segment.name) }),
+              let (_, line) = try LineReader.line(withSeq: batch.first, in: file) else { return false }
+        return (try? StoredEvent(line: line))?.batch != batch
     }
 
     /// The event a line holds.

@@ -151,13 +151,10 @@ extension Ledger {
         if let (_, line) = try LineReader.lastLine(in: file, end: end), EventLog.seqPrefix(of: line) == seq {
             return end
         }
-        var found: Int64?
-        try LineReader.forEachLine(in: file) { offset, line in
-            if EventLog.seqPrefix(of: line) == seq { found = offset + Int64(line.count) + 1; return false }
-            return true
+        guard let (offset, line) = try LineReader.line(withSeq: seq, in: file) else {
+            throw .damaged(file: file.path, line: 0, reason: "has no line of seq \(seq)")
         }
-        guard let found else { throw .damaged(file: file.path, line: 0, reason: "has no line of seq \(seq)") }
-        return found
+        return offset + Int64(line.count) + 1
     }
 
     /// The bytes of a small file (`ledger.json`).

@@ -463,6 +463,18 @@ struct LineReader {
         return 0
     }
 
+    /// The line whose `{"seq":N` prefix gives `seq`: its offset and bytes (without the line
+    /// feed), found by reading the file's lines from the start; nil when no line has it.
+    static func line(withSeq seq: Int64, in file: FileDescriptor) throws(LedgerError) -> (offset: Int64, bytes: [UInt8])? {
+        var found: (Int64, [UInt8])?
+        _ = try forEachLine(in: file) { offset, line in
+            guard EventLog.seqPrefix(of: line) == seq else { return true }
+            found = (offset, Array(line))
+            return false
+        }
+        return found
+    }
+
     /// The line that ends at `end` (just after its line feed): where it starts and its bytes,
     /// without the line feed; nil when `end` is 0.
     static func lastLine(in file: FileDescriptor, end: Int64) throws(LedgerError) -> (start: Int64, bytes: [UInt8])? {

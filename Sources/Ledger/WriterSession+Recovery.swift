@@ -35,7 +35,7 @@ extension WriterSession {
                     }
                     let batchPath = directory.path + "/" + segments[found].name
                     let batchFile = try io { () throws(SystemError) in try directory.files.open(segments[found].name, O_RDONLY) }
-                    if let offset = try offsetOfLine(withSeq: batch.first, in: batchFile) {
+                    if let offset = try LineReader.line(withSeq: batch.first, in: batchFile)?.offset {
                         cutIndex = found
                         cutOffset = offset
                     } else if found + 1 < segments.count, try lastSeq(of: batchFile) == batch.first - 1 {
@@ -88,16 +88,6 @@ extension WriterSession {
         let size = try io { () throws(SystemError) in try file.size() }
         let end = try LineReader.completeEnd(of: file, size: size)
         return try LineReader.lastLine(in: file, end: end).flatMap { EventLog.seqPrefix(of: $0.bytes) }
-    }
-
-    /// The offset of the line whose seq is `seq`, found by reading each line's `{"seq":N` prefix.
-    private static func offsetOfLine(withSeq seq: Int64, in file: FileDescriptor) throws(LedgerError) -> Int64? {
-        var found: Int64?
-        try LineReader.forEachLine(in: file) { offset, line in
-            if EventLog.seqPrefix(of: line) == seq { found = offset; return false }
-            return true
-        }
-        return found
     }
 
     /// Moves everything from `offset` of the first of `segments` to the end to `quarantine/`,
