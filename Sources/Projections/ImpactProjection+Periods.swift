@@ -31,12 +31,24 @@ public struct PeriodActuals: Sendable {
 }
 
 extension ImpactProjection {
+    /// The most periods a report is made of: a monthly report of a project of 100 years. Dates
+    /// edited to span the calendar (0001 to 9999) would otherwise give 120,000 periods, each
+    /// computed over all the data: minutes and gigabytes for a report no funder asks for.
+    static let maximumPeriods: Int64 = 1_200
+
     /// The periods of `kind` of the project, from its start to its end or to the last day it
     /// has data for, whichever comes first.
-    func reportingPeriods(_ kind: ReportingPeriod, of project: Project) -> [(start: String, end: String)] {
+    /// - Throws: `ReportError.tooLarge` for more than `maximumPeriods` of them.
+    func reportingPeriods(_ kind: ReportingPeriod, of project: Project) throws(ReportError) -> [(start: String, end: String)] {
         guard let first = Timestamp.days(ofDate: project.startsOn), let last = Timestamp.days(ofDate: project.endsOn), first <= last else { return [] }
         guard let months = kind.months else { return [(project.startsOn, project.endsOn)] }
         let through = min(last, latestDay() ?? first)
+        let (from, to) = (Timestamp.civil(fromDays: first), Timestamp.civil(fromDays: through))
+        let count = through < first ? 0 : ((to.year * 12 + to.month) - (from.year * 12 + from.month)) / months + 1
+        guard count <= Self.maximumPeriods else {
+            throw .tooLarge(reason: "by \(kind.rawValue), the project's data from \(project.startsOn) to \(Self.dateText(through)) makes about \(count) reporting periods; "
+                            + "a report of more than \(Self.maximumPeriods) is not made: choose a longer --period, or check the project's dates")
+        }
         var periods: [(start: String, end: String)] = []
         var step: Int64 = 0
         while true {
@@ -92,7 +104,7 @@ extension ImpactProjection {
         var inScope = [Bool](repeating: false, count: engagements.count)
         for number in scheduled where engagements[Int(number)].info?.project == projectID { inScope[Int(number)] = true }
         let context = ActualsContext(of: self, scope: inScope, proposals: proposals(in: inScope), budget: project.budget)
-        return reportingPeriods(kind, of: project).map { period in
+        return try reportingPeriods(kind, of: project).map { period in
             PeriodActuals(start: period.start, end: period.end, rows: Indicator.all.map { indicator in
                 let actual = actualValue(indicator.id, from: period.start, to: period.end, in: context)
                 let target = targets.last { $0.indicator == indicator.id && $0.project == projectID && $0.start == period.start && $0.end == period.end }

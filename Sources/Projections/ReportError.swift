@@ -8,6 +8,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case nothing(what: String)
     /// The ledger lacks what a format requires (IATI's reporting organisation): the reason says what to add.
     case incomplete(reason: String)
+    /// The report asked for would be larger than any report is made: the reason says what to ask instead.
+    case tooLarge(reason: String)
 
     public var description: String {
         switch self {
@@ -17,7 +19,7 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
             "no \(what) '\(id)' in the ledger" + (among.isEmpty ? "" : " (there are: \(among.joined(separator: ", ")))")
         case let .nothing(what):
             "the ledger has no \(what) yet"
-        case .incomplete(let reason):
+        case .incomplete(let reason), .tooLarge(let reason):
             reason
         }
     }

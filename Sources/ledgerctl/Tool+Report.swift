@@ -135,7 +135,7 @@ extension Tool {
             return "no \(what) '\(id)' in the ledger as of \(asOf)" + (among.isEmpty ? "" : " (there are: \(among.joined(separator: ", ")))")
         case let .choose(what, option, among):
             return "as of \(asOf), the ledger has \(among.count) \(what)s (\(among.joined(separator: ", "))); pick one with \(option)"
-        case let .incomplete(reason):
+        case let .incomplete(reason), let .tooLarge(reason):
             return "as of \(asOf), \(reason)"
         }
     }

@@ -21,6 +21,38 @@ import Testing
                   "period_end=2017-09-30", "target:=5", "baseline:=0")
     }
 
+    /// A report is made of at most 1,200 periods (monthly, a project of 100 years): dates edited
+    /// to span centuries gave one of tens of thousands of periods, each computed over all the
+    /// data (minutes and gigabytes). Past the bound the report is refused with what to ask instead.
+    @Test func aReportOfMoreThan1200PeriodsIsRefusedWithWhatToAskInstead() throws {
+        try withTemporaryDirectory { dir in
+            try given(dir, "init")
+            try given(dir, "append", "project.defined", "--occurred-at", "1916-12-01T10:00:00+06:00", "project=long", "title=Long",
+                      "starts_on=1917-01-01", "ends_on=2200-12-31")
+            try given(dir, "append", "engagement.scheduled", "--occurred-at", "1916-12-02T10:00:00+06:00", "engagement=e1", "project=long",
+                      "title=E", "starts_at=1917-01-10T09:00:00+06:00", "ends_at=2100-01-10T13:00:00+06:00", "time_zone=Asia/Almaty")
+            try given(dir, "append", "participant.registered", "--occurred-at", "2016-12-15T08:00:00+06:00", "participant=a", "group=citizen", "name=A")
+            try given(dir, "append", "attendance.checked_in", "--occurred-at", "2016-12-15T09:00:00+06:00", "engagement=e1", "participant=a")
+            // Data up to December 2016: 1917-01 to 2016-12 is 1,200 months, the most a report is made of.
+            let most = try ledger(dir, "report", "impact", "--period", "month", "--format", "json")
+            #expect(most.status == 0, "\(most.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(most.stdout.utf8)) as? [String: Any])
+            let rows = try #require((report["sections"] as? [[String: Any]])?.first { $0["id"] as? String == "periods" }?["rows"] as? [[String: Any]])
+            let periods = Set(rows.compactMap { $0["period"] as? String })
+            #expect(periods.count == 1_200 && periods.contains("1917-01-01 – 1917-01-31") && periods.contains("2016-12-01 – 2016-12-31"))
+            try given(dir, "append", "participant.registered", "--occurred-at", "2017-01-02T08:00:00+06:00", "participant=b", "group=citizen", "name=B")
+            let before = snapshot(dir)
+            for format in ["csv", "iati"] {
+                let refused = try ledger(dir, "report", "impact", "--period", "month", "--format", format)
+                #expect(refused.status == 65 && refused.stdout.isEmpty, "\(format): \(refused.status) \(refused.stderr)")
+                #expect(refused.stderr == "error: by month, the project's data from 1917-01-01 to 2017-01-02 makes about 1201 reporting periods; "
+                        + "a report of more than 1200 is not made: choose a longer --period, or check the project's dates\n", "\(refused.stderr)")
+            }
+            #expect(snapshot(dir).filter { !$0.key.hasPrefix("index/") } == before.filter { !$0.key.hasPrefix("index/") })
+            #expect(try ledger(dir, "report", "impact", "--period", "year", "--format", "csv").status == 0)
+        }
+    }
+
     @Test func eachQuarterHasItsActualItsSexBreakdownAndTheTargetSetForIt() throws {
         try withTemporaryDirectory { dir in
             try ledgerWithTwoQuarters(dir)
