@@ -50,7 +50,7 @@ public struct Checkpoint: Sendable, Equatable, CustomStringConvertible {
             throw .invalidArgument("\(source): 'sha256' is missing or not 64 lowercase hex digits")
         }
         guard seq > 0 || hash == .zero else {
-            throw .invalidArgument("\(source): a checkpoint of seq 0 (the empty ledger) has a 'sha256' of 64 zeros; no line has this one")
+            throw .invalidArgument("\(source): a checkpoint of seq 0 (the empty ledger) must have a 'sha256' of 64 zeros; no line has this one")
         }
         self.init(seq: seq, hash: hash, recordedAt: fields["recorded_at"])
     }

@@ -30,6 +30,12 @@ extension Ledger {
     /// a history rewritten since) is refused, not overwritten.
     /// - Throws: `LedgerError` (busy, I/O, not the owner of `destination`, damage).
     public func backup(to destination: String) throws(LedgerError) -> BackupResult {
+        // A destination inside the ledger's directory is refused: `forget` rewrites only the
+        // ledger's own files, and a copy of the personal data under DIR would keep the data of
+        // people forgotten since.
+        if let inside = Ledger.realPath(destination), let ledger = Ledger.realPath(directory.path), inside.hasPrefix(ledger.hasSuffix("/") ? ledger : ledger + "/") {
+            throw .invalidArgument("\(destination) is inside the ledger's directory; back it up to a directory outside it")
+        }
         // The destination: made (0700) when missing, and refused if it is this ledger or another's.
         _ = try? Ledger.makeDirectories(destination, system: system)
         let target = try LedgerDirectory(path: destination, system: system)
@@ -132,6 +138,9 @@ extension Ledger {
             try target.files.synchronize()
         }
         _ = try PersonalDataStore(directory: target).trim(after: snapshot.end)
+        // Copies of the personal data an interrupted backup left in DEST would keep people
+        // forgotten since: removed, as `forget` removes them from the ledger.
+        _ = try PersonalDataStore(directory: target).removeLeftovers()
 
         // The whole copy checked, and its head kept beside it.
         let report = try Verifier(path: target.path).verify()
@@ -155,6 +164,27 @@ extension Ledger {
             throw .damaged(file: file.path, line: 0, reason: "has no line of seq \(seq)")
         }
         return offset + Int64(line.count) + 1
+    }
+
+    /// The absolute path of `path` with every link and `..` resolved, the part that does not
+    /// exist yet appended as it is written; nil when that part has `.` or `..` in it.
+    static func realPath(_ path: String) -> String? {
+        var existing = path.isEmpty ? "." : path
+        var rest: [Substring] = []
+        while true {
+            if let resolved = realpath(existing, nil) {
+                defer { free(resolved) }
+                guard !rest.contains(where: { $0 == "." || $0 == ".." }) else { return nil }
+                return ([String(cString: resolved)] + rest.map(String.init)).joined(separator: "/")
+            }
+            guard let slash = existing.lastIndex(of: "/") else {
+                rest.insert(Substring(existing), at: 0)
+                existing = "."
+                continue
+            }
+            rest.insert(existing[existing.index(after: slash)...], at: 0)
+            existing = slash == existing.startIndex ? "/" : String(existing[..<slash])
+        }
     }
 
     /// The bytes of a small file (`ledger.json`).

@@ -60,11 +60,22 @@ extension Ledger {
                         failure = "line \(lineNumber) of \(segment.name) (seq \(event.seq)) does not follow seq \(expected - 1) in the chain"
                         return false
                     }
+                    // Import batches as readers judge them: a batch starts at its first line, and
+                    // every line up to its last carries it; a line that breaks that is damage here too,
+                    // so that the cut never leaves a last line that claims a batch it is not in.
+                    if let open = openBatch, event.batch != open.batch {
+                        failure = "line \(lineNumber) of \(segment.name) (seq \(event.seq)) cuts short the import batch from seq \(open.batch.first)"
+                        return false
+                    }
+                    if let batch = event.batch, event.seq != batch.first, openBatch == nil {
+                        failure = "line \(lineNumber) of \(segment.name) (seq \(event.seq)) claims an import batch from seq \(batch.first) that does not start there"
+                        return false
+                    }
                     previous = SHA256.hash(line)
                     expected += 1
                     lastGood = (k, offset + Int64(line.count) + 1)
                     if let batch = event.batch, event.seq == batch.first { openBatch = (batch, k, offset) }
-                    if openBatch.map({ event.batch != $0.batch || event.seq == $0.batch.last }) ?? false { openBatch = nil }
+                    if openBatch.map({ event.seq == $0.batch.last }) ?? false { openBatch = nil }
                     return true
                 }
             } catch {
@@ -116,11 +127,20 @@ extension Ledger {
         guard let plan = try repairPlan() else { return nil }
         let segments = try directory.segments()
         guard let first = segments.firstIndex(where: { $0.name == plan.segment }) else { return nil }
+        // What the writer after the move will need is checked before anything moves: the index
+        // can go (a link in its place is refused here), and the personal-data store is one the
+        // writer may cut (a second hard link is refused here).
+        try LedgerIndex.discard(in: directory)
+        _ = try io { () throws(SystemError) in try directory.files.openIfExists(PersonalDataStore.fileName, O_RDWR, soleLink: true) }
         try WriterSession.quarantine(segments[first...], from: plan.offset, ledger: self,
                                      what: "repair moved what follows the last line whose chain checks")
-        try LedgerIndex.discard(in: directory)
-        // Trims the personal data of the moved events (the plan counts it) and rebuilds the index.
-        _ = try WriterSession(ledger: self, trimming: "of the events moved to quarantine/")
+        do {
+            // Trims the personal data of the moved events (the plan counts it) and rebuilds the index.
+            _ = try WriterSession(ledger: self, trimming: "of the events moved to quarantine/")
+        } catch {
+            warn("the lines above were moved to quarantine/, as the plan said; then the ledger that was left stopped the writer:")
+            throw error
+        }
         return plan
     }
 }

@@ -91,11 +91,22 @@ public struct LedgerDirectory: Sendable {
 
     /// The segment files, in order.
     /// - Throws: `LedgerError.notALedger` when DIR is not a ledger, `.io` when it cannot be read.
+    /// - Throws: `LedgerError.damaged` naming a file whose name starts like a segment's but is
+    ///   not one (`strayFiles`): its events would drop out of the ledger unseen, so no reader or
+    ///   writer goes on without them (`verify` reports it in its own words).
     public func segments() throws(LedgerError) -> [Segment] {
-        try entries().compactMap { name in
+        let names = try entries()
+        if let stray = names.filter({ $0.hasPrefix("segment-") && LedgerDirectory.firstSeq(ofSegment: $0) == nil }).min() {
+            throw .damaged(file: path + "/" + stray, line: 0, reason: LedgerDirectory.strayReason
+                           + "; rename it back, or move it out of the directory (run 'ledgerctl verify')")
+        }
+        return names.compactMap { name in
             LedgerDirectory.firstSeq(ofSegment: name).map { Segment(name: name, firstSeq: $0) }
         }.sorted { $0.firstSeq < $1.firstSeq }
     }
+
+    /// What is wrong with a stray file.
+    static let strayReason = "a file named like a segment that is not one (segments are segment-NNNNNNNNNNNN.jsonl): renamed or left behind"
 
     /// Files whose names start like a segment's but are not one (`segment-15.jsonl`,
     /// `segment-000000000001.jsonl.bak`): never read as events, so `verify` points them out.

@@ -74,13 +74,12 @@ public struct Verifier: Sendable {
         // checked against the ids themselves in a second pass, so a collision never fails a ledger.
         var seenIDs = Set<UInt64>()
         var repeatedHashes = Set<UInt64>()
-        let segments = try log.directory.segments()
-        report.segments = segments.count
         if let stray = try log.directory.strayFiles().first {
-            report.damage = .damaged(file: log.directory.path + "/" + stray, line: 0,
-                                     reason: "a file named like a segment that is not one (segments are segment-NNNNNNNNNNNN.jsonl): renamed or left behind")
+            report.damage = .damaged(file: log.directory.path + "/" + stray, line: 0, reason: LedgerDirectory.strayReason)
             return report
         }
+        let segments = try log.directory.segments()
+        report.segments = segments.count
         for segment in segments.dropLast() {
             if let info = try io({ () throws(SystemError) in try log.directory.files.status(of: segment.name) }), info.st_size == 0 {
                 report.damage = .damaged(file: log.directory.path + "/" + segment.name, line: 0,

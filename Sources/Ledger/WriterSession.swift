@@ -42,6 +42,8 @@ final class WriterSession: LedgerState {
     /// - Parameter trimming: whose personal data a trim past the head drops, for its warning.
     init(ledger: Ledger, trimming: String = "written by an append that did not complete") throws(LedgerError) {
         self.ledger = ledger
+        // The joins are checked before crash recovery moves anything, and again after it.
+        _ = try Self.checkSegments(try ledger.directory.segments(), of: ledger.directory, beforeRecovery: true)
         try Self.repairTail(of: ledger)
         segments = try ledger.directory.segments()
         head = try Self.readHead(of: ledger.directory, segments: segments)
@@ -91,23 +93,31 @@ final class WriterSession: LedgerState {
     /// with the line that follows the last line of the one before (the next seq, `prev` its
     /// SHA-256). A segment removed, emptied or renamed is found here, with two short reads a
     /// segment, and not only by readers; the lines inside a segment are `verify`'s to check.
+    /// - Parameter beforeRecovery: the check made before crash recovery: the last segment's
+    ///   first line may then be torn or garbled (recovery and `readHead` judge it).
     /// - Returns: the last line of the segment before the last one (nil with one segment).
-    private static func checkSegments(_ segments: [LedgerDirectory.Segment], of directory: LedgerDirectory) throws(LedgerError) -> [UInt8]? {
+    static func checkSegments(_ segments: [LedgerDirectory.Segment], of directory: LedgerDirectory, beforeRecovery: Bool = false) throws(LedgerError) -> [UInt8]? {
         var previous: (name: String, lastLine: [UInt8])?
         for (k, segment) in segments.enumerated() {
             let path = directory.path + "/" + segment.name
-            let file = try io { () throws(SystemError) in try directory.files.open(segment.name, O_RDONLY) }
-            guard let first = try LineReader.line(in: file, at: 0), let event = try? StoredEvent(line: first) else {
-                throw .damaged(file: path, line: 1, reason: "the segment is empty or its first line is not a stored event; nothing was written (run 'ledgerctl verify')")
-            }
             if k == 0, segment.firstSeq != 1 {
                 throw .damaged(file: path, line: 1, reason: "the first segment is named for seq \(segment.firstSeq): the segments before it are missing; nothing was written (run 'ledgerctl verify')")
+            }
+            let file = try io { () throws(SystemError) in try directory.files.open(segment.name, O_RDONLY) }
+            guard let first = try LineReader.line(in: file, at: 0), let event = try? StoredEvent(line: first) else {
+                if beforeRecovery && k == segments.count - 1 { break }
+                throw .damaged(file: path, line: 1, reason: "the segment is empty or its first line is not a stored event; nothing was written (run 'ledgerctl verify')")
             }
             guard event.seq == segment.firstSeq else {
                 throw .damaged(file: path, line: 1, reason: "the segment begins with seq \(event.seq), not the seq \(segment.firstSeq) its name gives; nothing was written (run 'ledgerctl verify')")
             }
             let follows = previous.map { EventLog.seqPrefix(of: $0.lastLine) == event.seq - 1 && SHA256.hash($0.lastLine) == event.prev } ?? (event.prev == .zero)
-            guard follows else {
+            // A repair of an unfinished import that died half way cut the batch's first lines from
+            // the segment before and left this one, which starts inside the batch: recovery's to finish.
+            let cutByRecovery = beforeRecovery && event.batch.map { batch in
+                event.seq > batch.first && previous.flatMap { EventLog.seqPrefix(of: $0.lastLine) } == batch.first - 1
+            } == true
+            guard follows || cutByRecovery else {
                 let after = previous.map { "the last line of \($0.name)" } ?? "the start of the ledger"
                 throw .damaged(file: path, line: 1, reason: "the first line (seq \(event.seq)) does not follow \(after): a segment is missing or was changed; nothing was written (run 'ledgerctl verify')")
             }

@@ -138,11 +138,35 @@ import Testing
             try given(source, "append", "participant.registered", "participant=p9", "group=citizen", "name=Zhanar Forgettable", "email=zhanar@example.kz")
             try given(source, "backup", copy)
             #expect(String(decoding: FileManager.default.contents(atPath: copy + "/personal.jsonl") ?? Data(), as: UTF8.self).contains("Zhanar"))
+            // A backup killed before its rename left its copy of the personal data in DEST.
+            let leftover = copy + "/personal.jsonl.tmp-00112233445566ff"
+            #expect(FileManager.default.createFile(atPath: leftover, contents: FileManager.default.contents(atPath: copy + "/personal.jsonl")))
             try given(source, "forget", "p9")
             try given(source, "backup", copy)
-            let personal = String(decoding: FileManager.default.contents(atPath: copy + "/personal.jsonl") ?? Data(), as: UTF8.self)
-            #expect(!personal.contains("Zhanar") && !personal.contains("zhanar@"))
+            for (file, bytes) in snapshot(copy) {
+                let text = String(decoding: bytes, as: UTF8.self)
+                #expect(!text.contains("Zhanar") && !text.contains("zhanar@"), "\(file) still holds the forgotten person")
+            }
+            #expect(!FileManager.default.fileExists(atPath: leftover))
             #expect(try ledger(copy, "verify").status == 0)
+        }
+    }
+
+    /// `forget` rewrites only the ledger's own files: a backup under DIR (in `index/`, or any
+    /// directory of its own there) would keep people forgotten since, so it is refused, and not made.
+    @Test(arguments: ["index", "sub/deeper", "quarantine"])
+    func aDestinationInsideTheLedgerIsRefusedAndNotMade(inside: String) throws {
+        try withTemporaryDirectory { dir in
+            let source = dir + "/ledger"
+            try demoLedger(source)
+            let existed = FileManager.default.fileExists(atPath: source + "/" + inside)
+            let before = snapshot(source)
+            for destination in [source + "/" + inside, dir + "/ledger/./" + inside] {
+                let result = try ledger(source, "backup", destination)
+                #expect(result.status == 65 && result.stderr.contains("is inside the ledger's directory"), "\(destination): \(result.status) \(result.stderr)")
+            }
+            #expect(snapshot(source) == before)
+            #expect(FileManager.default.fileExists(atPath: source + "/" + inside) == existed)
         }
     }
 }

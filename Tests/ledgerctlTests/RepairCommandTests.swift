@@ -101,6 +101,39 @@ import Testing
         }
     }
 
+    /// A last line left claiming an import batch it is not part of would stop the writer that
+    /// runs after the move: the plan judges batches as readers do and cuts before such a line, and
+    /// `--apply` moves, and deletes, exactly what the dry run said. What that writer needs (a
+    /// personal-data store with one name) is checked before anything moves.
+    @Test func theCutNeverLeavesAFalseBatchClaimAndNothingMovesWhenTheWriterAfterWouldStop() throws {
+        try withTemporaryDirectory { top in
+            let dir = top + "/ledger"
+            try demoLedger(dir)
+            for who in ["a", "b", "c"] { try given(dir, "append", "participant.registered", "participant=pp\(who)", "group=citizen", "name=Person \(who)") }
+            let segment = try #require(try FileSafetyTests.segments(dir).last)
+            try HardeningTests.edit(dir + "/" + segment) { text in
+                var all = text.split(separator: "\n").map(String.init)
+                all[all.count - 2] = all[all.count - 2].replacingOccurrences(of: #","data":"#, with: #","batch":{"first":3,"count":3},"data":"#) // seq 4, as if seq 3-5 were one import
+                return all.joined(separator: "\n") + "\n"
+            }
+            // A second name for the store: the writer after the move would refuse it, so nothing moves.
+            try FileManager.default.linkItem(atPath: dir + "/personal.jsonl", toPath: top + "/personal-link")
+            let before = ledgerFiles(dir)
+            let refused = try ledger(dir, "repair", "--apply")
+            #expect(refused.status == 1 && refused.stderr.contains("hard links"), "\(refused.status) \(refused.stderr)")
+            #expect(ledgerFiles(dir) == before && !FileManager.default.fileExists(atPath: dir + "/quarantine"))
+            try FileManager.default.removeItem(atPath: top + "/personal-link")
+            let dryRun = try ledger(dir, "repair")
+            #expect(dryRun.stdout.contains("claims an import batch from seq 3 that does not start there")
+                    && dryRun.stdout.contains("(2 complete line(s))") && dryRun.stdout.contains("of 2 of those event(s)"), "\(dryRun.stdout) \(dryRun.stderr)")
+            let apply = try ledger(dir, "repair", "--apply")
+            #expect(apply.status == 0 && apply.stdout.contains("(2 complete line(s))") && apply.stdout.contains("of 2 of those event(s)"), "\(apply.status) \(apply.stdout) \(apply.stderr)")
+            #expect(try ledger(dir, "verify").status == 0)
+            let personal = String(decoding: try #require(FileManager.default.contents(atPath: dir + "/personal.jsonl")), as: UTF8.self)
+            #expect(personal.contains("Person a") && !personal.contains("Person b") && !personal.contains("Person c"))
+        }
+    }
+
     @Test func repairNeverMovesTheLinesBeforeDamageInTheMiddle() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir, segmentSize: "1K")

@@ -76,7 +76,7 @@ import Testing
             // is not a checkpoint any ledger could give, and is refused as such.
             try (Checkpoint.header + "\nseq: 0\nsha256: " + String(repeating: "ab", count: 32) + "\n").write(toFile: file, atomically: true, encoding: .utf8)
             let impossible = try ledger(dir, "verify", "--checkpoint", file)
-            #expect(impossible.status == 65 && impossible.stderr.contains("a checkpoint of seq 0 (the empty ledger) has a 'sha256' of 64 zeros"), "\(impossible.status) \(impossible.stderr)")
+            #expect(impossible.status == 65 && impossible.stderr.contains("a checkpoint of seq 0 (the empty ledger) must have a 'sha256' of 64 zeros"), "\(impossible.status) \(impossible.stderr)")
             try (Checkpoint.header + "\nseq: 0\nsha256: " + String(repeating: "0", count: 64) + "\n").write(toFile: file, atomically: true, encoding: .utf8)
             let empty = try ledger(dir, "verify", "--checkpoint", file)
             #expect(empty.status == 0, "\(empty.stderr)")
