@@ -9,8 +9,14 @@ extension WriterSession {
 
     /// Moves a torn tail (bytes after the last line feed, or the lines of an import batch that
     /// did not finish) to `quarantine/`, truncates, and removes segments left empty.
-    static func repairTail(of ledger: Ledger) throws(LedgerError) {
+    /// - Parameter beforeMoving: called once before the first change, which it may refuse.
+    static func repairTail(of ledger: Ledger, beforeMoving: () throws(LedgerError) -> Void) throws(LedgerError) {
         let directory = ledger.directory
+        var allowed = false
+        func aboutToMove() throws(LedgerError) {
+            if !allowed { try beforeMoving() }
+            allowed = true
+        }
         while true {
             let segments = try directory.segments()
             guard let last = segments.last else { return }
@@ -19,6 +25,7 @@ extension WriterSession {
             let size = try io { () throws(SystemError) in try file.size() }
             if size == 0 {
                 // A segment created by a writer that died before its first line: it holds nothing.
+                try aboutToMove()
                 try io { () throws(SystemError) in
                     try directory.files.remove(last.name)
                     try directory.files.synchronize()
@@ -57,6 +64,7 @@ extension WriterSession {
                 }
             }
             if cutIndex == segments.count - 1 && cutOffset == size { return }
+            try aboutToMove()
             try quarantine(segments[cutIndex...], from: cutOffset, ledger: ledger, what: "repaired a torn tail left by a writer that died")
         }
     }

@@ -42,9 +42,11 @@ final class WriterSession: LedgerState {
     /// - Parameter trimming: whose personal data a trim past the head drops, for its warning.
     init(ledger: Ledger, trimming: String = "written by an append that did not complete") throws(LedgerError) {
         self.ledger = ledger
-        // The joins are checked before crash recovery moves anything, and again after it.
-        _ = try Self.checkSegments(try ledger.directory.segments(), of: ledger.directory, beforeRecovery: true)
-        try Self.repairTail(of: ledger)
+        // The joins are checked before crash recovery moves anything (when it has something to
+        // move), and after it in `readHead`.
+        try Self.repairTail(of: ledger) { () throws(LedgerError) in
+            _ = try Self.checkSegments(try ledger.directory.segments(), of: ledger.directory, beforeRecovery: true)
+        }
         segments = try ledger.directory.segments()
         head = try Self.readHead(of: ledger.directory, segments: segments)
         let cut = try PersonalDataStore(directory: ledger.directory).trim(after: head.seq)
