@@ -118,6 +118,9 @@ public struct EventLog: Sendable {
             if tail.trailingBytes > 0 && k < segments.count - 1 {
                 throw .damaged(file: path, line: lines + 1, reason: "\(tail.trailingBytes) bytes without a line feed before the next segment")
             }
+            if !isStart && lines == 0 && k < segments.count - 1 {
+                throw .damaged(file: path, line: 0, reason: "an empty segment before the last one (its lines were removed, or it was made empty)")
+            }
             if k == segments.count - 1 { return tail.trailingBytes }
         }
         return 0

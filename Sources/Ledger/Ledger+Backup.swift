@@ -33,8 +33,8 @@ extension Ledger {
         // A destination inside the ledger's directory is refused: `forget` rewrites only the
         // ledger's own files, and a copy of the personal data under DIR would keep the data of
         // people forgotten since.
-        if let inside = Ledger.realPath(destination), let ledger = Ledger.realPath(directory.path), inside.hasPrefix(ledger.hasSuffix("/") ? ledger : ledger + "/") {
-            throw .invalidArgument("\(destination) is inside the ledger's directory; back it up to a directory outside it")
+        if directory.contains(destination) {
+            throw .invalidArgument("\(destination) is the ledger's directory or inside it; back it up to a directory outside it")
         }
         // The destination: made (0700) when missing, and refused if it is this ledger or another's.
         _ = try? Ledger.makeDirectories(destination, system: system)
@@ -166,16 +166,19 @@ extension Ledger {
         return offset + Int64(line.count) + 1
     }
 
-    /// The absolute path of `path` with every link and `..` resolved, the part that does not
-    /// exist yet appended as it is written; nil when that part has `.` or `..` in it.
+    /// The absolute path of `path` with every link and `..` resolved; the part that does not
+    /// exist yet (where no link can be) is resolved as written, `.` and `..` included.
     static func realPath(_ path: String) -> String? {
         var existing = path.isEmpty ? "." : path
         var rest: [Substring] = []
         while true {
             if let resolved = realpath(existing, nil) {
                 defer { free(resolved) }
-                guard !rest.contains(where: { $0 == "." || $0 == ".." }) else { return nil }
-                return ([String(cString: resolved)] + rest.map(String.init)).joined(separator: "/")
+                var parts = String(cString: resolved).split(separator: "/", omittingEmptySubsequences: true)
+                for part in rest where !part.isEmpty && part != "." {
+                    if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+                }
+                return "/" + parts.joined(separator: "/")
             }
             guard let slash = existing.lastIndex(of: "/") else {
                 rest.insert(Substring(existing), at: 0)

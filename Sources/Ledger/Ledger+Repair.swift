@@ -42,6 +42,10 @@ extension Ledger {
             let size = try io { () throws(SystemError) in try file.size() }
             var lineNumber = 0
             var failure: String?
+            if size == 0 && k < segments.count - 1 { // as readers and writers judge it
+                damage = (k, "\(segment.name) is empty, before the last segment")
+                break scan
+            }
             do {
                 try LineReader.forEachLine(in: file) { offset, line throws(LedgerError) in
                     lineNumber += 1
@@ -127,11 +131,17 @@ extension Ledger {
         guard let plan = try repairPlan() else { return nil }
         let segments = try directory.segments()
         guard let first = segments.firstIndex(where: { $0.name == plan.segment }) else { return nil }
-        // What the writer after the move will need is checked before anything moves: the index
-        // can go (a link in its place is refused here), and the personal-data store is one the
-        // writer may cut (a second hard link is refused here).
+        // What the move and the writer after it will need is checked before anything moves:
+        // `quarantine/`, if there, is a directory (a link or a file in its place is refused here), the
+        // segment that will be the last and the personal-data store are ones the writer may
+        // change (a second hard link is refused here), and the index can go.
+        try io { () throws(SystemError) in
+            _ = try directory.files.subdirectory("quarantine", creating: false) // made by the move when missing
+            let newLast = plan.offset > 0 ? segments[first] : first > 0 ? segments[first - 1] : nil
+            if let newLast { _ = try directory.files.open(newLast.name, O_RDONLY, soleLink: true) }
+            _ = try directory.files.openIfExists(PersonalDataStore.fileName, O_RDWR, soleLink: true)
+        }
         try LedgerIndex.discard(in: directory)
-        _ = try io { () throws(SystemError) in try directory.files.openIfExists(PersonalDataStore.fileName, O_RDWR, soleLink: true) }
         try WriterSession.quarantine(segments[first...], from: plan.offset, ledger: self,
                                      what: "repair moved what follows the last line whose chain checks")
         do {

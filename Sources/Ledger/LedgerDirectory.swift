@@ -105,6 +105,13 @@ public struct LedgerDirectory: Sendable {
         }.sorted { $0.firstSeq < $1.firstSeq }
     }
 
+    /// True when `path` is this directory or lies under it: a file or directory there is one
+    /// `forget` does not rewrite (a backup, a report), so none is written there.
+    public func contains(_ path: String) -> Bool {
+        guard let ledger = Ledger.realPath(self.path), let candidate = Ledger.realPath(path) else { return false }
+        return candidate == ledger || candidate.hasPrefix(ledger == "/" ? "/" : ledger + "/")
+    }
+
     /// What is wrong with a stray file.
     static let strayReason = "a file named like a segment that is not one (segments are segment-NNNNNNNNNNNN.jsonl): renamed or left behind"
 

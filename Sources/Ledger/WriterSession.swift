@@ -115,10 +115,13 @@ final class WriterSession: LedgerState {
             }
             let follows = previous.map { EventLog.seqPrefix(of: $0.lastLine) == event.seq - 1 && SHA256.hash($0.lastLine) == event.prev } ?? (event.prev == .zero)
             // A repair of an unfinished import that died half way cut the batch's first lines from
-            // the segment before and left this one, which starts inside the batch: recovery's to finish.
-            let cutByRecovery = beforeRecovery && event.batch.map { batch in
-                event.seq > batch.first && previous.flatMap { EventLog.seqPrefix(of: $0.lastLine) } == batch.first - 1
-            } == true
+            // the segment before and left this one, which starts inside the batch: recovery's to
+            // finish, when the ledger's last line still claims that batch unfinished.
+            var cutByRecovery = false
+            if beforeRecovery, let batch = event.batch, event.seq > batch.first,
+               previous.flatMap({ EventLog.seqPrefix(of: $0.lastLine) }) == batch.first - 1 {
+                cutByRecovery = try unfinishedBatch(atEndOf: segments, in: directory) == batch
+            }
             guard follows || cutByRecovery else {
                 let after = previous.map { "the last line of \($0.name)" } ?? "the start of the ledger"
                 throw .damaged(file: path, line: 1, reason: "the first line (seq \(event.seq)) does not follow \(after): a segment is missing or was changed; nothing was written (run 'ledgerctl verify')")
@@ -131,6 +134,16 @@ final class WriterSession: LedgerState {
             previous = (segment.name, last)
         }
         return previous?.lastLine
+    }
+
+    /// The import batch the ledger's last complete line claims and does not finish, if any.
+    private static func unfinishedBatch(atEndOf segments: [LedgerDirectory.Segment], in directory: LedgerDirectory) throws(LedgerError) -> StoredEvent.Batch? {
+        guard let last = segments.last else { return nil }
+        let file = try io { () throws(SystemError) in try directory.files.open(last.name, O_RDONLY) }
+        let size = try io { () throws(SystemError) in try file.size() }
+        guard let (_, line) = try LineReader.lastLine(in: file, end: try LineReader.completeEnd(of: file, size: size)),
+              let event = try? StoredEvent(line: line), let batch = event.batch, event.seq < batch.last else { return nil }
+        return batch
     }
 
     // MARK: - LedgerState

@@ -57,6 +57,9 @@ extension Tool {
         }
 
         var log = try EventLog(path: context.directory)
+        if let output, log.directory.contains(output) {
+            throw UsageError("--output \(output) is in the ledger's directory, where 'forget' would not reach the names a report holds; write it elsewhere")
+        }
         let progress = ProgressLine("replaying the ledger")
         defer { progress.finish() }
         log.progress = { done, total in progress.update(done, of: total, isBytes: true) }

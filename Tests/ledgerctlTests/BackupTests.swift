@@ -80,7 +80,7 @@ import Testing
             #expect(refused.stderr.contains("holds another ledger"), "\(refused.stderr)")
             #expect(snapshot(other) == otherBefore)
             let itself = try ledger(source, "backup", source)
-            #expect(itself.status == 65 && itself.stderr.contains("is the ledger itself"), "\(itself.stderr)")
+            #expect(itself.status == 65 && itself.stderr.contains("is the ledger's directory or inside it"), "\(itself.stderr)")
             #expect(ledgerFiles(source) == sourceBefore)
             // A copy whose history differs (a rewritten line) is not overwritten.
             let copy = dir + "/copy"
@@ -161,12 +161,15 @@ import Testing
             try demoLedger(source)
             let existed = FileManager.default.fileExists(atPath: source + "/" + inside)
             let before = snapshot(source)
-            for destination in [source + "/" + inside, dir + "/ledger/./" + inside] {
+            try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: source)
+            for destination in [source + "/" + inside, dir + "/ledger/./" + inside, source + "/" + inside + "/.", source + "/nd/../" + inside,
+                                dir + "/link/" + inside, dir + "/link/zz/..", source] {
                 let result = try ledger(source, "backup", destination)
-                #expect(result.status == 65 && result.stderr.contains("is inside the ledger's directory"), "\(destination): \(result.status) \(result.stderr)")
+                #expect(result.status == 65 && result.stderr.contains("is the ledger's directory or inside it"), "\(destination): \(result.status) \(result.stderr)")
             }
             #expect(snapshot(source) == before)
             #expect(FileManager.default.fileExists(atPath: source + "/" + inside) == existed)
+            #expect(!FileManager.default.fileExists(atPath: source + "/nd") && !FileManager.default.fileExists(atPath: source + "/zz"))
         }
     }
 }

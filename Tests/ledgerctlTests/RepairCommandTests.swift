@@ -134,6 +134,34 @@ import Testing
         }
     }
 
+    /// The segment that becomes the last one is checked before anything moves (a second hard
+    /// link to it would stop the writer after the move), and an empty segment in the middle is
+    /// where the damage starts, as readers and writers judge it: the dry run and `--apply` agree.
+    @Test func aSecondLinkToTheNewLastSegmentMovesNothingAndAnEmptyMiddleSegmentIsDamage() throws {
+        try withTemporaryDirectory { top in
+            let dir = top + "/ledger"
+            try given(dir, "init", "--segment-size", "2K")
+            for k in 1...20 { try given(dir, "append", "participant.registered", "participant=a\(k)", "group=citizen", "name=N\(k)", "email=a\(k)@x.kz") }
+            let segments = try FileSafetyTests.segments(dir)
+            try #require(segments.count >= 3, "\(segments)")
+            try HardeningTests.edit(dir + "/" + segments[segments.count - 1]) { "{" + $0 } // its first line garbled: the whole segment moves
+            try FileManager.default.linkItem(atPath: dir + "/" + segments[segments.count - 2], toPath: top + "/second-name")
+            let before = snapshot(dir)
+            let refused = try ledger(dir, "repair", "--apply")
+            #expect(refused.status == 1 && refused.stderr.contains(segments[segments.count - 2]) && refused.stderr.contains("hard links"), "\(refused.stderr)")
+            #expect(snapshot(dir) == before, "a refused repair changed the ledger or its index")
+            try FileManager.default.removeItem(atPath: top + "/second-name")
+            #expect(truncate(dir + "/" + segments[1], 0) == 0)
+            let dryRun = try ledger(dir, "repair")
+            #expect(dryRun.status == 0 && dryRun.stdout.contains("\(segments[1]) is empty, before the last segment"), "\(dryRun.stdout)")
+            let apply = try ledger(dir, "repair", "--apply")
+            #expect(apply.status == 0, "\(apply.stderr)")
+            let said = { (text: String) in text.split(separator: "\n").first.map { $0.split(separator: ":", maxSplits: 2).dropFirst().joined(separator: ":") } }
+            #expect(said(dryRun.stdout) == said(apply.stdout), "\(dryRun.stdout)\n\(apply.stdout)")
+            #expect(try ledger(dir, "verify").status == 0)
+        }
+    }
+
     @Test func repairNeverMovesTheLinesBeforeDamageInTheMiddle() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir, segmentSize: "1K")

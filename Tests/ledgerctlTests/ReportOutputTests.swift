@@ -15,6 +15,23 @@ import Testing
         }
     }
 
+    /// A report names people, and `forget` rewrites only the ledger's own files: a report file
+    /// inside the ledger's directory would keep a forgotten person's name, so none is written there.
+    @Test func aReportIsNotWrittenInsideTheLedgersDirectory() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir + "/l")
+            try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/l")
+            let before = snapshot(dir + "/l")
+            for output in [dir + "/l/att.csv", dir + "/l/index/att.csv", dir + "/link/att.csv", dir + "/l/new/../att.csv"] {
+                let result = try ledger(dir + "/l", "report", "attendees", "--output", output)
+                #expect(result.status == 64 && result.stderr.contains("is in the ledger's directory"), "\(output): \(result.status) \(result.stderr)")
+            }
+            #expect(snapshot(dir + "/l") == before)
+            #expect(try ledger(dir + "/l", "report", "attendees", "--output", dir + "/link/../att.csv").status == 0) // beside it, not in it
+            #expect(FileManager.default.fileExists(atPath: dir + "/att.csv"))
+        }
+    }
+
     @Test func formatWinsOverTheExtensionAndXMLMeansIATIForImpact() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir + "/l", isPublished: true) // IATI needs the reporting organisation
