@@ -50,9 +50,12 @@ def unique_members(pairs):
 
 def read_checkpoint(path):
     lines = [line.strip() for line in open(path, encoding="utf-8") if line.strip()]
-    fields = dict((k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:]))
+    pairs = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
+    fields = dict(pairs)
+    if len(fields) != len(pairs):
+        raise ValueError(f"{path} is not a checkpoint (a field is given twice)")
     seq, sha = fields.get("seq", ""), fields.get("sha256", "")
-    if lines[:1] != ["ledger-checkpoint/1"] or not re.fullmatch("[0-9]+", seq) \
+    if lines[:1] != ["ledger-checkpoint/1"] or not re.fullmatch("0|[1-9][0-9]*", seq) \
             or not re.fullmatch("[0-9a-f]{64}", sha) or (int(seq) == 0 and sha != ZERO):
         raise ValueError(f"{path} is not a checkpoint ('ledger-checkpoint/1', 'seq: N', 'sha256: <64 hex>')")
     return int(seq), sha

@@ -41,9 +41,13 @@ public struct Checkpoint: Sendable, Equatable, CustomStringConvertible {
         var fields: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { throw .invalidArgument("\(source): '\(line)' is not 'name: value'") }
-            fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: " ")
+            let name = String(line[..<colon]).trimmingCharacters(in: " \t")
+            guard fields[name] == nil else { throw .invalidArgument("\(source): '\(name)' is given twice") }
+            fields[name] = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
         }
-        guard let seqText = fields["seq"], let seq = Int64(seqText), seq >= 0 else {
+        // Digits only, without a sign or a leading zero: one spelling per seq, as `audit_chain.py` reads it.
+        guard let seqText = fields["seq"], seqText.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              seqText == "0" || !seqText.hasPrefix("0"), let seq = Int64(seqText) else {
             throw .invalidArgument("\(source): 'seq' is missing or not a whole number")
         }
         guard let hashText = fields["sha256"], let hash = SHA256.Digest(hex: hashText) else {

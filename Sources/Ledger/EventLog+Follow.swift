@@ -22,7 +22,10 @@ extension EventLog {
     /// first event. Returns how many events `body` was given (0 when nothing new is committed).
     /// - Throws: `LedgerError.damaged` naming the first damage in what it reads; an error `body` throws.
     @discardableResult
-    public func read(after cursor: inout Cursor, _ body: (StoredEvent, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Void) throws(LedgerError) -> Int {
+    /// - Parameter vouched: called with seq S once every line up to S is known to be in the
+    ///   chain (the line after S carries its SHA-256), and with the last seq read at the end.
+    public func read(after cursor: inout Cursor, _ body: (StoredEvent, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Void,
+                     vouched: (Int64) throws(LedgerError) -> Void = { _ throws(LedgerError) in }) throws(LedgerError) -> Int {
         let end = try committedEnd()
         guard end > cursor.seq else { return 0 }
         var given = 0
@@ -40,9 +43,10 @@ extension EventLog {
                 given += 1
             }
             return true
-        } linked: { _, hash in
+        } linked: { _, hash throws(LedgerError) in
             // Lines are linked in the order they were read: the chain goes on after this one.
             let (location, length, seq) = read[linkedCount]
+            if seq - 1 > cursor.seq { try vouched(seq - 1) }
             linkedCount += 1
             position.seq = seq
             position.next = ChainStart(segment: location.segment, offset: location.offset + Int64(length) + 1,
@@ -52,6 +56,7 @@ extension EventLog {
                 linkedCount = 0
             }
         }
+        if position.seq > cursor.seq { try vouched(position.seq) }
         return given
     }
 }

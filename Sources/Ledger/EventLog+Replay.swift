@@ -106,8 +106,13 @@ extension EventLog {
     /// The events in order with their stored lines (valid during the call), through the chain
     /// check, until `body` returns false; an import batch not yet finished is not read.
     @discardableResult
-    public func replayLines(_ body: (StoredEvent, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool) throws(LedgerError) -> ReplayStamp {
+    /// - Parameter vouched: called with seq S once every line up to S is known to be in the
+    ///   chain (the line after S carries its SHA-256), and with the last seq at the end; a line
+    ///   given to `body` and never vouched for is one whose read found damage at or after it.
+    public func replayLines(_ body: (StoredEvent, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool,
+                            vouched: (Int64) throws(LedgerError) -> Void = { _ throws(LedgerError) in }) throws(LedgerError) -> ReplayStamp {
         var stamp = ReplayStamp()
+        var linked: Int64 = 0
         try readChain(until: try committedEnd(), advice: EventLog.verifyAdvice) { location, line throws(LedgerError) in
             let event = try self.event(in: line, at: location)
             return (ChainLine(seq: event.seq, prev: event.prev, batch: event.batch), event)
@@ -116,9 +121,12 @@ extension EventLog {
             stamp.lastSeq = event.seq
             stamp.eventsIncluded = stamp.eventsIncluded.adding(saturating: 1) // a saved state gives the start
             return try body(event, line)
-        } linked: { _, hash in
+        } linked: { _, hash throws(LedgerError) in
             stamp.headHash = hash
+            linked += 1
+            if linked > 1 { try vouched(linked - 1) }
         }
+        if linked > 0 { try vouched(linked) }
         return stamp
     }
 }

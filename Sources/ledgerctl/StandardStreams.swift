@@ -29,15 +29,41 @@ enum StandardStreams {
         try? line.withUTF8 { try writeAll(UnsafeRawBufferPointer($0), to: 2, name: "standard error") }
     }
 
-    /// Writes `bytes` as the file at `path` (created owner-only, or cut to nothing first).
+    /// Writes `text` as the file at `path`: a new file of its own (owner-only, `O_EXCL`, never
+    /// through a link) in the same directory, flushed, then renamed over `path`. Whatever stood
+    /// at `path` (a link, dangling or not; a file with other names or another mode) is replaced,
+    /// never written through.
     /// - Throws: `LedgerError.io` with the operating system's reason (permission denied said as such).
     static func writeFile(_ path: String, _ text: String) throws {
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw LedgerError.io(SystemError(operation: "open", path: path, code: errno)) }
-        defer { Glibc.close(fd) }
-        var text = text
-        try text.withUTF8 { try writeAll(UnsafeRawBufferPointer($0), to: fd, name: path) }
-        guard fsync(fd) == 0 else { throw LedgerError.io(SystemError(operation: "fsync", path: path, code: errno)) }
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty, name != ".", name != ".." else {
+            throw LedgerError.io(SystemError(operation: "open", path: path, code: EISDIR))
+        }
+        let directory = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw LedgerError.io(SystemError(operation: "open", path: folder, code: errno)) }
+        defer { Glibc.close(directory) }
+        var temporary = ""
+        var fd: Int32 = -1
+        while fd < 0 {
+            temporary = "." + name + ".tmp-" + String(UInt64.random(in: 0 ... .max), radix: 16)
+            fd = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard fd >= 0 || errno == EEXIST else { throw LedgerError.io(SystemError(operation: "open", path: path, code: errno)) }
+        }
+        do {
+            defer { Glibc.close(fd) }
+            var text = text
+            try text.withUTF8 { try writeAll(UnsafeRawBufferPointer($0), to: fd, name: path) }
+            guard fsync(fd) == 0 else { throw LedgerError.io(SystemError(operation: "fsync", path: path, code: errno)) }
+            guard renameat(directory, temporary, directory, name) == 0 else {
+                throw LedgerError.io(SystemError(operation: "rename", path: path, code: errno))
+            }
+        } catch {
+            unlinkat(directory, temporary, 0)
+            throw error
+        }
+        _ = fsync(directory)
     }
 
     private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, name: String) throws {

@@ -19,14 +19,16 @@ extension Tool {
             var rows: [[String]] = []
             let given: Int
             do {
-                given = try log.read(after: &cursor) { event, line throws(LedgerError) in
+                given = try log.read(after: &cursor, { event, line throws(LedgerError) in
                     guard Self.matches(event, type: type) else { return }
                     if asJSON {
-                        do { try output.write(line) } catch { throw Self.asLedgerError(error) }
+                        do { try output.write(line, seq: event.seq) } catch { throw Self.asLedgerError(error) }
                     } else {
                         rows.append(Self.logRow(event))
                     }
-                }
+                }, vouched: { seq throws(LedgerError) in
+                    do { try output.vouch(through: seq) } catch { throw Self.asLedgerError(error) }
+                })
                 if !rows.isEmpty {
                     // Each batch aligned on its own; the header once.
                     var text = Self.table(headers: ["SEQ", "OCCURRED AT", "TYPE", "ID", "DATA"], rows: rows, lastColumnWidth: .max)

@@ -29,17 +29,20 @@ extension Tool {
         guard limit > 0 else { return .success }
         var failure: (any Error)?
         // Read through the chain check: a damaged ledger is named, never listed as if it were whole.
-        try log.replayLines { event, line in
+        try log.replayLines({ event, line in
             if event.seq <= since { return true }
             if !Self.matches(event, type: type) { return true }
             if asJSON {
-                do { try output.write(line) } catch { failure = error; return false }
+                do { try output.write(line, seq: event.seq) } catch { failure = error; return false }
             } else {
                 rows.append(Self.logRow(event))
             }
             shown += 1
             return shown < limit
-        }
+        }, vouched: { seq in
+            guard failure == nil else { return }
+            do { try output.vouch(through: seq) } catch { failure = error }
+        })
         if let failure { throw failure }
         try output.flush()
         if !asJSON {
@@ -158,19 +161,42 @@ extension Tool {
 }
 
 /// Buffers stdout writes of raw lines.
+/// Stored lines on their way to standard output, held until the chain vouches for them: a line
+/// is written only once the line after it is found to carry its SHA-256 (`vouch(through:)`), so
+/// an edited line, which only the next line's `prev` reveals, never reaches the output of a read
+/// that then stops at the damage. Held lines are about a chunk of the chain (a megabyte).
 struct FileOutput {
     private var buffer: [UInt8] = []
+    /// The seq of each held line and where it ends in `buffer`, in seq order.
+    private var held: [(seq: Int64, end: Int)] = []
+    /// How many of `held` the chain has vouched for.
+    private var vouched = 0
 
-    mutating func write(_ line: some Collection<UInt8>) throws {
+    mutating func write(_ line: some Collection<UInt8>, seq: Int64) throws {
         buffer.append(contentsOf: line)
         buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { try flush() }
+        held.append((seq, buffer.count))
     }
 
+    /// Every line up to `seq` is in the chain: written out once they fill 64 KB.
+    mutating func vouch(through seq: Int64) throws {
+        while vouched < held.count && held[vouched].seq <= seq { vouched += 1 }
+        if vouched > 0 && held[vouched - 1].end >= 1 << 16 { try writeVouched() }
+    }
+
+    /// Writes every line vouched for.
     mutating func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try StandardStreams.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        try writeVouched()
+    }
+
+    private mutating func writeVouched() throws {
+        guard vouched > 0 else { return }
+        let end = held[vouched - 1].end
+        try StandardStreams.write(Array(buffer[..<end]))
+        buffer.removeFirst(end)
+        held.removeFirst(vouched)
+        for k in held.indices { held[k].end -= end }
+        vouched = 0
     }
 }
 

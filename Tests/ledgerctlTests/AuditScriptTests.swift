@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Ledger
 
 /// The auditor's independent check (Scripts/audit_chain.py, python3 only) agrees with `verify`.
 @Suite struct AuditScriptTests {
@@ -46,6 +47,40 @@ import Testing
             #expect(tampered.status == 1)
             #expect(tampered.stderr.contains("FAIL: \(path) line"))
             #expect(try ledger(dir, "verify").status == 1)
+        }
+    }
+
+    /// `verify --checkpoint` and the script read a checkpoint alike, and agree on what it proves:
+    /// a field given twice, a seq with a sign or a leading zero, and a checkpoint of a line of an
+    /// import that never finished (the ledger ends before it) are refused by both.
+    @Test func agreesWithVerifyOnCheckpointsThatProveNothing() throws {
+        try withTemporaryDirectory { top in
+            let dir = top + "/ledger"
+            try demoLedger(dir)
+            let people = (1...5).map { #"{"type":"participant.registered","data":{"participant":"b\#($0)","group":"academia","name":"B \#($0)"}}"# }
+            try given(dir, "import", "-", stdin: people.joined(separator: "\n") + "\n") // seq 3-7, one batch
+            let head = try ledger(dir, "checkpoint").stdout
+            let sha = try #require(head.split(separator: "\n").first { $0.hasPrefix("sha256: ") }).dropFirst("sha256: ".count)
+            let file = top + "/checkpoint.txt"
+            func bothRefuse(_ text: String, _ why: String) throws {
+                try text.write(toFile: file, atomically: true, encoding: .utf8)
+                let verify = try ledger(dir, "verify", "--checkpoint", file)
+                let script = try audit([dir, "--checkpoint", file])
+                #expect(verify.status != 0 && script.status != 0, "\(why): verify \(verify.status) \(verify.stdout)\(verify.stderr); script \(script.status) \(script.stdout)")
+            }
+            try bothRefuse("ledger-checkpoint/1\nseq: 7\nsha256: \(sha)\nseq: 0\nsha256: \(String(repeating: "0", count: 64))\n", "a field given twice")
+            try bothRefuse("ledger-checkpoint/1\nseq: +7\nsha256: \(sha)\n", "a signed seq")
+            try bothRefuse("ledger-checkpoint/1\nseq: 07\nsha256: \(sha)\n", "a leading zero")
+            try head.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try ledger(dir, "verify", "--checkpoint", file).status == 0 && (try audit([dir, "--checkpoint", file])).status == 0)
+            // The import's last two lines lost: the batch from seq 3 never finished, and the ledger ends at seq 2.
+            let segment = try #require(try FileSafetyTests.segments(dir).last)
+            let lines = try String(contentsOfFile: dir + "/" + segment, encoding: .utf8).split(separator: "\n").map(String.init)
+            try (lines.prefix(5).joined(separator: "\n") + "\n").write(toFile: dir + "/" + segment, atomically: true, encoding: .utf8)
+            let fifth = SHA256.hash(Array(lines[4].utf8)).hex
+            try bothRefuse("ledger-checkpoint/1\nseq: 5\nsha256: \(fifth)\n", "a line of an unfinished import")
+            let verify = try ledger(dir, "verify", "--checkpoint", file)
+            #expect(verify.stderr.contains("before the checkpoint's seq"), "\(verify.stderr)")
         }
     }
 }

@@ -116,6 +116,29 @@ import Glibc
         }
     }
 
+    /// On a ledger large enough that output is written while the read goes on, JSON lines are
+    /// written only once the chain vouches for them (the next line carries their SHA-256): an
+    /// edited line, and everything after it, never reaches the output, with or without --follow.
+    @Test(arguments: [["log", "--json"], ["log", "--follow", "--json"]])
+    func anEditedLineNeverReachesTheOutputOfALongRead(command: [String]) throws {
+        try withTemporaryDirectory { top in
+            let dir = top + "/events"
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            let path = dir + "/segment-000000000001.jsonl"
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+            try #require(lines.count > 600)
+            var edited = lines
+            edited[599] = edited[599].replacingOccurrences(of: #""occurred_at":"2017"#, with: #""occurred_at":"2019"#) // seq 600
+            try #require(edited[599] != lines[599])
+            try (edited.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try Ledgerctl.run(["--dir", dir] + command)
+            #expect(result.status == 1 && result.stderr.contains("line 601") && result.stderr.contains("prev does not match"), "\(result.stderr)")
+            let shown = result.stdout.split(separator: "\n").map(String.init)
+            #expect(!shown.isEmpty, "nothing was written while the read went on: the case does not test holding back")
+            #expect(shown.count <= 599 && shown == Array(lines.prefix(shown.count)), "\(shown.count) lines, not a prefix of the good ones")
+        }
+    }
+
     @Test func refusesLimitWithFollow() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir)

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a report or a listing goes: the format from `--output`'s extension, `--as-of` in the
 /// refusals, tables whole unless a terminal needs them cut.
@@ -29,6 +32,31 @@ import Testing
             #expect(snapshot(dir + "/l") == before)
             #expect(try ledger(dir + "/l", "report", "attendees", "--output", dir + "/link/../att.csv").status == 0) // beside it, not in it
             #expect(FileManager.default.fileExists(atPath: dir + "/att.csv"))
+        }
+    }
+
+    /// `--output` makes a new file and renames it over the name: a dangling link pointing into
+    /// the ledger, a second name of a segment, or an existing file readable by others is
+    /// replaced, never written through (before, each was opened and written in place).
+    @Test func theOutputReplacesWhatStoodThereAndNeverWritesThroughIt() throws {
+        try withTemporaryDirectory { dir in
+            let ledgerDir = dir + "/l"
+            try demoLedger(ledgerDir)
+            try FileManager.default.createSymbolicLink(atPath: dir + "/dangling.csv", withDestinationPath: ledgerDir + "/leak.csv")
+            let segment = try #require(try FileSafetyTests.segments(ledgerDir).first)
+            try FileManager.default.linkItem(atPath: ledgerDir + "/" + segment, toPath: dir + "/second-name.csv")
+            #expect(FileManager.default.createFile(atPath: dir + "/open.csv", contents: Data("old\n".utf8), attributes: [.posixPermissions: 0o644]))
+            let before = snapshot(ledgerDir)
+            for output in ["dangling.csv", "second-name.csv", "open.csv"] {
+                let result = try ledger(ledgerDir, "report", "attendees", "--format", "csv", "--output", dir + "/" + output)
+                #expect(result.status == 0, "\(output): \(result.stderr)")
+                var info = stat()
+                #expect(lstat(dir + "/" + output, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_mode & 0o777 == 0o600 && info.st_nlink == 1, "\(output)")
+                #expect(try String(contentsOfFile: dir + "/" + output, encoding: .utf8).hasPrefix("ID,Name,"), "\(output)")
+            }
+            #expect(snapshot(ledgerDir) == before, "a file in the ledger was written or made")
+            #expect(try ledger(ledgerDir, "verify").status == 0)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
         }
     }
 
