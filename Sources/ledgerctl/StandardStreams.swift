@@ -12,6 +12,11 @@ enum StandardStreams {
         try bytes.withUnsafeBytes { try writeAll($0, to: 1, name: "standard output") }
     }
 
+    /// Writes `bytes` to standard output, without copying them first.
+    static func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try writeAll(bytes, to: 1, name: "standard output")
+    }
+
     /// Writes the UTF-8 of `text` to standard output (a report: megabytes, not copied first).
     static func write(_ text: String) throws {
         var text = text

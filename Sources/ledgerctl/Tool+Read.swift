@@ -167,6 +167,8 @@ extension Tool {
 /// that then stops at the damage. Held lines are about a chunk of the chain (a megabyte).
 struct FileOutput {
     private var buffer: [UInt8] = []
+    /// How much of `buffer` is written out already.
+    private var written = 0
     /// The seq of each held line and where it ends in `buffer`, in seq order.
     private var held: [(seq: Int64, end: Int)] = []
     /// How many of `held` the chain has vouched for.
@@ -178,10 +180,10 @@ struct FileOutput {
         held.append((seq, buffer.count))
     }
 
-    /// Every line up to `seq` is in the chain: written out once they fill 64 KB.
+    /// Every line up to `seq` is in the chain: written out once they make 64 KB.
     mutating func vouch(through seq: Int64) throws {
         while vouched < held.count && held[vouched].seq <= seq { vouched += 1 }
-        if vouched > 0 && held[vouched - 1].end >= 1 << 16 { try writeVouched() }
+        if vouched > 0 && held[vouched - 1].end - written >= 1 << 16 { try writeVouched() }
     }
 
     /// Writes every line vouched for.
@@ -192,11 +194,20 @@ struct FileOutput {
     private mutating func writeVouched() throws {
         guard vouched > 0 else { return }
         let end = held[vouched - 1].end
-        try StandardStreams.write(Array(buffer[..<end]))
-        buffer.removeFirst(end)
-        held.removeFirst(vouched)
-        for k in held.indices { held[k].end -= end }
-        vouched = 0
+        if end > written {
+            try buffer.withUnsafeBytes { try StandardStreams.write(UnsafeRawBufferPointer(rebasing: $0[written..<end])) }
+            written = end
+        }
+        if written == buffer.count { // all out: start again, keeping the storage
+            buffer.removeAll(keepingCapacity: true)
+            held.removeAll(keepingCapacity: true)
+            (written, vouched) = (0, 0)
+        } else if written >= 1 << 20 { // what is held moves to the front now and then, not at every write
+            buffer.removeFirst(written)
+            held.removeFirst(vouched)
+            for k in held.indices { held[k].end -= written }
+            (written, vouched) = (0, 0)
+        }
     }
 }
 
