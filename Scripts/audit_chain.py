@@ -49,8 +49,16 @@ def unique_members(pairs):
     return dict(pairs)
 
 def read_checkpoint(path):
-    lines = [line.strip() for line in open(path, encoding="utf-8") if line.strip()]
-    pairs = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
+    data = open(path, "rb").read(4097)
+    if len(data) > 4096:
+        raise ValueError(f"{path} is not a checkpoint (it is larger than 4096 bytes)")
+    # Lines end in LF, CRLF or CR; each is trimmed of ASCII white space, blank ones skipped.
+    blank = " \t\v\f\r"
+    text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.strip(blank) for line in text.split("\n") if line.strip(blank)]
+    if any(":" not in line for line in lines[1:]):
+        raise ValueError(f"{path} is not a checkpoint (a line is not 'name: value')")
+    pairs = [(k.strip(blank), v.strip(blank)) for k, _, v in (line.partition(":") for line in lines[1:])]
     fields = dict(pairs)
     if len(fields) != len(pairs):
         raise ValueError(f"{path} is not a checkpoint (a field is given twice)")

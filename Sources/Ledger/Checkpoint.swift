@@ -24,6 +24,9 @@ public struct Checkpoint: Sendable, Equatable, CustomStringConvertible {
     /// The first line of the text form.
     public static let header = "ledger-checkpoint/1"
 
+    /// What is trimmed from each line and each name and value.
+    static let blank = " \t\u{0B}\u{0C}\r"
+
     /// The text form, ending in a line feed.
     public var description: String {
         var text = "\(Checkpoint.header)\nseq: \(seq)\nsha256: \(hash.hex)\n"
@@ -34,16 +37,20 @@ public struct Checkpoint: Sendable, Equatable, CustomStringConvertible {
     /// Reads the text form.
     /// - Throws: `LedgerError.invalidArgument` saying what is wrong.
     public init(text: String, source: String) throws(LedgerError) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: " \r\t") }
+        // Lines end in LF, CRLF or CR; each is trimmed of ASCII white space (space, tab, VT, FF,
+        // CR), and blank ones are skipped: as `audit_chain.py` reads a checkpoint.
+        let lines = text.unicodeScalars.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .map { String(String.UnicodeScalarView($0)).trimmingCharacters(in: Checkpoint.blank) }
+            .filter { !$0.isEmpty }
         guard lines.first == Checkpoint.header else {
             throw .invalidArgument("\(source) is not a checkpoint (its first line must be '\(Checkpoint.header)')")
         }
         var fields: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { throw .invalidArgument("\(source): '\(line)' is not 'name: value'") }
-            let name = String(line[..<colon]).trimmingCharacters(in: " \t")
+            let name = String(line[..<colon]).trimmingCharacters(in: Checkpoint.blank)
             guard fields[name] == nil else { throw .invalidArgument("\(source): '\(name)' is given twice") }
-            fields[name] = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            fields[name] = line[line.index(after: colon)...].trimmingCharacters(in: Checkpoint.blank)
         }
         // Digits only, without a sign or a leading zero: one spelling per seq, as `audit_chain.py` reads it.
         guard let seqText = fields["seq"], seqText.utf8.allSatisfy({ (0x30...0x39).contains($0) }),

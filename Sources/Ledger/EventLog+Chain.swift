@@ -119,11 +119,16 @@ extension EventLog {
                 links.reserveCapacity(chunk.count)
                 var failure: LedgerError?
                 var stops = false
+                // The line after `end`, when the file has one (an import being written, or one
+                // that never finished): its `prev` must still be the last line's SHA-256, or the
+                // last line read was altered, which only this line shows.
+                var after: (place: Location, prev: SHA256.Digest)?
                 for k in 0..<chunk.count {
                     let place = location(k)
                     let line = chunk.line(k)
                     do throws(LedgerError) {
                         if let end, let seq = EventLog.seqPrefix(of: line), seq > end {
+                            if seq == end + 1, let (chained, _) = try? work.parsedLine(k) { after = (place, chained.prev) }
                             stops = true
                             break
                         }
@@ -164,6 +169,7 @@ extension EventLog {
                 }
                 helper.release(work)
                 if let failure { throw failure }
+                if let after, after.prev != result.hash { throw damage(after.place, .prev, advice: advice) }
                 return LineReader.Taken(lines: links.count, stops: stops)
             }
         }

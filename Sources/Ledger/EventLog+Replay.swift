@@ -107,12 +107,14 @@ extension EventLog {
     /// check, until `body` returns false; an import batch not yet finished is not read.
     @discardableResult
     /// - Parameter vouched: called with seq S once every line up to S is known to be in the
-    ///   chain (the line after S carries its SHA-256), and with the last seq at the end; a line
-    ///   given to `body` and never vouched for is one whose read found damage at or after it.
+    ///   chain (the line after S carries its SHA-256), and with the head's seq when the read
+    ///   reaches it; a line given to `body` and never vouched for is one whose read found damage
+    ///   at or after it, or the last of a read `body` stopped.
     public func replayLines(_ body: (StoredEvent, UnsafeBufferPointer<UInt8>) throws(LedgerError) -> Bool,
                             vouched: (Int64) throws(LedgerError) -> Void = { _ throws(LedgerError) in }) throws(LedgerError) -> ReplayStamp {
         var stamp = ReplayStamp()
         var linked: Int64 = 0
+        var stopped = false
         try readChain(until: try committedEnd(), advice: EventLog.verifyAdvice) { location, line throws(LedgerError) in
             let event = try self.event(in: line, at: location)
             return (ChainLine(seq: event.seq, prev: event.prev, batch: event.batch), event)
@@ -120,13 +122,17 @@ extension EventLog {
             if stamp.firstSeq == 0 { stamp.firstSeq = event.seq }
             stamp.lastSeq = event.seq
             stamp.eventsIncluded = stamp.eventsIncluded.adding(saturating: 1) // a saved state gives the start
-            return try body(event, line)
+            let goesOn = try body(event, line)
+            stopped = !goesOn
+            return goesOn
         } linked: { _, hash throws(LedgerError) in
             stamp.headHash = hash
             linked += 1
             if linked > 1 { try vouched(linked - 1) }
         }
-        if linked > 0 { try vouched(linked) }
+        // The head vouches for itself when the read reaches it; a read `body` stopped has no
+        // line after its last to vouch for that one.
+        if linked > 0 && !stopped { try vouched(linked) }
         return stamp
     }
 }

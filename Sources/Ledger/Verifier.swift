@@ -33,6 +33,9 @@ public struct Verifier: Sendable {
         public var tornTail: String?
         /// True when the ledger extends the checkpoint given to `verify(against:)`.
         public var extendsCheckpoint: Bool?
+        /// False when the damage was found in the directory's files before any line was read
+        /// (a stray or empty segment): `head` then says nothing of the chain.
+        public var chainRead = true
     }
 
     /// The first line whose id an earlier line already has, among ids with the given fingerprints.
@@ -76,6 +79,7 @@ public struct Verifier: Sendable {
         var repeatedHashes = Set<UInt64>()
         if let stray = try log.directory.strayFiles().first {
             report.damage = .damaged(file: log.directory.path + "/" + stray, line: 0, reason: LedgerDirectory.strayReason)
+            report.chainRead = false
             return report
         }
         let segments = try log.directory.segments()
@@ -84,6 +88,7 @@ public struct Verifier: Sendable {
             if let info = try io({ () throws(SystemError) in try log.directory.files.status(of: segment.name) }), info.st_size == 0 {
                 report.damage = .damaged(file: log.directory.path + "/" + segment.name, line: 0,
                                          reason: "an empty segment before the last one (its lines were removed)")
+                report.chainRead = false
                 return report
             }
         }

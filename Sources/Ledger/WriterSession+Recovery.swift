@@ -61,6 +61,25 @@ extension WriterSession {
                                        reason: "the last line claims an unfinished import batch from seq \(batch.first), but seq \(stranger.seq) is not part of it; "
                                            + "nothing was moved (run 'ledgerctl verify')")
                     }
+                    // The batch's first line carries the SHA-256 of the line before it, which stays
+                    // as the ledger's last: moving the batch must not take away the one line that
+                    // shows that last line was altered.
+                    if firstKept == batch.first {
+                        let cutFile = try io { () throws(SystemError) in try directory.files.open(segments[cutIndex].name, O_RDONLY) }
+                        let first = try LineReader.line(in: cutFile, at: cutOffset).flatMap { try? StoredEvent(line: $0) }
+                        var before: [UInt8]?
+                        if cutOffset > 0 {
+                            before = try LineReader.lastLine(in: cutFile, end: cutOffset)?.bytes
+                        } else if cutIndex > 0 {
+                            let earlier = try io { () throws(SystemError) in try directory.files.open(segments[cutIndex - 1].name, O_RDONLY) }
+                            before = try LineReader.lastLine(in: earlier, end: try LineReader.completeEnd(of: earlier, size: try io { () throws(SystemError) in try earlier.size() }))?.bytes
+                        }
+                        guard let first, first.prev == (before.map { SHA256.hash($0) } ?? .zero) else {
+                            throw .damaged(file: directory.path + "/" + segments[cutIndex].name, line: 0,
+                                           reason: "the unfinished import from seq \(batch.first) does not follow the line before it (seq \(batch.first - 1) was altered, or the import's first line); "
+                                               + "nothing was moved (run 'ledgerctl verify')")
+                        }
+                    }
                 }
             }
             if cutIndex == segments.count - 1 && cutOffset == size { return }

@@ -39,16 +39,21 @@ enum StandardStreams {
     /// at `path` (a link, dangling or not; a file with other names or another mode) is replaced,
     /// never written through.
     /// - Throws: `LedgerError.io` with the operating system's reason (permission denied said as such).
-    static func writeFile(_ path: String, _ text: String) throws {
+    /// - Parameter outside: a directory (its device and inode) the file must not be in, at any
+    ///   depth: judged on the directory opened for the write, whatever path led there (a link
+    ///   swapped meanwhile, a bind mount), and refused with `inside`.
+    static func writeFile(_ path: String, _ text: String, outside: stat? = nil, inside: (any Error)? = nil) throws {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty, name != ".", name != ".." else {
             throw LedgerError.io(SystemError(operation: "open", path: path, code: EISDIR))
         }
-        let directory = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // Opened for its name only (O_PATH): a directory one may write to but not list will do.
+        let directory = Glibc.open(folder, openPath | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { throw LedgerError.io(SystemError(operation: "open", path: folder, code: errno)) }
         defer { Glibc.close(directory) }
+        if let outside, isWithin(directory, outside) { throw inside ?? LedgerError.io(SystemError(operation: "open", path: path, code: EPERM)) }
         var temporary = ""
         var fd: Int32 = -1
         while fd < 0 {
@@ -68,7 +73,31 @@ enum StandardStreams {
             unlinkat(directory, temporary, 0)
             throw error
         }
-        _ = fsync(directory)
+    }
+
+    /// Linux's `O_PATH` (not exported to Swift by Glibc's module).
+    private static let openPath: Int32 = 0o10000000
+
+    /// True when the directory open at `fd` is `target` or lies under it, going up through `..`.
+    private static func isWithin(_ fd: Int32, _ target: stat) -> Bool {
+        var current = dup(fd)
+        guard current >= 0 else { return false }
+        defer { Glibc.close(current) }
+        var info = stat()
+        for _ in 0..<4096 { // bounded: a path has fewer levels
+            guard fstat(current, &info) == 0 else { return false }
+            if info.st_dev == target.st_dev && info.st_ino == target.st_ino { return true }
+            let parent = openat(current, "..", openPath | O_DIRECTORY | O_CLOEXEC)
+            guard parent >= 0 else { return false }
+            var above = stat()
+            guard fstat(parent, &above) == 0, above.st_dev != info.st_dev || above.st_ino != info.st_ino else {
+                Glibc.close(parent)
+                return false // the root
+            }
+            Glibc.close(current)
+            current = parent
+        }
+        return false
     }
 
     private static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32, name: String) throws {

@@ -30,6 +30,8 @@ extension Tool {
         var failure: (any Error)?
         // Read through the chain check: a damaged ledger is named, never listed as if it were whole.
         try log.replayLines({ event, line in
+            // The read goes one line past the last one shown, whose link vouches for it.
+            if shown >= limit { return false }
             if event.seq <= since { return true }
             if !Self.matches(event, type: type) { return true }
             if asJSON {
@@ -38,7 +40,7 @@ extension Tool {
                 rows.append(Self.logRow(event))
             }
             shown += 1
-            return shown < limit
+            return true
         }, vouched: { seq in
             guard failure == nil else { return }
             do { try output.vouch(through: seq) } catch { failure = error }
@@ -92,7 +94,10 @@ extension Tool {
         var checkpoint: Checkpoint?
         if let checkpointPath {
             let bytes = try readInput(checkpointPath, limit: 4096, what: "checkpoint")
-            checkpoint = try Checkpoint(text: String(decoding: bytes, as: UTF8.self), source: checkpointPath)
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw LedgerError.invalidArgument("\(checkpointPath) is not a checkpoint (it is not UTF-8 text)")
+            }
+            checkpoint = try Checkpoint(text: text, source: checkpointPath)
         }
         var verifier = Verifier(path: context.directory)
         let progress = ProgressLine("verifying")
@@ -100,7 +105,7 @@ extension Tool {
         let report = try verifier.verify(against: checkpoint)
         progress.finish()
         if let damage = report.damage {
-            printError("error: \(damage) (the chain is intact up to seq \(report.head.seq))")
+            printError("error: \(damage)" + (report.chainRead ? " (the chain is intact up to seq \(report.head.seq))" : ""))
             return .damaged
         }
         if let torn = report.tornTail { printError("warning: torn tail: \(torn)") }

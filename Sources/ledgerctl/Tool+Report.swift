@@ -57,9 +57,7 @@ extension Tool {
         }
 
         var log = try EventLog(path: context.directory)
-        if let output, log.directory.contains(output) {
-            throw UsageError("--output \(output) is in the ledger's directory, where 'forget' would not reach the names a report holds; write it elsewhere")
-        }
+        if let output, log.directory.contains(output) { throw Self.outputInside(output) }
         let progress = ProgressLine("replaying the ledger")
         defer { progress.finish() }
         log.progress = { done, total in progress.update(done, of: total, isBytes: true) }
@@ -106,12 +104,20 @@ extension Tool {
             throw LedgerError.invalidArgument(Self.describe(error, asOf: asOf.map { Int64($0) != nil ? "seq \($0)" : $0 }))
         }
         if let output {
-            // Reports name people: written owner-only, like the personal-data store.
-            try StandardStreams.writeFile(output, text)
+            // Reports name people: written owner-only, like the personal-data store, and never
+            // in the ledger's directory (judged again on the directory the file is made in).
+            var ledgerDirectory = stat()
+            let known = stat(context.directory, &ledgerDirectory) == 0
+            try StandardStreams.writeFile(output, text, outside: known ? ledgerDirectory : nil, inside: Self.outputInside(output))
         } else {
             try StandardStreams.write(text)
         }
         return .success
+    }
+
+    /// The refusal of an `--output` in the ledger's directory.
+    static func outputInside(_ output: String) -> UsageError {
+        UsageError("--output \(output) is in the ledger's directory, where 'forget' would not reach the names a report holds; write it elsewhere")
     }
 
     /// The format a file name's extension asks for (`.html`, `.htm`, `.json`, `.csv`, `.md`,

@@ -73,6 +73,22 @@ import Testing
             try bothRefuse("ledger-checkpoint/1\nseq: 07\nsha256: \(sha)\n", "a leading zero")
             try head.write(toFile: file, atomically: true, encoding: .utf8)
             #expect(try ledger(dir, "verify", "--checkpoint", file).status == 0 && (try audit([dir, "--checkpoint", file])).status == 0)
+            // Line ends and white space as a mail client or Windows may leave them: read alike.
+            func bothAccept(_ text: String, _ why: String) throws {
+                try text.write(toFile: file, atomically: true, encoding: .utf8)
+                let verify = try ledger(dir, "verify", "--checkpoint", file)
+                let script = try audit([dir, "--checkpoint", file])
+                #expect(verify.status == 0 && script.status == 0, "\(why): verify \(verify.status) \(verify.stderr); script \(script.status) \(script.stderr)")
+            }
+            try bothAccept(head.replacingOccurrences(of: "\n", with: "\r\n"), "CRLF")
+            try bothAccept(head.replacingOccurrences(of: "\n", with: "\r"), "CR")
+            try bothAccept("\n\t" + head.replacingOccurrences(of: ": ", with: " :\t ") + "\n\n", "blank lines and tabs")
+            try bothRefuse(head + "garbage\n", "a line that is not 'name: value'")
+            try bothRefuse(head + "ledger-checkpoint/1\n", "the header twice")
+            try bothRefuse(head.replacingOccurrences(of: "sha256: ", with: "sha256: \u{A0}"), "a no-break space before the hash")
+            try bothRefuse(head + String(repeating: "\n", count: 4096), "more than 4096 bytes")
+            try Data(Array(head.utf8) + Array("note: ".utf8) + [0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: file))
+            #expect(try ledger(dir, "verify", "--checkpoint", file).status != 0 && (try audit([dir, "--checkpoint", file])).status != 0, "not UTF-8")
             // The import's last two lines lost: the batch from seq 3 never finished, and the ledger ends at seq 2.
             let segment = try #require(try FileSafetyTests.segments(dir).last)
             let lines = try String(contentsOfFile: dir + "/" + segment, encoding: .utf8).split(separator: "\n").map(String.init)

@@ -139,6 +139,58 @@ import Glibc
         }
     }
 
+    /// `--limit N` reads one line past the last one it shows, whose `prev` vouches for it: an
+    /// edited N-th line is damage, not output (before, it was printed with exit 0).
+    @Test(arguments: [["log", "--json", "--limit", "5"], ["log", "--limit", "5"], ["log", "--json", "--since", "4", "--limit", "1"]])
+    func anEditedLastLineOfALimitedReadIsNotShown(command: [String]) throws {
+        try withTemporaryDirectory { top in
+            let dir = top + "/events"
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            try HardeningTests.edit(dir + "/segment-000000000001.jsonl") { text in
+                var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let edited = lines[4].replacingOccurrences(of: "JSC Almaty Development Cent", with: "EVIL Almaty Development Cen") // seq 5
+                #expect(edited != lines[4])
+                lines[4] = edited
+                return lines.joined(separator: "\n")
+            }
+            let result = try Ledgerctl.run(["--dir", dir] + command)
+            #expect(result.status == 1 && result.stderr.contains("line 6") && !result.stdout.contains("EVIL"), "\(command): \(result.status) \(result.stdout.suffix(200)) \(result.stderr)")
+            let intact = try Ledgerctl.run(["--dir", ReadmeTests.repository + "/events", "log", "--json", "--limit", "5"])
+            #expect(intact.status == 0 && intact.stdout.split(separator: "\n").count == 5)
+        }
+    }
+
+    /// The line after a read's end (the first line of an import that never finished) vouches
+    /// for the last line read: an edit of the line just before such an import is damage to
+    /// readers, and writers do not move the import away (which would leave the edit unseen).
+    @Test func anEditedLineJustBeforeAnUnfinishedImportIsDamageAndStaysInSight() throws {
+        try withTemporaryDirectory { top in
+            let dir = top + "/events"
+            try FileManager.default.copyItem(atPath: ReadmeTests.repository + "/events", toPath: dir)
+            try? FileManager.default.removeItem(atPath: dir + "/index")
+            let path = dir + "/segment-000000000720.jsonl"
+            var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+            // The first line of the demo's last import: its batch begins at its own seq.
+            let batchStart = try #require(lines.lastIndex { line in
+                guard let seq = line.split(separator: ",").first?.split(separator: ":").last else { return false }
+                return line.contains(#""batch":{"first":\#(seq),"#)
+            })
+            try #require(batchStart > 0 && lines.count > batchStart + 3)
+            lines = Array(lines.prefix(batchStart + 3)) // the import cut short: it never finished
+            lines[batchStart - 1] = lines[batchStart - 1].replacingOccurrences(of: #""prev":"#, with: #""prev" :"#)
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            for read in [["log", "--json"], ["log"], ["report", "impact", "--fresh"], ["report", "proposals", "--fresh"]] {
+                let result = try Ledgerctl.run(["--dir", dir] + read)
+                #expect(result.status == 1 && result.stderr.contains("line \(batchStart + 1)"), "\(read): \(result.status) \(result.stderr)")
+            }
+            let before = ledgerFiles(dir)
+            let append = try Ledgerctl.run(["--dir", dir, "append", "participant.updated", "participant=p0001", "group=citizen"])
+            #expect(append.status == 1 && append.stderr.contains("does not follow the line before it"), "\(append.stderr)")
+            #expect(ledgerFiles(dir) == before && !FileManager.default.fileExists(atPath: dir + "/quarantine"))
+            #expect(try Ledgerctl.run(["--dir", dir, "verify"]).status == 1)
+        }
+    }
+
     @Test func refusesLimitWithFollow() throws {
         try withTemporaryDirectory { dir in
             try demoLedger(dir)

@@ -35,6 +35,34 @@ import Glibc
         }
     }
 
+    /// The ledger's directory is recognised by the directory the file is made in, not by its
+    /// path: a bind mount of it (or a link swapped between the check and the write) is refused.
+    @Test(.enabled(if: getuid() == 0, "a bind mount needs root"))
+    func aReportIsNotWrittenIntoABindMountOfTheLedger() throws {
+        try withTemporaryDirectory { dir in
+            try demoLedger(dir + "/l")
+            try FileManager.default.createDirectory(atPath: dir + "/mounted", withIntermediateDirectories: false)
+            let mount = Process()
+            mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+            mount.arguments = ["--bind", dir + "/l", dir + "/mounted"]
+            mount.standardError = FileHandle.nullDevice
+            try mount.run()
+            mount.waitUntilExit()
+            try #require(mount.terminationStatus == 0, "mount --bind failed: no CAP_SYS_ADMIN here")
+            defer {
+                let umount = Process()
+                umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+                umount.arguments = [dir + "/mounted"]
+                try? umount.run()
+                umount.waitUntilExit()
+            }
+            let before = snapshot(dir + "/l")
+            let result = try ledger(dir + "/l", "report", "attendees", "--output", dir + "/mounted/att.csv")
+            #expect(result.status == 64 && result.stderr.contains("is in the ledger's directory"), "\(result.status) \(result.stderr)")
+            #expect(snapshot(dir + "/l") == before)
+        }
+    }
+
     /// `--output` makes a new file and renames it over the name: a dangling link pointing into
     /// the ledger, a second name of a segment, or an existing file readable by others is
     /// replaced, never written through (before, each was opened and written in place).
