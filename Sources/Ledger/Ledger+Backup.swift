@@ -166,30 +166,6 @@ extension Ledger {
         return offset + Int64(line.count) + 1
     }
 
-    /// The absolute path of `path` with every link and `..` resolved; the part that does not
-    /// exist yet (where no link can be) is resolved as written, `.` and `..` included.
-    static func realPath(_ path: String) -> String? {
-        var existing = path.isEmpty ? "." : path
-        var rest: [Substring] = []
-        while true {
-            if let resolved = realpath(existing, nil) {
-                defer { free(resolved) }
-                var parts = String(cString: resolved).split(separator: "/", omittingEmptySubsequences: true)
-                for part in rest where !part.isEmpty && part != "." {
-                    if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-                }
-                return "/" + parts.joined(separator: "/")
-            }
-            guard let slash = existing.lastIndex(of: "/") else {
-                rest.insert(Substring(existing), at: 0)
-                existing = "."
-                continue
-            }
-            rest.insert(existing[existing.index(after: slash)...], at: 0)
-            existing = slash == existing.startIndex ? "/" : String(existing[..<slash])
-        }
-    }
-
     /// The bytes of a small file (`ledger.json`).
     static func contents(of file: FileDescriptor) throws(SystemError) -> [UInt8] {
         try file.read(count: Int(try file.size()), at: 0)

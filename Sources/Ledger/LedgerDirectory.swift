@@ -108,8 +108,32 @@ public struct LedgerDirectory: Sendable {
     /// True when `path` is this directory or lies under it: a file or directory there is one
     /// `forget` does not rewrite (a backup, a report), so none is written there.
     public func contains(_ path: String) -> Bool {
-        guard let ledger = Ledger.realPath(self.path), let candidate = Ledger.realPath(path) else { return false }
+        guard let ledger = Self.realPath(self.path), let candidate = Self.realPath(path) else { return false }
         return candidate == ledger || candidate.hasPrefix(ledger == "/" ? "/" : ledger + "/")
+    }
+
+    /// The absolute path of `path` with every link and `..` resolved; the part that does not
+    /// exist yet (where no link can be) is resolved as written, `.` and `..` included.
+    static func realPath(_ path: String) -> String? {
+        var existing = path.isEmpty ? "." : path
+        var rest: [Substring] = []
+        while true {
+            if let resolved = realpath(existing, nil) {
+                defer { free(resolved) }
+                var parts = String(cString: resolved).split(separator: "/", omittingEmptySubsequences: true)
+                for part in rest where !part.isEmpty && part != "." {
+                    if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+                }
+                return "/" + parts.joined(separator: "/")
+            }
+            guard let slash = existing.lastIndex(of: "/") else {
+                rest.insert(Substring(existing), at: 0)
+                existing = "."
+                continue
+            }
+            rest.insert(existing[existing.index(after: slash)...], at: 0)
+            existing = slash == existing.startIndex ? "/" : String(existing[..<slash])
+        }
     }
 
     /// What is wrong with a stray file.

@@ -475,6 +475,13 @@ struct LineReader {
         return found
     }
 
+    /// The last whole line of `file` (a torn tail after it is passed over): where it starts
+    /// and its bytes; nil when the file has none.
+    static func lastCompleteLine(in file: FileDescriptor) throws(LedgerError) -> (start: Int64, bytes: [UInt8])? {
+        let size = try io { () throws(SystemError) in try file.size() }
+        return try lastLine(in: file, end: try completeEnd(of: file, size: size))
+    }
+
     /// The line that ends at `end` (just after its line feed): where it starts and its bytes,
     /// without the line feed; nil when `end` is 0.
     static func lastLine(in file: FileDescriptor, end: Int64) throws(LedgerError) -> (start: Int64, bytes: [UInt8])? {

@@ -3,6 +3,13 @@
 /// Members are written in this order (`StoredEvent.Member`): `seq`, `id`, `type`, `occurred_at`,
 /// `recorded_at`, `actor` (when given), `batch` (for lines of a multi-event import), `data`, `prev`.
 public struct StoredEvent: Sendable, Equatable {
+    /// True when this line follows `before` in the chain: the next seq, and `prev` its
+    /// SHA-256; with no line before, when it is the first (seq 1, `prev` all zeros).
+    func follows(_ before: [UInt8]?) -> Bool {
+        guard let before else { return seq == 1 && prev == .zero }
+        return EventLog.seqPrefix(of: before) == seq - 1 && SHA256.hash(before) == prev
+    }
+
     /// The global position, 1, 2, 3, ... without gaps.
     public var seq: Int64
     /// The event's id.

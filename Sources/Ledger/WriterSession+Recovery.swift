@@ -72,9 +72,9 @@ extension WriterSession {
                             before = try LineReader.lastLine(in: cutFile, end: cutOffset)?.bytes
                         } else if cutIndex > 0 {
                             let earlier = try io { () throws(SystemError) in try directory.files.open(segments[cutIndex - 1].name, O_RDONLY) }
-                            before = try LineReader.lastLine(in: earlier, end: try LineReader.completeEnd(of: earlier, size: try io { () throws(SystemError) in try earlier.size() }))?.bytes
+                            before = try LineReader.lastCompleteLine(in: earlier)?.bytes
                         }
-                        guard let first, first.prev == (before.map { SHA256.hash($0) } ?? .zero) else {
+                        guard let first, first.follows(before) else {
                             throw .damaged(file: directory.path + "/" + segments[cutIndex].name, line: 0,
                                            reason: "the unfinished import from seq \(batch.first) does not follow the line before it (seq \(batch.first - 1) was altered, or the import's first line); "
                                                + "nothing was moved (run 'ledgerctl verify')")
@@ -112,9 +112,7 @@ extension WriterSession {
 
     /// The seq of a segment's last complete line, or nil.
     private static func lastSeq(of file: FileDescriptor) throws(LedgerError) -> Int64? {
-        let size = try io { () throws(SystemError) in try file.size() }
-        let end = try LineReader.completeEnd(of: file, size: size)
-        return try LineReader.lastLine(in: file, end: end).flatMap { EventLog.seqPrefix(of: $0.bytes) }
+        try LineReader.lastCompleteLine(in: file).flatMap { EventLog.seqPrefix(of: $0.bytes) }
     }
 
     /// Moves everything from `offset` of the first of `segments` to the end to `quarantine/`,

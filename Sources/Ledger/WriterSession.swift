@@ -81,8 +81,7 @@ final class WriterSession: LedgerState {
         // must follow the line before it (the next seq, `prev` that line's SHA-256), or an edit
         // of it alone would have writers trim the personal data of events still in the ledger.
         let before = start > 0 ? try LineReader.lastLine(in: file, end: start)?.bytes : previousEnd
-        let follows = before.map { EventLog.seqPrefix(of: $0) == event.seq - 1 && SHA256.hash($0) == event.prev } ?? (event.seq == 1 && event.prev == .zero)
-        guard follows else {
+        guard event.follows(before) else {
             throw .damaged(file: path, line: 0, reason: "the last line (seq \(event.seq)) does not follow the line before it; "
                            + "nothing was written (run 'ledgerctl verify')")
         }
@@ -113,7 +112,7 @@ final class WriterSession: LedgerState {
             guard event.seq == segment.firstSeq else {
                 throw .damaged(file: path, line: 1, reason: "the segment begins with seq \(event.seq), not the seq \(segment.firstSeq) its name gives; nothing was written (run 'ledgerctl verify')")
             }
-            let follows = previous.map { EventLog.seqPrefix(of: $0.lastLine) == event.seq - 1 && SHA256.hash($0.lastLine) == event.prev } ?? (event.prev == .zero)
+            let follows = event.follows(previous?.lastLine)
             // A repair of an unfinished import that died half way cut the batch's first lines from
             // the segment before and left this one, which starts inside the batch: recovery's to
             // finish, when the ledger's last line still claims that batch unfinished.
@@ -140,8 +139,7 @@ final class WriterSession: LedgerState {
     private static func unfinishedBatch(atEndOf segments: [LedgerDirectory.Segment], in directory: LedgerDirectory) throws(LedgerError) -> StoredEvent.Batch? {
         guard let last = segments.last else { return nil }
         let file = try io { () throws(SystemError) in try directory.files.open(last.name, O_RDONLY) }
-        let size = try io { () throws(SystemError) in try file.size() }
-        guard let (_, line) = try LineReader.lastLine(in: file, end: try LineReader.completeEnd(of: file, size: size)),
+        guard let (_, line) = try LineReader.lastCompleteLine(in: file),
               let event = try? StoredEvent(line: line), let batch = event.batch, event.seq < batch.last else { return nil }
         return batch
     }
